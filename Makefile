@@ -1,0 +1,26 @@
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) cli.py roster fixtures/acme-support --out out/acme-support
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy scheduler cli.py
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]' || echo "peers not installed; peer columns will be empty"
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) out

@@ -1,0 +1,371 @@
+"""The team's world as validated, frozen objects: the one truth every step reads.
+
+Every model is immutable and forbids unknown fields. Checks that involve one object live on
+that object; checks across objects (an agent's skill naming a queue, time off for a known agent,
+forecast inside the horizon) live in :meth:`Problem._cross_checks`.
+
+Times: the horizon starts at local midnight of ``Problem.start`` in the team's time zone. Inside
+the engine every time is an integer number of minutes from that instant, counted on the real
+(UTC) clock, so a shift over a DST change has its true length. Conversions live in
+:mod:`scheduler.timeline`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from functools import cached_property
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from scheduler.settings import RuleSettings
+from scheduler.timeline import Clock
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Frozen(BaseModel):
+    """Base of every domain object: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Channel(StrEnum):
+    """How contacts reach a queue, which decides how staffing is computed."""
+
+    PHONE = "phone"
+    CHAT = "chat"
+    EMAIL = "email"
+
+
+def check_time_zone(name: str) -> str:
+    """Return ``name`` if it is a known IANA time zone, else raise ``ValueError``."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin") from exc
+    return name
+
+
+class Queue(Frozen):
+    """A queue of work: phone line, chat widget or e-mail/ticket inbox.
+
+    Attributes
+    ----------
+    id, name
+        Short identifier used in CSV files, and the display name.
+    channel
+        ``phone`` (live, Erlang C), ``chat`` (live with concurrency) or ``email`` (async workload).
+    priority
+        Weight multiplier for being short on this queue (integer >= 1).
+    service_level, answer_within_s
+        Live queues: target fraction of contacts answered within ``answer_within_s`` seconds.
+    concurrency
+        Chat: conversations one agent handles at once.
+    first_response_minutes
+        Async queues: every contact gets its first response within this many minutes.
+    shrinkage, max_occupancy
+        Override the team-wide values for this queue when given.
+    """
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = ""
+    channel: Channel
+    priority: int = Field(1, ge=1)
+    service_level: float = Field(0.8, gt=0, lt=1)
+    answer_within_s: float = Field(20, gt=0)
+    concurrency: int = Field(1, ge=1)
+    first_response_minutes: int = Field(240, ge=0)
+    shrinkage: float | None = Field(None, ge=0, lt=1)
+    max_occupancy: float | None = Field(None, gt=0, le=1)
+
+
+class ShiftTemplate(Frozen):
+    """A shift pattern agents can be given: start time, paid length and unpaid break.
+
+    ``weekdays`` limits the days the template is offered (0 = Monday); empty means every day.
+    A shift whose start plus length passes midnight simply ends the next day.
+    """
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = ""
+    start: time
+    paid_minutes: int = Field(gt=0, le=24 * 60)
+    break_minutes: int = Field(0, ge=0, le=240)
+    weekdays: tuple[int, ...] = ()
+
+    @property
+    def length_minutes(self) -> int:
+        """Minutes from start to end, break included."""
+        return self.paid_minutes + self.break_minutes
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays_in_range(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 0 <= d <= 6 for d in value):
+            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+        return value
+
+
+class Contract(Frozen):
+    """What an agent's contract allows. ``None`` means: use the team's rule setting.
+
+    Minutes are paid minutes. ``period`` says whether min/max minutes count per calendar week
+    of the horizon (weeks start on the horizon's first day) or over the whole horizon.
+    """
+
+    min_minutes: int = Field(0, ge=0)
+    max_minutes: int | None = Field(None, ge=0)
+    period: Literal["week", "horizon"] = "week"
+    max_days_per_week: int | None = Field(None, ge=0, le=7)
+    max_shifts: dict[str, int] = Field(default_factory=dict)
+    max_consecutive_days: int | None = Field(None, ge=1)
+    min_consecutive_days: int | None = Field(None, ge=1)
+    min_consecutive_days_off: int | None = Field(None, ge=1)
+    max_weekends: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Contract:
+        if self.max_minutes is not None and self.min_minutes > self.max_minutes:
+            raise ValueError(
+                f"minimum hours {self.min_minutes / 60:g} are above maximum hours "
+                f"{self.max_minutes / 60:g}"
+            )
+        return self
+
+
+class Window(Frozen):
+    """An availability window: on ``weekday`` (0 = Monday), local minutes [start, end)."""
+
+    weekday: int = Field(ge=0, le=6)
+    start_minute: int = Field(ge=0, le=24 * 60)
+    end_minute: int = Field(ge=0, le=24 * 60)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.end_minute <= self.start_minute:
+            raise ValueError("an availability window must end after it starts")
+        return self
+
+
+class Agent(Frozen):
+    """A person on the team: skills (queues), contract, availability.
+
+    An empty ``availability`` means the agent can work any shift.
+    """
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.@-]+$")
+    name: str = ""
+    email: str = ""
+    time_zone: str | None = None
+    skills: tuple[str, ...] = ()
+    contract: Contract = Field(default_factory=Contract)
+    availability: tuple[Window, ...] = ()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return None if value is None else check_time_zone(value)
+
+    @property
+    def label(self) -> str:
+        """The agent's name, or id when no name is given."""
+        return self.name or self.id
+
+
+class TimeOff(Frozen):
+    """Time an agent asked not to work, as aware datetimes [start, end)."""
+
+    agent: str
+    start: datetime
+    end: datetime
+    status: Literal["approved", "pending"] = "approved"
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _aware_and_ordered(self) -> TimeOff:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("time off needs time-zone aware start and end")
+        if self.end <= self.start:
+            raise ValueError("time off must end after it starts")
+        return self
+
+
+class ShiftRequest(Frozen):
+    """A wish about one day: work it (``on``) or not (``on=False``), with a weight.
+
+    ``template`` ``None`` means any shift. An unmet on-request costs ``weight``; a met
+    off-request (the agent works the named shift, or any shift) costs ``weight``.
+    """
+
+    agent: str
+    day: int = Field(ge=0)
+    template: str | None = None
+    on: bool
+    weight: int = Field(ge=0)
+
+
+class ShiftCover(Frozen):
+    """Headcount coverage: ``required`` agents on ``template`` on ``day``, with weights."""
+
+    day: int = Field(ge=0)
+    template: str
+    required: int = Field(ge=0)
+    under_weight: int = Field(ge=0)
+    over_weight: int = Field(0, ge=0)
+
+
+class ForecastRow(Frozen):
+    """Expected contacts arriving on a queue in the interval starting at ``start``."""
+
+    start: datetime
+    queue: str
+    volume: float = Field(ge=0)
+    aht_s: float = Field(ge=0)
+
+
+class Shift(Frozen):
+    """One agent working one template on one day of the horizon.
+
+    ``day`` counts from the horizon start; negative days are history (last roster).
+    """
+
+    agent: str
+    day: int
+    template: str
+
+
+class Roster(Frozen):
+    """A plan: the shifts of the horizon (at most one per agent and day)."""
+
+    shifts: tuple[Shift, ...] = ()
+
+    @cached_property
+    def by_agent_day(self) -> dict[tuple[str, int], str]:
+        """Template worked by each (agent, day) that has a shift."""
+        return {(s.agent, s.day): s.template for s in self.shifts}
+
+
+class Ticket(Frozen):
+    """An open ticket waiting for an agent (from a help-desk export)."""
+
+    id: str
+    queue: str
+    subject: str = ""
+    priority: Literal["low", "normal", "high", "urgent"] = "normal"
+    created: datetime
+    due: datetime | None = None
+
+
+class Problem(Frozen):
+    """Everything the engine needs to plan one horizon for one team."""
+
+    team: str
+    time_zone: str
+    start: date
+    days: int = Field(ge=1, le=366)
+    interval_minutes: Literal[15, 30, 60] = 30
+    shrinkage: float = Field(0.3, ge=0, lt=1)
+    max_occupancy: float = Field(0.85, gt=0, le=1)
+    queues: tuple[Queue, ...] = ()
+    templates: tuple[ShiftTemplate, ...]
+    agents: tuple[Agent, ...]
+    time_off: tuple[TimeOff, ...] = ()
+    forecast: tuple[ForecastRow, ...] = ()
+    requests: tuple[ShiftRequest, ...] = ()
+    cover: tuple[ShiftCover, ...] = ()
+    history: tuple[Shift, ...] = ()
+    reference: tuple[Shift, ...] = ()
+    locked: tuple[Shift, ...] = ()
+    tickets: tuple[Ticket, ...] = ()
+    rules: RuleSettings = Field(default_factory=RuleSettings)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return check_time_zone(value)
+
+    @cached_property
+    def agent_index(self) -> dict[str, Agent]:
+        """Agents by id."""
+        return {a.id: a for a in self.agents}
+
+    @cached_property
+    def template_index(self) -> dict[str, ShiftTemplate]:
+        """Shift templates by id."""
+        return {t.id: t for t in self.templates}
+
+    @cached_property
+    def queue_index(self) -> dict[str, Queue]:
+        """Queues by id."""
+        return {q.id: q for q in self.queues}
+
+    @cached_property
+    def clock(self) -> Clock:
+        """The horizon's time axis (local times ↔ integer minutes)."""
+        return Clock(self.time_zone, self.start, self.days, self.interval_minutes)
+
+    def shift_span(self, shift: Shift) -> tuple[int, int]:
+        """Start and end minute of a shift on the horizon's real-time axis."""
+        template = self.template_index[shift.template]
+        start = self.clock.at(shift.day, template.start)
+        return start, start + template.length_minutes
+
+    @cached_property
+    def requirements(self) -> pd.DataFrame:
+        """Agents needed per interval and queue (see :func:`scheduler.staffing.requirements`)."""
+        from scheduler.staffing import requirements
+
+        return requirements(self)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Problem:
+        errors = list(cross_check(self))
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
+
+
+def cross_check(problem: Problem) -> list[str]:
+    """Return every inconsistency between the problem's objects, in words."""
+    errors: list[str] = []
+    for kind, items in (("agent", problem.agents), ("queue", problem.queues),
+                        ("shift template", problem.templates)):
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                errors.append(f"{kind} id {item.id!r} is used twice")
+            seen.add(item.id)
+    queues, agents, templates = problem.queue_index, problem.agent_index, problem.template_index
+    for agent in problem.agents:
+        errors += [f"agent {agent.id!r} has skill {s!r}, which is not a queue" for s in agent.skills
+                   if s not in queues]
+        errors += [f"agent {agent.id!r} limits shift {t!r}, which is not a shift template"
+                   for t in agent.contract.max_shifts if t not in templates]
+    def known(agent: str, template: str | None, what: str) -> None:
+        if agent not in agents:
+            errors.append(f"{what} names agent {agent!r}, who is not on the team")
+        if template is not None and template not in templates:
+            errors.append(f"{what} names shift {template!r}, which is not a shift template")
+    for off in problem.time_off:
+        known(off.agent, None, "time off")
+    for req in problem.requests:
+        known(req.agent, req.template, "a shift request")
+        if req.day >= problem.days:
+            errors.append(f"a shift request for {req.agent!r} is on day {req.day}, after the horizon")
+    for group, what in ((problem.history, "last roster"), (problem.reference, "reference roster"),
+                        (problem.locked, "locked shift")):
+        for shift in group:
+            known(shift.agent, shift.template, what)
+    for cover in problem.cover:
+        if cover.template not in templates:
+            errors.append(f"a cover row names shift {cover.template!r}, which is not a shift template")
+        if cover.day >= problem.days:
+            errors.append(f"a cover row is on day {cover.day}, after the horizon")
+    for row in problem.forecast:
+        if row.queue not in queues:
+            errors.append(f"forecast names queue {row.queue!r}, which is not a queue")
+    return errors

@@ -1,0 +1,126 @@
+"""Rule settings from team.yaml: which rules apply, hard or soft, their weights and limits.
+
+Every rule has a ``level`` (``hard``: must hold; ``soft``: may be broken at ``weight`` per unit;
+``off``) and its own limits. Weights are integers. Defaults follow common labour rules (see
+docs/team-folder.md); a team overrides only what it needs.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Level(StrEnum):
+    """How a rule applies."""
+
+    HARD = "hard"
+    SOFT = "soft"
+    OFF = "off"
+
+
+class RuleSetting(BaseModel):
+    """Common part of every rule's settings."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    level: Level = Level.HARD
+    weight: int = Field(10, ge=0)
+
+
+class CoverageSettings(RuleSetting):
+    """Staff every queue and interval as the requirements ask.
+
+    ``weight`` is per agent short per interval, times the queue's priority; ``over_weight`` per
+    agent beyond the total need of an interval. Headcount rows (cover.csv) carry their own weights.
+    """
+
+    level: Level = Level.SOFT
+    weight: int = Field(100, ge=0)
+    over_weight: int = Field(1, ge=0)
+
+
+class TimeOffSettings(RuleSetting):
+    """Approved time off (``level``, hard by default) and pending requests (soft by default)."""
+
+    pending_level: Level = Level.SOFT
+    pending_weight: int = Field(20, ge=0)
+
+
+class ContractSettings(RuleSetting):
+    """Contract hours, days per week and shifts per template; ``weight`` per hour outside."""
+
+    max_days_per_week: int | None = Field(5, ge=0, le=7)
+
+
+class RestSettings(RuleSetting):
+    """Minimum rest between shifts and forbidden successions (``[from, to]`` template pairs)."""
+
+    min_rest_hours: float = Field(11, ge=0, le=48)
+    forbidden_successions: tuple[tuple[str, str], ...] = ()
+    weight: int = Field(50, ge=0)
+
+
+class ConsecutiveSettings(RuleSetting):
+    """Runs of working days and of days off; contracts may override the limits."""
+
+    max_days: int | None = Field(6, ge=1)
+    min_days: int | None = Field(None, ge=1)
+    min_days_off: int | None = Field(None, ge=1)
+    weight: int = Field(20, ge=0)
+
+
+class WeekendSettings(RuleSetting):
+    """At most ``max_weekends`` weekends worked per agent over the horizon (contracts override)."""
+
+    max_weekends: int | None = Field(None, ge=0)
+    weekend_days: tuple[int, ...] = (5, 6)
+    weight: int = Field(20, ge=0)
+
+
+class FairnessSettings(RuleSetting):
+    """Spread load evenly: weekends, late shifts, share of contract hours (max minus min)."""
+
+    level: Level = Level.SOFT
+    weekend_weight: int = Field(5, ge=0)
+    late_weight: int = Field(2, ge=0)
+    late_templates: tuple[str, ...] = ()
+    hours_weight: int = Field(1, ge=0)
+
+
+class PreferenceSettings(RuleSetting):
+    """Preferred and avoided shifts and days; ``weight`` is the default per request."""
+
+    level: Level = Level.SOFT
+    weight: int = Field(5, ge=0)
+
+
+class AvailabilitySettings(RuleSetting):
+    """Agents with availability windows only work shifts inside them."""
+
+    weight: int = Field(50, ge=0)
+
+
+class StabilitySettings(RuleSetting):
+    """Stay close to a reference roster (``weight`` per shift changed); locked shifts stay."""
+
+    level: Level = Level.SOFT
+    weight: int = Field(10, ge=0)
+
+
+class RuleSettings(BaseModel):
+    """All rule settings of a team (the ``rules:`` block of team.yaml)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    coverage: CoverageSettings = CoverageSettings()
+    time_off: TimeOffSettings = TimeOffSettings()
+    contract: ContractSettings = ContractSettings()
+    rest: RestSettings = RestSettings()
+    consecutive: ConsecutiveSettings = ConsecutiveSettings()
+    weekends: WeekendSettings = WeekendSettings()
+    fairness: FairnessSettings = FairnessSettings()
+    preferences: PreferenceSettings = PreferenceSettings()
+    availability: AvailabilitySettings = AvailabilitySettings()
+    stability: StabilitySettings = StabilitySettings()
