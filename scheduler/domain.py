@@ -30,7 +30,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class Frozen(BaseModel):
     """Base of every domain object: immutable, no unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Channel(StrEnum):
@@ -45,7 +45,7 @@ def check_time_zone(name: str) -> str:
     """Return ``name`` if it is a known IANA time zone, else raise ``ValueError``."""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a folder, too long
         raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin") from exc
     return name
 
@@ -308,11 +308,24 @@ class Problem(Frozen):
         """The horizon's time axis (local times ↔ integer minutes)."""
         return Clock(self.time_zone, self.start, self.days, self.interval_minutes)
 
+    @cached_property
+    def span_table(self) -> dict[tuple[int, str], tuple[int, int]]:
+        """Start and end minute of every template on every day (a week of history included)."""
+        table = {}
+        for day in range(-7, self.days):
+            for template in self.templates:
+                start = self.clock.at(day, template.start)
+                table[day, template.id] = (start, start + template.length_minutes)
+        return table
+
     def shift_span(self, shift: Shift) -> tuple[int, int]:
         """Start and end minute of a shift on the horizon's real-time axis."""
-        template = self.template_index[shift.template]
-        start = self.clock.at(shift.day, template.start)
-        return start, start + template.length_minutes
+        found = self.span_table.get((shift.day, shift.template))
+        if found is None:
+            template = self.template_index[shift.template]
+            start = self.clock.at(shift.day, template.start)
+            found = (start, start + template.length_minutes)
+        return found
 
     @cached_property
     def requirements(self) -> pd.DataFrame:

@@ -76,6 +76,10 @@ class Clock:
         moment = self.origin + timedelta(minutes=minute)
         return moment.astimezone(ZoneInfo(zone) if zone else self.zone)
 
+    def day_of_minute(self, minute: int) -> int:
+        """Horizon day whose local date contains a minute of the horizon."""
+        return self.day_of_date(self.local(minute).date())
+
     def date_of(self, day: int) -> date:
         """Calendar date of horizon day ``day``."""
         return self.start + timedelta(days=day)

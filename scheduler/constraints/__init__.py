@@ -1,0 +1,28 @@
+"""The rule library: one class per rule family, each with ``encode`` and ``evaluate``."""
+
+from scheduler.constraints.availability import AvailabilityRule
+from scheduler.constraints.base import Rule
+from scheduler.constraints.consecutive import ConsecutiveRule
+from scheduler.constraints.contract import ContractRule
+from scheduler.constraints.coverage import CoverageRule
+from scheduler.constraints.fairness import FairnessRule
+from scheduler.constraints.preferences import PreferenceRule
+from scheduler.constraints.rest import RestRule
+from scheduler.constraints.stability import StabilityRule
+from scheduler.constraints.time_off import TimeOffRule
+from scheduler.constraints.weekends import WeekendRule
+
+RULES: tuple[Rule, ...] = (
+    CoverageRule(),
+    TimeOffRule(),
+    AvailabilityRule(),
+    ContractRule(),
+    RestRule(),
+    ConsecutiveRule(),
+    WeekendRule(),
+    FairnessRule(),
+    PreferenceRule(),
+    StabilityRule(),
+)
+
+__all__ = ["RULES", "Rule"]

@@ -1,0 +1,111 @@
+"""What every rule is: a name, an ``encode`` for CP-SAT and an ``evaluate`` in plain Python.
+
+The two must agree: for any roster, the penalty the solver's terms give is the penalty
+``evaluate`` finds, and a roster the encoded hard constraints accept has no hard violation.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar
+
+from scheduler.domain import Problem, Roster, Shift
+from scheduler.evaluation import Violation
+from scheduler.settings import Level, RuleSetting
+
+if TYPE_CHECKING:
+    from scheduler.solvers.context import ModelContext
+
+
+class Rule(ABC):
+    """One rule of a roster. Subclasses set ``name`` and implement both methods."""
+
+    name: ClassVar[str]
+
+    def settings(self, problem: Problem) -> RuleSetting:
+        """This rule's settings from the problem's team.yaml ``rules`` block."""
+        setting: RuleSetting = getattr(problem.rules, self.name)
+        return setting
+
+    def active(self, problem: Problem) -> bool:
+        """False when the team switched the rule off."""
+        return self.settings(problem).level != Level.OFF
+
+    @abstractmethod
+    def encode(self, ctx: ModelContext) -> None:
+        """Add this rule's hard constraints or penalty terms to the model."""
+
+    @abstractmethod
+    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+        """Find this rule's violations and penalties in a roster, without CP-SAT."""
+
+
+def finding(rule: str, level: Level, weight: int, amount: int, message: str,
+            **where: str | int | None) -> Violation:
+    """A violation of ``amount`` units: hard, or soft costing ``weight`` per unit."""
+    hard = level == Level.HARD
+    return Violation(rule=rule, message=message, hard=hard,
+                     penalty=0 if hard else weight * amount, **where)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Worked:
+    """A roster seen per agent and day, with each shift's real-time span (shared by rules)."""
+
+    problem: Problem
+    roster: Roster
+
+    def template(self, agent: str, day: int) -> str | None:
+        """Template the agent works on ``day`` (history included for negative days), or None."""
+        if day < 0:
+            return self.history.get((agent, day))
+        return self.roster.by_agent_day.get((agent, day))
+
+    @cached_property
+    def history(self) -> dict[tuple[str, int], str]:
+        """Last roster's shifts by (agent, day)."""
+        return {(s.agent, s.day): s.template for s in self.problem.history}
+
+    def works(self, agent: str, day: int) -> bool:
+        """Whether the agent has a shift on ``day``."""
+        return self.template(agent, day) is not None
+
+    def shifts(self, agent: str) -> Iterator[Shift]:
+        """The agent's shifts in the horizon, by day."""
+        for day in range(self.problem.days):
+            template = self.template(agent, day)
+            if template is not None:
+                yield Shift(agent=agent, day=day, template=template)
+
+
+def weeks(problem: Problem) -> list[range]:
+    """The horizon cut into weeks of 7 days from its first day (the last may be shorter)."""
+    return [range(start, min(start + 7, problem.days)) for start in range(0, problem.days, 7)]
+
+
+def day_label(problem: Problem, day: int) -> str:
+    """A day as a coordinator reads it: ``Mon 30 Nov``."""
+    return problem.clock.date_of(day).strftime("%a %d %b")
+
+
+def runs(flags: list[bool]) -> list[tuple[int, int, bool]]:
+    """Maximal runs in a list of booleans as (first index, length, value)."""
+    found: list[tuple[int, int, bool]] = []
+    for i, flag in enumerate(flags):
+        if found and found[-1][2] == flag:
+            first, length, _ = found[-1]
+            found[-1] = (first, length + 1, flag)
+        else:
+            found.append((i, 1, flag))
+    return found
+
+
+def covered_intervals(problem: Problem, span: tuple[int, int]) -> range:
+    """Planning intervals lying wholly inside a shift's span (clipped to the horizon)."""
+    size = problem.interval_minutes
+    first = max(0, -(-span[0] // size))
+    last = min(problem.clock.n_intervals, span[1] // size)
+    return range(first, max(first, last))

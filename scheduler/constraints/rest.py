@@ -1,0 +1,91 @@
+"""Rest: enough hours between one shift's end and the next one's start; forbidden successions."""
+
+from __future__ import annotations
+
+from scheduler.constraints.base import Rule, Worked, day_label, finding
+from scheduler.domain import Problem, Roster, Shift
+from scheduler.evaluation import Violation
+from scheduler.settings import Level, RestSettings
+from scheduler.solvers.context import ModelContext
+
+REACH = 3  # shifts more than three days apart always have more than 48 h between them
+
+
+def clash(problem: Problem, first: Shift, second: Shift, settings: RestSettings) -> str | None:
+    """Why ``second`` may not follow ``first`` (``first`` on an earlier day), or None."""
+    end = problem.shift_span(first)[1]
+    start = problem.shift_span(second)[0]
+    if start - end < settings.min_rest_hours * 60:
+        rest = max(0, start - end) / 60
+        return f"only {rest:g} h rest between {first.template} on " \
+               f"{day_label(problem, first.day)} and {second.template} (needs " \
+               f"{settings.min_rest_hours:g} h)"
+    if second.day == first.day + 1 and \
+            (first.template, second.template) in settings.forbidden_successions:
+        return f"{second.template} on {day_label(problem, second.day)} may not follow " \
+               f"{first.template}"
+    return None
+
+
+def clash_table(problem: Problem, settings: RestSettings) -> dict[tuple[int, str, int, str], str]:
+    """Every clashing (day, template, later day, template) of the horizon, with the reason."""
+    table = {}
+    for first in range(-7, problem.days):
+        for second in range(max(0, first + 1), min(problem.days, first + REACH + 1)):
+            for a in problem.templates:
+                for b in problem.templates:
+                    reason = clash(problem, Shift(agent="", day=first, template=a.id),
+                                   Shift(agent="", day=second, template=b.id), settings)
+                    if reason:
+                        table[first, a.id, second, b.id] = reason
+    return table
+
+
+class RestRule(Rule):
+    """Each pair of shifts too close together (or a forbidden succession) is one violation."""
+
+    name = "rest"
+
+    def _settings(self, problem: Problem) -> RestSettings:
+        settings = self.settings(problem)
+        assert isinstance(settings, RestSettings)
+        return settings
+
+    def encode(self, ctx: ModelContext) -> None:
+        """Forbid or penalise each clashing pair of options, and options clashing with history."""
+        problem = ctx.problem
+        settings = self._settings(problem)
+        table = clash_table(problem, settings)
+        for agent in problem.agents:
+            subject = f"{agent.label}: at least {settings.min_rest_hours:g} h rest between shifts"
+            before = [(s.day, s.template, 1) for s in problem.history if s.agent == agent.id]
+            options = before + [(s.day, s.template, v) for s, v in ctx.options(agent.id)]
+            for d1, t1, va in options:
+                for d2, t2, vb in options:
+                    if (d1, t1, d2, t2) not in table or isinstance(vb, int):
+                        continue
+                    if settings.level == Level.HARD:
+                        both = ctx.model.add(va + vb <= 1)
+                        ctx.require(both, self.name, agent.id, subject)
+                    else:
+                        clashed = ctx.excess(va + vb, 1, 1, "rest")
+                        ctx.penalize(clashed, settings.weight, self.name)
+
+    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+        """One finding per clashing pair of worked shifts (last roster included)."""
+        settings = self._settings(problem)
+        worked = Worked(problem, roster)
+        found = []
+        for agent in problem.agents:
+            shifts = [s for s in problem.history if s.agent == agent.id]
+            shifts += list(worked.shifts(agent.id))
+            for i, first in enumerate(shifts):
+                for second in shifts[i + 1:]:
+                    if not 0 < second.day - first.day <= REACH or second.day < 0:
+                        continue
+                    reason = clash(problem, first, second, settings)
+                    if reason:
+                        found.append(finding(self.name, settings.level, settings.weight, 1,
+                                             f"{agent.label}: {reason}", agent=agent.id,
+                                             day=second.day))
+        return found

@@ -1,0 +1,71 @@
+"""Stability: keep locked shifts, and change as little as possible of a published roster."""
+
+from __future__ import annotations
+
+from scheduler.constraints.base import Rule, day_label, finding
+from scheduler.domain import Problem, Roster
+from scheduler.evaluation import Violation
+from scheduler.settings import Level
+from scheduler.solvers.context import LinearExpr, ModelContext
+
+
+class StabilityRule(Rule):
+    """Locked shifts always stay (hard); each changed (agent, day) of the reference costs."""
+
+    name = "stability"
+
+    def active(self, problem: Problem) -> bool:
+        """Locked shifts apply even when the change penalty is off."""
+        return bool(problem.locked) or super().active(problem)
+
+    def encode(self, ctx: ModelContext) -> None:
+        """Fix locked shifts; penalise each agent-day that differs from the reference."""
+        problem = ctx.problem
+        for shift in problem.locked:
+            var = ctx.shift(shift.agent, shift.day, shift.template)
+            label = f"{problem.agent_index[shift.agent].label}: locked {shift.template} on " \
+                    f"{day_label(problem, shift.day)}"
+            if var is None:
+                ctx.require(ctx.model.add_bool_or([]), "locked",
+                            shift.agent, label)
+            else:
+                ctx.require(ctx.model.add(var == 1), "locked", shift.agent, label)
+        settings = self.settings(problem)
+        if settings.level == Level.OFF or not problem.reference:
+            return
+        reference = {(s.agent, s.day): s.template for s in problem.reference}
+        for agent in problem.agents:
+            for day in range(problem.days):
+                template = reference.get((agent.id, day))
+                kept = None if template is None else ctx.shift(agent.id, day, template)
+                changed: LinearExpr = (ctx.works(agent.id, day) if template is None
+                                       else 1 if kept is None else 1 - kept)
+                if settings.level == Level.HARD:
+                    ctx.require(ctx.model.add(changed == 0), self.name, agent.id,
+                                f"{agent.label}: keep the published roster")
+                else:
+                    ctx.penalize(changed, settings.weight, self.name)
+
+    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+        """Locked shifts missing (hard) and changed agent-days (soft by default)."""
+        found = []
+        for shift in problem.locked:
+            if roster.by_agent_day.get((shift.agent, shift.day)) != shift.template:
+                found.append(Violation(
+                    "locked", f"{problem.agent_index[shift.agent].label}: locked shift "
+                    f"{shift.template} on {day_label(problem, shift.day)} is missing",
+                    hard=True, agent=shift.agent, day=shift.day))
+        settings = self.settings(problem)
+        if settings.level == Level.OFF or not problem.reference:
+            return found
+        reference = {(s.agent, s.day): s.template for s in problem.reference}
+        for agent in problem.agents:
+            for day in range(problem.days):
+                before = reference.get((agent.id, day))
+                after = roster.by_agent_day.get((agent.id, day))
+                if before != after:
+                    found.append(finding(
+                        self.name, settings.level, settings.weight, 1,
+                        f"{agent.label} on {day_label(problem, day)}: {before or 'off'} → "
+                        f"{after or 'off'}", agent=agent.id, day=day))
+        return found

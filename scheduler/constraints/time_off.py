@@ -1,0 +1,71 @@
+"""Time off: no shift overlaps approved time off; pending requests are honoured when possible."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scheduler.constraints.base import Rule, finding
+from scheduler.domain import Problem, Roster, Shift, TimeOff
+from scheduler.evaluation import Violation
+from scheduler.settings import Level, TimeOffSettings
+from scheduler.solvers.context import ModelContext
+
+
+def describe(off: TimeOff, problem: Problem) -> str:
+    """``approved time off Mon 30 Nov 00:00 – Thu 03 Dec 00:00`` in the team's time zone."""
+    clock = problem.clock
+    first = clock.local(clock.minute(off.start)).strftime("%a %d %b %H:%M")
+    last = clock.local(clock.minute(off.end)).strftime("%a %d %b %H:%M")
+    return f"{off.status} time off {first} – {last}"
+
+
+class TimeOffRule(Rule):
+    """Approved time off is hard by default; pending time off is soft by default."""
+
+    name = "time_off"
+
+    def _terms(self, problem: Problem, off: TimeOff) -> tuple[Level, int]:
+        settings = self.settings(problem)
+        assert isinstance(settings, TimeOffSettings)
+        if off.status == "approved":
+            return settings.level, settings.weight
+        return settings.pending_level, settings.pending_weight
+
+    def _clashes(self, problem: Problem, off: TimeOff,
+                 candidates: Iterator[Shift]) -> Iterator[Shift]:
+        first, last = problem.clock.minute(off.start), problem.clock.minute(off.end)
+        for shift in candidates:
+            start, end = problem.shift_span(shift)
+            if start < last and first < end:
+                yield shift
+
+    def encode(self, ctx: ModelContext) -> None:
+        """Forbid (hard) or penalise (soft) every shift that overlaps a time off."""
+        problem = ctx.problem
+        for off in problem.time_off:
+            level, weight = self._terms(problem, off)
+            if level == Level.OFF:
+                continue
+            options = dict(ctx.options(off.agent))
+            clashes = [options[s] for s in self._clashes(problem, off, iter(options))]
+            if level == Level.HARD:
+                ctx.forbid(clashes, self.name, f"{off.agent}: {describe(off, problem)}",
+                           f"{problem.agent_index[off.agent].label}: {describe(off, problem)}")
+            else:
+                for var in clashes:
+                    ctx.penalize(var, weight, self.name)
+
+    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+        """One finding per shift that overlaps a time off."""
+        found = []
+        for off in problem.time_off:
+            level, weight = self._terms(problem, off)
+            if level == Level.OFF:
+                continue
+            mine = (s for s in roster.shifts if s.agent == off.agent)
+            for shift in self._clashes(problem, off, mine):
+                name = problem.agent_index[shift.agent].label
+                found.append(finding(self.name, level, weight, 1,
+                                     f"{name} works {shift.template} during {describe(off, problem)}",
+                                     agent=shift.agent, day=shift.day))
+        return found

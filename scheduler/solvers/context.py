@@ -1,0 +1,159 @@
+"""The model context: CP-SAT variables of a roster, their index, and the rules' penalty terms.
+
+Rules never create shift variables; they ask the context for them and hand it their hard
+constraints (:meth:`ModelContext.require`) and penalty terms (:meth:`ModelContext.penalize`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from scheduler.constraints.base import covered_intervals
+from scheduler.domain import Problem, Shift
+
+LinearExpr = cp_model.LinearExprT
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A term of the objective: ``weight * expr``, owned by ``rule``."""
+
+    rule: str
+    weight: int
+    expr: LinearExpr
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named set of hard constraints that an infeasibility explanation can point at."""
+
+    rule: str
+    subject: str
+    description: str
+    literal: cp_model.IntVar
+
+
+class ModelContext:
+    """Owns the CP-SAT model of one problem: one boolean per (agent, day, template).
+
+    Parameters
+    ----------
+    problem
+        The validated problem to model.
+    explain
+        When True, every hard constraint is guarded by its group's literal so that an
+        infeasible model can be explained by the smallest set of groups that conflict.
+    """
+
+    def __init__(self, problem: Problem, *, explain: bool = False) -> None:
+        self.problem = problem
+        self.model = cp_model.CpModel()
+        self.explain = explain
+        self.penalties: list[Penalty] = []
+        self.groups: dict[tuple[str, str], Group] = {}
+        self.x: dict[tuple[str, int, str], cp_model.IntVar] = {}
+        self.day_vars: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+        self._work: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.cache: dict[str, Any] = {}  # variables several rules share, e.g. worked weekends
+        self._build_shifts()
+
+    def _build_shifts(self) -> None:
+        clock = self.problem.clock
+        for agent in self.problem.agents:
+            for day in range(self.problem.days):
+                weekday = clock.weekday(day)
+                for template in self.problem.templates:
+                    if template.weekdays and weekday not in template.weekdays:
+                        continue
+                    var = self.model.new_bool_var(f"x[{agent.id},{day},{template.id}]")
+                    self.x[agent.id, day, template.id] = var
+                    self.day_vars[agent.id, day].append((template.id, var))
+                choices = [v for _, v in self.day_vars[agent.id, day]]
+                work = self.model.new_bool_var(f"work[{agent.id},{day}]")
+                self.model.add(sum(choices) == work)
+                self._work[agent.id, day] = work
+            self._forbid_overlaps(agent.id)
+
+    def _forbid_overlaps(self, agent: str) -> None:
+        """Two shifts of one agent on neighbouring days may not overlap in time."""
+        for day in range(self.problem.days - 1):
+            for first, a in self.day_vars[agent, day]:
+                end = self.span(agent, day, first)[1]
+                for second, b in self.day_vars[agent, day + 1]:
+                    if self.span(agent, day + 1, second)[0] < end:
+                        self.model.add_bool_or([a.Not(), b.Not()])
+
+    def span(self, agent: str, day: int, template: str) -> tuple[int, int]:
+        """Start and end minute of a (possible) shift."""
+        return self.problem.shift_span(Shift(agent=agent, day=day, template=template))
+
+    def shift(self, agent: str, day: int, template: str) -> cp_model.IntVar | None:
+        """The variable 'agent works template on day', or None when the shift is not offered."""
+        return self.x.get((agent, day, template))
+
+    def options(self, agent: str) -> list[tuple[Shift, cp_model.IntVar]]:
+        """Every shift the agent could be given, with its variable."""
+        return [(Shift(agent=agent, day=day, template=t), var)
+                for day in range(self.problem.days) for t, var in self.day_vars[agent, day]]
+
+    def works(self, agent: str, day: int) -> cp_model.IntVar | int:
+        """1 when the agent works on ``day``; history days give the constant from last roster."""
+        if 0 <= day < self.problem.days:
+            return self._work[agent, day]
+        return int((agent, day) in self.history)
+
+    @cached_property
+    def history(self) -> dict[tuple[str, int], str]:
+        """Last roster's shifts by (agent, day)."""
+        return {(s.agent, s.day): s.template for s in self.problem.history}
+
+    @cached_property
+    def duty(self) -> dict[int, list[tuple[str, cp_model.IntVar]]]:
+        """For each interval, the (agent, shift variable) pairs whose shift covers it wholly."""
+        found: dict[int, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+        for (agent, day, template), var in self.x.items():
+            for interval in covered_intervals(self.problem, self.span(agent, day, template)):
+                found[interval].append((agent, var))
+        return found
+
+    def require(self, constraint: cp_model.Constraint, rule: str, subject: str,
+                description: str) -> None:
+        """Mark a hard constraint as belonging to group (rule, subject)."""
+        if self.explain:
+            constraint.only_enforce_if(self.group(rule, subject, description).literal)
+
+    def forbid(self, variables: Iterable[cp_model.IntVar], rule: str, subject: str,
+               description: str) -> None:
+        """Hard: none of these shift variables may be chosen."""
+        for var in variables:
+            self.require(self.model.add(var == 0), rule, subject, description)
+
+    def group(self, rule: str, subject: str, description: str) -> Group:
+        """The group (rule, subject), created on first use."""
+        key = (rule, subject)
+        if key not in self.groups:
+            literal = self.model.new_bool_var(f"enforce[{rule},{subject}]")
+            self.groups[key] = Group(rule, subject, description, literal)
+        return self.groups[key]
+
+    def penalize(self, expr: LinearExpr, weight: int, rule: str, detail: str = "") -> None:
+        """Add ``weight * expr`` to the objective, owned by ``rule``."""
+        if weight:
+            self.penalties.append(Penalty(rule, weight, expr, detail))
+
+    def excess(self, expr: LinearExpr, bound: int, upper: int, name: str) -> cp_model.IntVar:
+        """A variable at least ``max(0, expr - bound)``; minimisation makes it equal."""
+        slack = self.model.new_int_var(0, max(0, upper), name)
+        self.model.add(expr - bound <= slack)
+        return slack
+
+    def objective(self) -> LinearExpr:
+        """The sum of all penalty terms."""
+        return sum((p.weight * p.expr for p in self.penalties), start=cp_model.LinearExpr.constant(0))

@@ -1,0 +1,181 @@
+"""Build the CP-SAT model from the rules, solve it, and extract a roster with its report."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.check import check
+from scheduler.constraints import RULES
+from scheduler.domain import Problem, Roster, Shift
+from scheduler.solvers.context import ModelContext
+from scheduler.solvers.explain import explain
+from scheduler.solvers.result import SolveReport, SolveResult
+
+log = logging.getLogger(__name__)
+
+STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
+          cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
+          cp_model.UNKNOWN: "UNKNOWN"}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One improvement seen while solving."""
+
+    objective: int
+    bound: float
+    gap: float | None
+    elapsed_s: float
+    solutions: int
+
+
+def gap_of(objective: float, bound: float) -> float:
+    """Relative distance between the best roster and the proven bound."""
+    return max(0.0, objective - bound) / max(1.0, abs(objective))
+
+
+def build(problem: Problem, *, explain_mode: bool = False) -> ModelContext:
+    """The model context with every active rule encoded and the objective set."""
+    ctx = ModelContext(problem, explain=explain_mode)
+    for rule in RULES:
+        if rule.active(problem):
+            rule.encode(ctx)
+    ctx.model.minimize(ctx.objective())
+    return ctx
+
+
+def add_hints(ctx: ModelContext) -> None:
+    """Start from the published roster, else from last week's pattern on the same weekday."""
+    problem = ctx.problem
+    source = {(s.agent, s.day): s.template for s in problem.reference}
+    if not source:
+        source = {(s.agent, s.day + 7): s.template for s in problem.history}
+    if not source:
+        return
+    for (agent, day, template), var in ctx.x.items():
+        ctx.model.add_hint(var, source.get((agent, day)) == template)
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Reports each improving roster through logging and an optional callback."""
+
+    def __init__(self, on_progress: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self.on_progress = on_progress
+        self.solutions = 0
+        self.first_s: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self.first_s is None:
+            self.first_s = self.wall_time
+        objective, bound = int(self.objective_value), self.best_objective_bound
+        step = Progress(objective, bound, gap_of(objective, bound), self.wall_time, self.solutions)
+        log.info("roster #%d: penalty %d, bound %.0f, gap %.2f%%, %.1f s", step.solutions,
+                 step.objective, step.bound, 100 * (step.gap or 0), step.elapsed_s)
+        if self.on_progress:
+            self.on_progress(step)
+
+
+def parameters(solver: cp_model.CpSolver, *, time_limit: float, workers: int, seed: int,
+               deterministic: bool) -> None:
+    """Set the solver's limits; deterministic runs stop on CP-SAT's deterministic clock."""
+    params = solver.parameters
+    params.num_workers = workers
+    params.random_seed = seed
+    params.max_time_in_seconds = time_limit
+    if deterministic:
+        # Same input, seed and workers → same roster: stop on work done, not on the wall clock,
+        # and (with several workers) share information at fixed points of the search.
+        params.max_deterministic_time = time_limit
+        params.max_time_in_seconds = 4 * time_limit
+        params.interleave_search = workers > 1
+
+
+def extract(ctx: ModelContext, solver: cp_model.CpSolver) -> Roster:
+    """The chosen shifts, in (day, agent) order."""
+    chosen = [Shift(agent=a, day=d, template=t) for (a, d, t), v in ctx.x.items()
+              if solver.boolean_value(v)]
+    return Roster(shifts=tuple(sorted(chosen, key=lambda s: (s.day, s.agent))))
+
+
+def polish(ctx: ModelContext, solver: cp_model.CpSolver, workers: int) -> cp_model.CpSolver:
+    """Re-solve with the shifts fixed, so every penalty variable takes its least value.
+
+    Within a time limit CP-SAT may return a roster whose slack variables are not yet tight;
+    fixing the shifts leaves a tiny problem that is solved to optimality, so the objective is
+    exactly the penalty the rules' ``evaluate`` finds.
+    """
+    fixed = ctx.model.clone()
+    for var in ctx.x.values():
+        twin = fixed.get_bool_var_from_proto_index(var.index)
+        fixed.add(twin == solver.boolean_value(var))
+    fixed.clear_hints()
+    exact = cp_model.CpSolver()
+    exact.parameters.num_workers = workers
+    exact.parameters.max_time_in_seconds = 60
+    status = exact.solve(fixed)
+    return exact if status == cp_model.OPTIMAL else solver
+
+
+def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed: int = 0,
+          deterministic: bool = True, log_progress: bool = False,
+          on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
+    """Build and solve the roster of a problem.
+
+    Parameters
+    ----------
+    problem
+        The validated team problem.
+    time_limit
+        Seconds to search (CP-SAT deterministic seconds when ``deterministic``).
+    workers, seed
+        CP-SAT workers and random seed.
+    deterministic
+        Same input, seed and workers give the same roster (default True).
+    log_progress
+        Print CP-SAT's own search log.
+    on_progress
+        Called with each improving roster.
+
+    Returns
+    -------
+    SolveResult
+        The roster (None when none was found), the report and the rules' evaluation.
+    """
+    started = time.perf_counter()
+    ctx = build(problem)
+    add_hints(ctx)
+    solver = cp_model.CpSolver()
+    parameters(solver, time_limit=time_limit, workers=workers, seed=seed,
+               deterministic=deterministic)
+    solver.parameters.log_search_progress = log_progress
+    watcher = _Watcher(on_progress)
+    status = STATUS[solver.solve(ctx.model, watcher)]
+    common = dict(time_limit_s=time_limit, workers=workers, seed=seed,
+                  agents=len(problem.agents), shift_variables=len(ctx.x))
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        conflict = explain(problem, time_limit=time_limit) if status == "INFEASIBLE" else []
+        report = SolveReport(status=status, wall_time_s=time.perf_counter() - started,
+                             conflict=conflict, **common)  # type: ignore[arg-type]
+        return SolveResult(None, report)
+    roster = extract(ctx, solver)
+    exact = polish(ctx, solver, workers)
+    penalties: dict[str, int] = {}
+    for term in ctx.penalties:
+        value = term.expr if isinstance(term.expr, int) else exact.value(term.expr)
+        penalties[term.rule] = penalties.get(term.rule, 0) + term.weight * int(value)
+    objective = sum(penalties.values())
+    bound = solver.best_objective_bound
+    evaluation = check(problem, roster)
+    report = SolveReport(
+        status=status, objective=objective, bound=bound, gap=gap_of(objective, bound),
+        wall_time_s=time.perf_counter() - started, first_solution_s=watcher.first_s,
+        penalties=penalties, worst={r: evaluation.worst(r) for r in penalties},
+        **common)  # type: ignore[arg-type]
+    return SolveResult(roster, report, evaluation)
