@@ -1,0 +1,36 @@
+"""Where benchmark figures go: CSV rows stamped with the machine, versions and date."""
+
+from __future__ import annotations
+
+import csv
+import os
+import platform
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+
+def environment() -> dict[str, object]:
+    """The date, machine and library versions of this run."""
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+        "machine": f"{platform.machine()} {os.cpu_count()} cpu {platform.node()}",
+        "python": platform.python_version(),
+        "ortools": version("ortools"),
+    }
+
+
+def append_rows(path: Path, rows: list[dict[str, object]]) -> None:
+    """Append rows to a CSV file, writing the header when the file is new."""
+    if not rows:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fields = list(rows[0])
+    for row in rows[1:]:
+        fields += [k for k in row if k not in fields]
+    new = not path.exists()
+    with path.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        if new:
+            writer.writeheader()
+        writer.writerows(rows)
