@@ -1,0 +1,422 @@
+"""The ``scheduler`` command: parse arguments, call the scheduler package, render with Rich.
+
+No planning logic lives here. Exit codes: 0 ok; 1 the result is not what was asked (no roster
+found, a roster breaks a hard rule); 2 bad input or usage (the team folder has problems, a file
+cannot be written, an unknown option).
+
+The heavy modules (CP-SAT, the loader) are imported inside the commands so that ``--help`` and
+``--version`` answer at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from scheduler.errors import TeamFolderError
+
+if TYPE_CHECKING:
+    from scheduler.domain import Problem
+    from scheduler.evaluation import Evaluation, Violation
+
+HELP = """\
+Plan support rosters from a team folder (team.yaml and CSV files).
+
+[bold]Examples[/bold]
+
+  [cyan]scheduler validate fixtures/small[/cyan]
+      check a team folder and summarise it
+
+  [cyan]scheduler staffing fixtures/small --out out/requirements.csv[/cyan]
+      agents needed per day and queue; the per-interval table as CSV
+
+  [cyan]scheduler roster fixtures/small --out out/small --time-limit 30[/cyan]
+      solve the roster; write roster.csv, roster.xlsx and solve-report.json
+
+  [cyan]scheduler check fixtures/small out/small/roster.csv[/cyan]
+      check a (hand-edited) roster against every rule
+
+[bold]Exit codes[/bold]: 0 ok, 1 no roster found or hard rules broken, 2 bad input or usage.
+"""
+
+MAX_ROWS = 40  # longest list of findings printed; the rest are counted
+
+app = typer.Typer(
+    name="scheduler",
+    help=HELP,
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+TeamDir = Annotated[
+    Path,
+    typer.Argument(exists=True, file_okay=False, dir_okay=True, readable=True,
+                   show_default=False, metavar="TEAM_DIR",
+                   help="Team folder: team.yaml and the CSV files."),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering helpers
+
+
+def _version() -> str:
+    try:
+        return version("support-scheduler")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        out.print(f"support-scheduler {_version()}")
+        raise typer.Exit()
+
+
+def _cell(value: object) -> Text:
+    """A table cell shown as plain text (no Rich markup in file names or values)."""
+    return Text("" if value is None else str(value))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _input_problems(exc: TeamFolderError, where: Path) -> typer.Exit:
+    """Print a team folder's problems as a table on stderr; the exit to raise (code 2)."""
+    problems = list(getattr(exc, "problems", []))
+    folder = getattr(exc, "folder", "") or str(where)
+    if not problems:
+        err.print(Text(f"Cannot read {folder}: {exc}", style="red"))
+        return typer.Exit(2)
+    table = Table(title=Text(f"{_plural(len(problems), 'problem')} in {folder}", style="bold red"),
+                  show_lines=True, title_justify="left")
+    for title in ("File", "Row", "Column"):
+        table.add_column(title, no_wrap=True)
+    table.add_column("Value", overflow="fold", max_width=24)
+    for title in ("What is wrong", "How to fix"):
+        table.add_column(title, overflow="fold", ratio=1)
+    for p in problems:
+        table.add_row(*(_cell(getattr(p, name, None)) for name in
+                        ("file", "row", "column", "value", "message", "fix")))
+    err.print(table)
+    err.print("Fix these and run the command again.")
+    return typer.Exit(2)
+
+
+@contextmanager
+def _input_errors(where: Path) -> Iterator[None]:
+    """Turn a bad team folder (or roster file) into a table of problems and exit code 2."""
+    try:
+        yield
+    except TeamFolderError as exc:
+        raise _input_problems(exc, where) from None
+    except (OSError, ValidationError) as exc:
+        err.print(Text(f"Cannot read {where}: {exc}", style="red"))
+        raise typer.Exit(2) from None
+
+
+def _load(team_dir: Path) -> Problem:
+    from scheduler.load import load_team
+
+    with _input_errors(team_dir):
+        problem: Problem = load_team(team_dir)
+    return problem
+
+
+def _day_label(problem: Problem, day: int | None) -> str:
+    if day is None:
+        return ""
+    when = problem.clock.date_of(day)
+    return f"{when:%a} {when.isoformat()}"
+
+
+def _interval_label(problem: Problem, interval: int | None) -> str:
+    if interval is None:
+        return ""
+    return f"{problem.clock.local(interval * problem.interval_minutes):%a %Y-%m-%d %H:%M}"
+
+
+def _hard_table(problem: Problem, hard: Sequence[Violation]) -> Table:
+    table = Table(title=Text(_plural(len(hard), "hard violation"), style="bold red"),
+                  title_justify="left")
+    intervals = any(v.interval is not None for v in hard)
+    titles = ("Rule", "Agent", "Day", "Interval", "What") if intervals else (
+        "Rule", "Agent", "Day", "What")
+    for title in titles:
+        table.add_column(title, overflow="fold")
+    for v in hard[:MAX_ROWS]:
+        cells = [_cell(v.rule), _cell(v.agent), _cell(_day_label(problem, v.day))]
+        if intervals:
+            cells.append(_cell(_interval_label(problem, v.interval)))
+        table.add_row(*cells, _cell(v.message))
+    if len(hard) > MAX_ROWS:
+        table.caption = f"… and {len(hard) - MAX_ROWS} more"
+    return table
+
+
+def _penalty_table(penalties: dict[str, int], evaluation: Evaluation | None,
+                   worst: bool) -> Table:
+    """Soft penalty per rule, its share, how many findings, and (``worst``) the costliest."""
+    total = sum(penalties.values())
+    counts: dict[str, int] = {}
+    if evaluation is not None:
+        for v in evaluation.violations:
+            if not v.hard and v.penalty:
+                counts[v.rule] = counts.get(v.rule, 0) + 1
+    table = Table(title="Penalty per rule", title_justify="left")
+    table.add_column("Rule")
+    table.add_column("Penalty", justify="right")
+    table.add_column("Share", justify="right")
+    table.add_column("Findings", justify="right")
+    if worst:
+        table.add_column("Worst", overflow="fold")
+    for rule, penalty in sorted(penalties.items(), key=lambda kv: (-kv[1], kv[0])):
+        if not penalty:
+            continue
+        row = [_cell(rule), _cell(penalty), _cell(f"{penalty / total:.0%}"),
+               _cell(counts.get(rule, ""))]
+        if worst and evaluation is not None:
+            row.append(_cell("\n".join(evaluation.worst(rule))))
+        table.add_row(*row)
+    table.add_section()
+    table.add_row(_cell("total"), _cell(total), _cell("100%" if total else ""),
+                  _cell(sum(counts.values()) or ""), *([_cell("")] if worst else []))
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True,
+                     help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Plan support rosters from a team folder."""
+
+
+@app.command()
+def validate(team_dir: TeamDir) -> None:
+    """Load a team folder and report every problem in it, or a short summary when clean.
+
+    Example: [cyan]scheduler validate fixtures/small[/cyan]
+    """
+    problem = _load(team_dir)
+    clock = problem.clock
+    approved = sum(1 for t in problem.time_off if t.status == "approved")
+    pending = len(problem.time_off) - approved
+    first, last = clock.date_of(0), clock.date_of(problem.days - 1)
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    rows: list[tuple[str, object]] = [
+        ("Team", problem.team),
+        ("Time zone", problem.time_zone),
+        ("Horizon", f"{first:%a} {first.isoformat()} to {last:%a} {last.isoformat()}, "
+                    f"{_plural(problem.days, 'day')}"),
+        ("Intervals", f"{problem.interval_minutes} minutes"),
+        ("Agents", len(problem.agents)),
+        ("Queues", f"{len(problem.queues)}"
+                   + (f" ({', '.join(q.id for q in problem.queues)})" if problem.queues else "")),
+        ("Shift templates", f"{len(problem.templates)} "
+                            f"({', '.join(t.id for t in problem.templates)})"),
+        ("Forecast rows", len(problem.forecast)),
+        ("Time off", f"{approved} approved, {pending} pending"),
+    ]
+    optional: list[tuple[str, int]] = [
+        ("Shift requests", len(problem.requests)), ("Headcount rows", len(problem.cover)),
+        ("Last roster shifts", len(problem.history)), ("Locked shifts", len(problem.locked)),
+        ("Reference shifts", len(problem.reference)), ("Open tickets", len(problem.tickets)),
+    ]
+    rows += [(name, count) for name, count in optional if count]
+    for name, value in rows:
+        table.add_row(name, _cell(value))
+    out.print(Text(f"✓ {team_dir} is valid", style="bold green"))
+    out.print(table)
+
+
+@app.command()
+def staffing(
+    team_dir: TeamDir,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", dir_okay=False, show_default=False,
+                     help="Also write the per-interval requirements to this CSV file."),
+    ] = None,
+) -> None:
+    """Agents needed per day and queue (peak and agent-hours), from the forecast.
+
+    Example: [cyan]scheduler staffing fixtures/small --out out/requirements.csv[/cyan]
+    """
+    from scheduler.export.tables import requirements_of, staffing_by_day, write_staffing_csv
+
+    problem = _load(team_dir)
+    with _input_errors(team_dir):
+        requirements = requirements_of(problem)
+    if requirements.empty:
+        out.print("No forecast: there is nothing to staff (coverage comes from cover.csv).")
+    else:
+        daily = staffing_by_day(problem, requirements)
+        table = Table(title=f"Agents to schedule — {problem.team}", title_justify="left")
+        for title, justify in (("Date", "left"), ("Queue", "left"),
+                               ("Peak agents", "right"), ("Agent-hours", "right")):
+            table.add_column(title, justify=justify)  # type: ignore[arg-type]
+        previous = None
+        for row in daily.to_dict("records"):
+            label = f"{row['weekday']} {row['date']}" if row["date"] != previous else ""
+            if previous is not None and row["date"] != previous:
+                table.add_section()
+            previous = row["date"]
+            table.add_row(label, _cell(row["queue"]), _cell(row["peak_agents"]),
+                          _cell(f"{row['agent_hours']:.1f}"))
+        table.add_section()
+        per_queue = daily.groupby("queue", sort=False).agg(
+            peak=("peak_agents", "max"), hours=("agent_hours", "sum"))
+        for queue, totals in per_queue.iterrows():
+            table.add_row("All days", _cell(queue), _cell(int(totals["peak"])),
+                          _cell(f"{totals['hours']:.1f}"))
+        table.add_row(Text("Total", style="bold"), "", "",
+                      Text(f"{daily['agent_hours'].sum():.1f}", style="bold"))
+        out.print(table)
+    if out_file is not None:
+        try:
+            path = write_staffing_csv(out_file, problem, requirements)
+        except OSError as exc:
+            err.print(Text(f"Cannot write {out_file}: {exc}", style="red"))
+            raise typer.Exit(2) from None
+        out.print(Text(f"Wrote {path}"))
+
+
+@app.command()
+def roster(
+    team_dir: TeamDir,
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", "-o", file_okay=False, show_default=False,
+                     help="Folder for roster.csv, roster.xlsx and solve-report.json."),
+    ],
+    time_limit: Annotated[
+        float, typer.Option(min=0.1, help="Seconds to search; the best roster found is kept."),
+    ] = 60.0,
+    workers: Annotated[int, typer.Option(min=1, help="Solver threads.")] = 2,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same roster).")] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress line and no penalty table."),
+    ] = False,
+) -> None:
+    """Solve the roster and write roster.csv, roster.xlsx and solve-report.json.
+
+    The three files are written together or not at all.
+
+    When the hard rules cannot all hold, the conflict is explained and nothing is written.
+
+    Example: [cyan]scheduler roster fixtures/small --out out/small --time-limit 30[/cyan]
+    """
+    from scheduler.export.tables import write_roster_outputs
+    from scheduler.solvers.roster import solve
+
+    problem = _load(team_dir)
+    options: dict[str, Any] = {"time_limit": time_limit, "workers": workers, "seed": seed}
+    if quiet:
+        result = solve(problem, **options)
+    else:
+        title = f"Solving {problem.team}"
+        sizes = f"{_plural(len(problem.agents), 'agent')}, {_plural(problem.days, 'day')}"
+        with out.status(f"{title} ({sizes}, up to {time_limit:g} s)") as status:
+
+            def show(progress: Any) -> None:
+                gap = "" if progress.gap is None else f", gap {progress.gap:.1%}"
+                status.update(f"{title}: best {progress.objective}, bound {progress.bound:.0f}"
+                              f"{gap}, {progress.elapsed_s:.1f} s "
+                              f"({_plural(progress.solutions, 'solution')})")
+
+            result = solve(problem, on_progress=show, **options)
+    report = result.report
+    if result.roster is None or not report.solved:
+        out.print(Panel(Text(report.summary()), title="No roster", border_style="red",
+                        title_align="left"))
+        if not report.conflict:
+            out.print(f"No roster was found in {time_limit:g} s; "
+                      "try a longer --time-limit or relax a hard rule.")
+        raise typer.Exit(1)
+    out.print(Panel(Text(report.summary()), title=f"Roster for {problem.team}",
+                    border_style="green", title_align="left"))
+    if not quiet:
+        out.print(_penalty_table(report.penalties, result.evaluation, worst=False))
+    try:
+        paths = write_roster_outputs(out_dir, problem, result)
+    except OSError as exc:
+        err.print(Text(f"Cannot write to {out_dir}: {exc}", style="red"))
+        raise typer.Exit(2) from None
+    for path in paths:
+        out.print(Text(f"Wrote {path}"))
+    hard = result.evaluation.hard if result.evaluation is not None else ()
+    if hard:
+        out.print(_hard_table(problem, hard))
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    team_dir: TeamDir,
+    roster_csv: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, show_default=False,
+                       metavar="ROSTER_CSV",
+                       help="A roster CSV (as written by 'roster', possibly edited)."),
+    ],
+) -> None:
+    """Check a roster against every rule: hard rules broken, penalty per rule.
+
+    Exit code 1 when a hard rule is broken.
+
+    Example: [cyan]scheduler check fixtures/small out/small/roster.csv[/cyan]
+    """
+    from scheduler.check import check as check_roster
+    from scheduler.load import read_roster
+
+    problem = _load(team_dir)
+    with _input_errors(roster_csv):
+        plan = read_roster(roster_csv, problem)
+    evaluation = check_roster(problem, plan)
+    hard = evaluation.hard
+    if hard:
+        out.print(_hard_table(problem, hard))
+    penalties = evaluation.penalty_by_rule
+    if any(penalties.values()):
+        out.print(_penalty_table(penalties, evaluation, worst=True))
+    shifts = _plural(len(plan.shifts), "shift")
+    if hard:
+        out.print(Text(f"✗ {roster_csv}: {shifts}, {_plural(len(hard), 'hard violation')}, "
+                       f"penalty {evaluation.total_penalty}", style="bold red"))
+        raise typer.Exit(1)
+    out.print(Text(f"✓ {roster_csv}: {shifts}, no hard rule broken, "
+                   f"penalty {evaluation.total_penalty}", style="bold green"))
+
+
+def main() -> None:
+    """Entry point of the ``scheduler`` console script."""
+    app(prog_name="scheduler")
+
+
+if __name__ == "__main__":
+    main()

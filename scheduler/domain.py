@@ -46,7 +46,8 @@ def check_time_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a folder, too long
-        raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin") from exc
+        raise ValueError(
+            f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin") from exc
     return name
 
 
@@ -368,14 +369,16 @@ def cross_check(problem: Problem) -> list[str]:
     for req in problem.requests:
         known(req.agent, req.template, "a shift request")
         if req.day >= problem.days:
-            errors.append(f"a shift request for {req.agent!r} is on day {req.day}, after the horizon")
+            errors.append(
+                f"a shift request for {req.agent!r} is on day {req.day}, after the horizon")
     for group, what in ((problem.history, "last roster"), (problem.reference, "reference roster"),
                         (problem.locked, "locked shift")):
         for shift in group:
             known(shift.agent, shift.template, what)
     for cover in problem.cover:
         if cover.template not in templates:
-            errors.append(f"a cover row names shift {cover.template!r}, which is not a shift template")
+            errors.append(
+                f"a cover row names shift {cover.template!r}, which is not a shift template")
         if cover.day >= problem.days:
             errors.append(f"a cover row is on day {cover.day}, after the horizon")
     for row in problem.forecast:

@@ -108,8 +108,8 @@ class Problems:
             loc = tuple(error["loc"])
             known = known_fields(model, loc[:-1]) if model is not None else None
             message, fix = describe_error(error, known)
-            self.add(file, message, fix, row=row, column=column(loc),
-                     value=value(loc, error.get("input")))
+            raw = None if error["type"] == "missing" else value(loc, error.get("input"))
+            self.add(file, message, fix, row=row, column=column(loc), value=raw)
 
     def raise_if_any(self, folder: str = "") -> None:
         """Raise :class:`TeamFolderError` when any problem was recorded."""
@@ -164,8 +164,12 @@ _FIXES = {
 
 def describe_error(error: Any, known: list[str] | None) -> tuple[str, str]:
     """Message and fix for one pydantic error dict."""
-    kind, ctx = error["type"], error.get("ctx") or {}
+    kind = error["type"]
+    ctx = {key: _number(value) for key, value in (error.get("ctx") or {}).items()}
     message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "value_error" and "; use " in message:
+        message, _, advice = message.partition("; ")
+        return message, advice
     if kind == "extra_forbidden":
         choices = ", ".join(known) if known else "the documented keys"
         return "unknown key", f"remove it or use one of: {choices}"
@@ -176,3 +180,8 @@ def describe_error(error: Any, known: list[str] | None) -> tuple[str, str]:
     except (KeyError, IndexError, ValueError):
         fix = "correct the value"
     return message, fix
+
+
+def _number(value: Any) -> Any:
+    """``0.0`` → ``0`` in messages; other values unchanged."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value

@@ -409,3 +409,10 @@ def parse_yes_no(value: str) -> bool:
     if lowered in ("no", "n", "false", "0"):
         return False
     raise CellError(f"{value!r} is not yes or no", "use yes or no")
+
+
+def listing(ids: Iterable[str], limit: int = 12) -> str:
+    """Sorted ids for a fix message, shortened after ``limit``."""
+    names = sorted(ids)
+    more = f" … ({len(names) - limit} more)" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more if names else "(none defined)"

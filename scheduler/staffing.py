@@ -382,26 +382,33 @@ def apply_shrinkage(agents: npt.ArrayLike, shrinkage: npt.ArrayLike) -> Ints:
 
 
 def smooth_workload(
-    interval: npt.ArrayLike, workload: npt.ArrayLike, delay_intervals: int
+    interval: npt.ArrayLike,
+    workload: npt.ArrayLike,
+    delay_intervals: int,
+    horizon: int | None = None,
 ) -> Floats:
     """Spread asynchronous work over the intervals in which it may still be done in time.
 
     Work arriving in interval ``i`` with a first-response target of ``k`` intervals may be
-    handled anywhere in ``i .. i + k``. Each interval's work is spread evenly over those of its
-    ``k + 1`` intervals that are present (the horizon end and missing intervals are skipped, so
-    nothing is left undone when the horizon closes). The result is a capacity profile in which
-    every contact is answered within its window (earliest-deadline-first order meets every
-    deadline) and whose total equals the total workload; with ``k = 0`` it is the workload
-    itself. It smooths peaks, though it is not always the lowest possible peak.
+    handled anywhere in ``i .. i + k``; it is spread evenly over those of the ``k + 1``
+    intervals that are present. Each contact is then answered within its window (even
+    earliest-deadline-first would keep up), the total equals the total workload, and ``k = 0``
+    gives the workload itself. It smooths peaks, though not always to the lowest possible peak.
+
+    The horizon is treated as repeating: windows that run past its end wrap around to its
+    start. That stands in for the carry-over from the previous plan, which the forecast does
+    not show, and avoids piling the last intervals' work onto the final minutes.
 
     Parameters
     ----------
     interval
-        Interval indices (integers >= 0, each at most once), for a single queue.
+        Interval indices (integers in ``[0, horizon)``, each at most once), for a single queue.
     workload
         Work arriving in each interval, in agent-intervals (Erlangs).
     delay_intervals
         ``k``: whole intervals the work may wait (first-response minutes // interval minutes).
+    horizon
+        Number of intervals in the horizon; default the largest interval + 1.
 
     Returns
     -------
@@ -412,14 +419,16 @@ def smooth_workload(
     work = np.asarray(workload, dtype=np.float64)
     if iv.size == 0:
         return np.zeros(0)
-    if iv.min() < 0 or np.unique(iv).size != iv.size:
-        raise ValueError("intervals must be >= 0 and appear once per queue")
-    k = max(int(delay_intervals), 0)
-    size = int(iv.max()) + 1
-    present = np.concatenate(([0], np.cumsum(np.bincount(iv, minlength=size))))
-    window = present[np.minimum(iv + k + 1, size)] - present[iv]  # present intervals i..i+k
+    size = int(iv.max()) + 1 if horizon is None else int(horizon)
+    if iv.min() < 0 or iv.max() >= size or np.unique(iv).size != iv.size:
+        raise ValueError("intervals must lie in the horizon and appear once per queue")
+    k = min(max(int(delay_intervals), 0), size - 1)
+    present = np.bincount(iv, minlength=size)
+    ahead = np.concatenate(([0], np.cumsum(np.concatenate((present, present[:k])))))
+    window = ahead[iv + k + 1] - ahead[iv]  # present intervals among i .. i + k (cyclic)
     share = np.bincount(iv, weights=work / window, minlength=size)
-    spread = np.convolve(share, np.ones(k + 1))[:size]  # sums of non-negative terms: 0 stays 0
+    wrapped = np.concatenate((share[size - k:], share))  # share[(i - k) mod size], ...
+    spread = np.convolve(wrapped, np.ones(k + 1), mode="valid")  # non-negative sums: 0 stays 0
     return np.asarray(spread[iv], dtype=np.float64)
 
 
@@ -485,10 +494,11 @@ def _rows(frame: pd.DataFrame, problem: Problem) -> _Rows:
     concurrency = per_row([max(q.concurrency, 1) for q in queues])
     traffic = np.where(channel == "chat", workload / concurrency, workload)
     work = traffic.copy()
+    horizon = int(interval.max()) + 1 if interval.size else 0
     for code in np.unique(codes[is_async]):
         mine = np.flatnonzero(codes == code)
         delay = queues[code].first_response_minutes // problem.interval_minutes
-        work[mine] = smooth_workload(interval[mine], workload[mine], delay)
+        work[mine] = smooth_workload(interval[mine], workload[mine], delay, horizon)
     return _Rows(
         interval=interval, volume=volume, aht=aht, traffic=traffic, work=work,
         is_async=is_async,

@@ -39,7 +39,8 @@ def limits(agent: Agent, settings: ConsecutiveSettings) -> tuple[int | None, int
     c = agent.contract
     pick = [c.max_consecutive_days, c.min_consecutive_days, c.min_consecutive_days_off]
     team = [settings.max_days, settings.min_days, settings.min_days_off]
-    most, least, rest = (own if own is not None else default for own, default in zip(pick, team))
+    most, least, rest = (own if own is not None else default
+                         for own, default in zip(pick, team, strict=True))
     return most, least, rest
 
 
@@ -86,7 +87,7 @@ class ConsecutiveRule(Rule):
                 (f", at least {rest} days off in a row" if rest else "")
             for pattern in patterns(agent, problem, settings):
                 clause = []
-                for day, working in zip(pattern.days, pattern.working):
+                for day, working in zip(pattern.days, pattern.working, strict=True):
                     flag = ctx.works(agent.id, day)
                     if isinstance(flag, int):
                         if bool(flag) != working:
@@ -100,6 +101,26 @@ class ConsecutiveRule(Rule):
                         broken = ctx.model.new_bool_var("consecutive")
                         ctx.model.add_bool_or([*clause, broken])
                         ctx.penalize(broken, settings.weight, self.name)
+            if settings.level == Level.HARD:
+                self._run_start_cuts(ctx, agent, least, rest, subject)
+
+    def _run_start_cuts(self, ctx: ModelContext, agent: Agent, least: int | None,
+                        rest: int | None, subject: str) -> None:
+        """Redundant, LP-strong form of the minimum runs inside the horizon.
+
+        A run of work starting on day s (off on s-1) must still be on at s+k for k below the
+        minimum: work[s] <= work[s-1] + work[s+k]. Likewise for runs of days off. The pattern
+        clauses above already forbid the same rosters; these only tighten the relaxation.
+        """
+        works = [ctx.works(agent.id, d) for d in range(ctx.problem.days)]
+        for limit, on in ((least, True), (rest, False)):
+            for s in range(1, len(works)):
+                for k in range(1, limit or 0):
+                    if s + k >= len(works):
+                        break
+                    cut = works[s] - works[s - 1] - works[s + k] <= 0 if on else \
+                        works[s - 1] + works[s + k] - works[s] <= 1
+                    ctx.require(ctx.model.add(cut), self.name, agent.id, subject)
 
     def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
         """One finding per forbidden stretch in the roster (last roster included)."""
@@ -109,7 +130,7 @@ class ConsecutiveRule(Rule):
         for agent in problem.agents:
             for pattern in patterns(agent, problem, settings):
                 if all(worked.works(agent.id, d) == w
-                       for d, w in zip(pattern.days, pattern.working)):
+                       for d, w in zip(pattern.days, pattern.working, strict=True)):
                     found.append(finding(self.name, settings.level, settings.weight, 1,
                                          f"{agent.label} {pattern.message}", agent=agent.id,
                                          day=max(0, pattern.days[-1])))

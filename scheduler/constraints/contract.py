@@ -64,7 +64,7 @@ def limits(agent: Agent, problem: Problem, settings: ContractSettings) -> Iterat
 
 
 class ContractRule(Rule):
-    """Hard by default; soft costs ``weight`` per minute outside the hours, per day or shift over."""
+    """Hard by default; soft costs ``weight`` per minute outside, ×60 per day or shift over."""
 
     name = "contract"
 

@@ -35,12 +35,13 @@ class Need:
 
     @cached_property
     def table(self) -> dict[int, dict[str, int]]:
-        """interval → queue → agents required (only positive needs)."""
+        """interval → queue → agents required (only positive needs inside the horizon)."""
         frame = self.problem.requirements if self.problem.forecast else pd.DataFrame()
         found: dict[int, dict[str, int]] = defaultdict(dict)
         if frame.empty:
             return found
-        needed = frame[frame["agents"] > 0]
+        inside = frame["interval"].between(0, self.problem.clock.n_intervals - 1)
+        needed = frame[(frame["agents"] > 0) & inside]
         for interval, queue, agents in zip(needed["interval"], needed["queue"],
                                            needed["agents"], strict=True):
             found[int(interval)][str(queue)] = int(agents)
@@ -63,10 +64,14 @@ def served(need: dict[str, int], on_duty: dict[frozenset[str], int],
         flow.add_arc_with_capacity_and_unit_cost(source, i, on_duty[profile], 0)
         for j, queue in enumerate(queues, start=1 + len(profiles)):
             if queue in profile:
-                arcs[profile, queue] = flow.add_arc_with_capacity_and_unit_cost(i, j, need[queue], 0)
+                arcs[profile, queue] = flow.add_arc_with_capacity_and_unit_cost(
+                    i, j, need[queue], 0)
     for j, queue in enumerate(queues, start=1 + len(profiles)):
         flow.add_arc_with_capacity_and_unit_cost(j, sink, need[queue], -priority[queue])
-    flow.set_node_supply(source, 0)
+    # Supplies bound the flow: all agents on duty may leave the source, all need may reach
+    # the sink; the solver then finds the largest flow and, among those, the cheapest.
+    flow.set_node_supply(source, sum(on_duty.values()))
+    flow.set_node_supply(sink, -sum(need.values()))
     flow.solve_max_flow_with_min_cost()
     return {key: flow.flow(arc) for key, arc in arcs.items() if flow.flow(arc)}
 

@@ -24,6 +24,12 @@ class TimeOffRule(Rule):
 
     name = "time_off"
 
+    def active(self, problem: Problem) -> bool:
+        """Approved and pending time off have their own levels; off only when both are."""
+        settings = self.settings(problem)
+        assert isinstance(settings, TimeOffSettings)
+        return settings.level != Level.OFF or settings.pending_level != Level.OFF
+
     def _terms(self, problem: Problem, off: TimeOff) -> tuple[Level, int]:
         settings = self.settings(problem)
         assert isinstance(settings, TimeOffSettings)
@@ -66,6 +72,7 @@ class TimeOffRule(Rule):
             for shift in self._clashes(problem, off, mine):
                 name = problem.agent_index[shift.agent].label
                 found.append(finding(self.name, level, weight, 1,
-                                     f"{name} works {shift.template} during {describe(off, problem)}",
+                                     f"{name} works {shift.template} during "
+                                     f"{describe(off, problem)}",
                                      agent=shift.agent, day=shift.day))
         return found

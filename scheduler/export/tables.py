@@ -425,7 +425,11 @@ def write_roster_xlsx(path: str | os.PathLike[str], problem: Problem, roster: Ro
 
 def write_staffing_csv(path: str | os.PathLike[str], problem: Problem,
                        requirements: pd.DataFrame) -> Path:
-    """Write the per-interval requirements (:func:`staffing_frame`) as CSV, whole or not at all."""
+    """Write the per-interval requirements (:func:`staffing_frame`) as CSV, whole or not at all.
+
+    The file's folder is created when missing.
+    """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     return write_text_atomic(path, _csv_text(staffing_frame(problem, requirements)))
 
 

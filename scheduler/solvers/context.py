@@ -156,4 +156,5 @@ class ModelContext:
 
     def objective(self) -> LinearExpr:
         """The sum of all penalty terms."""
-        return sum((p.weight * p.expr for p in self.penalties), start=cp_model.LinearExpr.constant(0))
+        return cp_model.LinearExpr.weighted_sum([p.expr for p in self.penalties],
+                                                [p.weight for p in self.penalties])

@@ -26,6 +26,8 @@ class SolveReport(BaseModel):
     wall_time_s: float = 0.0
     first_solution_s: float | None = None
     time_limit_s: float = 0.0
+    work_limit: float = 0.0
+    stopped_by: str = ""
     workers: int = 1
     seed: int = 0
     agents: int = 0
@@ -47,7 +49,7 @@ class SolveReport(BaseModel):
             return "\n".join(lines)
         gap = "" if self.gap is None else f", gap {self.gap:.2%}"
         lines = [f"{self.status.lower()} roster, penalty {self.objective}{gap}, "
-                 f"{self.wall_time_s:.1f} s"]
+                 f"{self.wall_time_s:.1f} s (stopped: {self.stopped_by})"]
         for rule, penalty in sorted(self.penalties.items(), key=lambda kv: -kv[1]):
             if penalty:
                 lines.append(f"  {rule}: {penalty}" + "".join(

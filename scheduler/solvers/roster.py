@@ -14,6 +14,7 @@ from scheduler.constraints import RULES
 from scheduler.domain import Problem, Roster, Shift
 from scheduler.solvers.context import ModelContext
 from scheduler.solvers.explain import explain
+from scheduler.solvers.lns import Values, improve
 from scheduler.solvers.result import SolveReport, SolveResult
 
 log = logging.getLogger(__name__)
@@ -82,49 +83,55 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.on_progress(step)
 
 
-def parameters(solver: cp_model.CpSolver, *, time_limit: float, workers: int, seed: int,
-               deterministic: bool) -> None:
-    """Set the solver's limits; deterministic runs stop on CP-SAT's deterministic clock."""
+def parameters(solver: cp_model.CpSolver, *, seconds: float, work: float, workers: int,
+               seed: int) -> None:
+    """Limits of one CP-SAT run: wall-clock seconds and deterministic work.
+
+    Same input, seed and workers give the same roster when a run stops on its work limit (or
+    proves optimality): with several workers the search shares information only at fixed
+    points (interleaved search). The wall-clock limit is a safety net on a slow machine.
+    """
     params = solver.parameters
     params.num_workers = workers
     params.random_seed = seed
-    params.max_time_in_seconds = time_limit
-    if deterministic:
-        # Same input, seed and workers → same roster: stop on work done, not on the wall clock,
-        # and (with several workers) share information at fixed points of the search.
-        params.max_deterministic_time = time_limit
-        params.max_time_in_seconds = 4 * time_limit
-        params.interleave_search = workers > 1
+    params.max_time_in_seconds = max(0.1, seconds)
+    params.max_deterministic_time = max(0.1, work)
+    params.interleave_search = workers > 1
 
 
-def extract(ctx: ModelContext, solver: cp_model.CpSolver) -> Roster:
+def extract(ctx: ModelContext, values: Values) -> Roster:
     """The chosen shifts, in (day, agent) order."""
     chosen = [Shift(agent=a, day=d, template=t) for (a, d, t), v in ctx.x.items()
-              if solver.boolean_value(v)]
+              if values[v.index]]
     return Roster(shifts=tuple(sorted(chosen, key=lambda s: (s.day, s.agent))))
 
 
-def polish(ctx: ModelContext, solver: cp_model.CpSolver, workers: int) -> cp_model.CpSolver:
-    """Re-solve with the shifts fixed, so every penalty variable takes its least value.
+def polish(ctx: ModelContext, values: Values, workers: int) -> dict[str, int]:
+    """Penalty per rule of a roster, with every penalty variable at its least value.
 
     Within a time limit CP-SAT may return a roster whose slack variables are not yet tight;
     fixing the shifts leaves a tiny problem that is solved to optimality, so the objective is
     exactly the penalty the rules' ``evaluate`` finds.
     """
     fixed = ctx.model.clone()
-    for var in ctx.x.values():
-        twin = fixed.get_bool_var_from_proto_index(var.index)
-        fixed.add(twin == solver.boolean_value(var))
     fixed.clear_hints()
+    for var in ctx.x.values():
+        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == int(values[var.index]))
     exact = cp_model.CpSolver()
     exact.parameters.num_workers = workers
     exact.parameters.max_time_in_seconds = 60
-    status = exact.solve(fixed)
-    return exact if status == cp_model.OPTIMAL else solver
+    if exact.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError("the roster found does not satisfy its own model")
+    penalties: dict[str, int] = {}
+    for term in ctx.penalties:
+        value = term.expr if isinstance(term.expr, int) else exact.value(term.expr)
+        penalties[term.rule] = penalties.get(term.rule, 0) + term.weight * int(value)
+    return penalties
 
 
-def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed: int = 0,
-          deterministic: bool = True, log_progress: bool = False,
+def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | None = None,
+          workers: int = 2, seed: int = 0, neighbourhood_search: bool = True,
+          log_progress: bool = False,
           on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
     """Build and solve the roster of a problem.
 
@@ -133,11 +140,14 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
     problem
         The validated team problem.
     time_limit
-        Seconds to search (CP-SAT deterministic seconds when ``deterministic``).
+        Wall-clock seconds for the whole solve (a safety net; see ``work_limit``).
+    work_limit
+        CP-SAT deterministic seconds of search (default: half the time limit). A solve that
+        stops on this limit is reproducible: same input, seed and workers, same roster.
     workers, seed
         CP-SAT workers and random seed.
-    deterministic
-        Same input, seed and workers give the same roster (default True).
+    neighbourhood_search
+        After a first roster, re-plan groups of agents and days (see :mod:`.lns`).
     log_progress
         Print CP-SAT's own search log.
     on_progress
@@ -149,33 +159,46 @@ def solve(problem: Problem, *, time_limit: float = 60.0, workers: int = 2, seed:
         The roster (None when none was found), the report and the rules' evaluation.
     """
     started = time.perf_counter()
+    work = time_limit / 2 if work_limit is None else work_limit
     ctx = build(problem)
     add_hints(ctx)
+    share = 0.4 if neighbourhood_search else 1.0
     solver = cp_model.CpSolver()
-    parameters(solver, time_limit=time_limit, workers=workers, seed=seed,
-               deterministic=deterministic)
+    wall = time_limit * (0.5 if neighbourhood_search else 0.95) - (time.perf_counter() - started)
+    parameters(solver, seconds=wall, work=work * share, workers=workers, seed=seed)
     solver.parameters.log_search_progress = log_progress
     watcher = _Watcher(on_progress)
     status = STATUS[solver.solve(ctx.model, watcher)]
-    common = dict(time_limit_s=time_limit, workers=workers, seed=seed,
+    stopped = "time limit" if solver.wall_time >= wall - 0.05 else "work limit"
+    common = dict(time_limit_s=time_limit, work_limit=work, workers=workers, seed=seed,
                   agents=len(problem.agents), shift_variables=len(ctx.x))
     if status not in ("OPTIMAL", "FEASIBLE"):
         conflict = explain(problem, time_limit=time_limit) if status == "INFEASIBLE" else []
         report = SolveReport(status=status, wall_time_s=time.perf_counter() - started,
-                             conflict=conflict, **common)  # type: ignore[arg-type]
+                             conflict=conflict, stopped_by=stopped,
+                             **common)
         return SolveResult(None, report)
-    roster = extract(ctx, solver)
-    exact = polish(ctx, solver, workers)
-    penalties: dict[str, int] = {}
-    for term in ctx.penalties:
-        value = term.expr if isinstance(term.expr, int) else exact.value(term.expr)
-        penalties[term.rule] = penalties.get(term.rule, 0) + term.weight * int(value)
+    values = {v.index: solver.boolean_value(v) for v in ctx.x.values()}
+    objective, bound = solver.objective_value, max(0.0, solver.best_objective_bound)
+    if status == "OPTIMAL":
+        stopped = "optimal"
+    elif neighbourhood_search:
+        def better(found: float) -> None:
+            watcher.solutions += 1
+            if on_progress:
+                on_progress(Progress(int(found), bound, gap_of(found, bound),
+                                     time.perf_counter() - started, watcher.solutions))
+        values, objective, stopped = improve(
+            ctx, values, objective, budget=work * (1 - share), workers=workers, seed=seed,
+            deadline=started + 0.95 * time_limit, bound=bound, on_better=better)
+    roster = extract(ctx, values)
+    penalties = polish(ctx, values, workers)
     objective = sum(penalties.values())
-    bound = solver.best_objective_bound
+    status = "OPTIMAL" if objective <= bound + 1e-6 else "FEASIBLE"
     evaluation = check(problem, roster)
     report = SolveReport(
-        status=status, objective=objective, bound=bound, gap=gap_of(objective, bound),
+        status=status, objective=int(objective), bound=bound, gap=gap_of(objective, bound),
         wall_time_s=time.perf_counter() - started, first_solution_s=watcher.first_s,
-        penalties=penalties, worst={r: evaluation.worst(r) for r in penalties},
-        **common)  # type: ignore[arg-type]
+        stopped_by=stopped, penalties=penalties,
+        worst={r: evaluation.worst(r) for r in penalties}, **common)
     return SolveResult(roster, report, evaluation)

@@ -1,0 +1,175 @@
+"""Team folder → :class:`~scheduler.domain.Problem`, with every input problem reported at once.
+
+A team folder holds ``team.yaml`` and ``agents.csv`` (required) and optionally
+``time_off.csv``, ``forecast.csv``, ``requests.csv``, ``cover.csv``, ``last_roster.csv`` and
+``published_roster.csv``; docs/team-folder.md describes every field. :func:`load_team` reads all
+of them, collects every problem (file, row, column, value, what is wrong, how to fix it) and
+raises one :class:`~scheduler.errors.TeamFolderError`; nothing is half-loaded.
+
+The work is shared by :mod:`scheduler.load_yaml` (team.yaml), :mod:`scheduler.load_files` (the
+CSV files) and :mod:`scheduler.load_csv` (CSV reading and cell parsers).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from scheduler.domain import Problem, Roster, cross_check
+from scheduler.errors import InputProblem, Problems, TeamFolderError
+from scheduler.load_csv import read_table
+from scheduler.load_files import (
+    AGENTS,
+    COVER,
+    FORECAST,
+    LAST,
+    PUBLISHED,
+    REQUESTS,
+    TIME_OFF,
+    Refs,
+    read_agents,
+    read_cover,
+    read_forecast,
+    read_requests,
+    read_rosters,
+    read_time_off,
+    roster_rows,
+)
+from scheduler.load_yaml import TEAM, key_path, read_team
+
+__all__ = ["InputProblem", "TeamFolderError", "forecast_frame", "load_team", "read_roster"]
+
+
+def load_team(folder: Path | str) -> Problem:
+    """Read a team folder into a validated :class:`~scheduler.domain.Problem`.
+
+    Parameters
+    ----------
+    folder
+        The team folder (``team.yaml``, ``agents.csv`` and the optional CSV files).
+
+    Returns
+    -------
+    Problem
+        The team's planning problem; agents' ``prefers``/``avoids`` are expanded into
+        off-requests (``Problem.requests``) ahead of the rows of requests.csv.
+
+    Raises
+    ------
+    TeamFolderError
+        With every problem found (``.problems``); never any other exception.
+    """
+    try:
+        return _load(Path(folder))
+    except TeamFolderError:
+        raise
+    except Exception as exc:  # a coordinator never meets a traceback
+        problem = InputProblem(".", None, None, None, "internal error while reading the team "
+                               f"folder ({type(exc).__name__}: {exc})",
+                               "please report this together with the team folder")
+        raise TeamFolderError([problem], str(folder)) from exc
+
+
+def forecast_frame(problem: Problem) -> pd.DataFrame:
+    """The forecast as a tidy frame, one row per interval and queue.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``interval`` (int, 0-based planning interval: minute from the horizon start
+        // ``interval_minutes``), ``queue`` (str), ``volume`` (float, contacts arriving) and
+        ``aht_s`` (float, average handling time in seconds), sorted by interval, then queue.
+    """
+    clock, step, rows = problem.clock, problem.interval_minutes, problem.forecast
+    frame = pd.DataFrame({
+        "interval": pd.Series([clock.minute(r.start) // step for r in rows], dtype="int64"),
+        "queue": pd.Series([r.queue for r in rows], dtype=str),
+        "volume": pd.Series([r.volume for r in rows], dtype="float64"),
+        "aht_s": pd.Series([r.aht_s for r in rows], dtype="float64"),
+    })
+    return frame.sort_values(["interval", "queue"], kind="stable").reset_index(drop=True)
+
+
+def read_roster(path: Path | str, problem: Problem) -> Roster:
+    """Read a roster CSV for ``problem`` (for ``scheduler check``).
+
+    Parameters
+    ----------
+    path
+        CSV with at least the columns ``agent``, ``date`` (YYYY-MM-DD) and ``shift`` (a
+        template id; empty, ``off`` or ``-`` for a day off). Other columns are ignored.
+    problem
+        The problem the roster is for: agents, templates and horizon are checked against it.
+
+    Returns
+    -------
+    Roster
+        The shifts, sorted by day, then agent.
+
+    Raises
+    ------
+    TeamFolderError
+        For a missing or unreadable file and for every bad row (row and column named).
+    """
+    path = Path(path)
+    problems = Problems()
+    try:
+        table = read_table(path.parent, path.name, problems, required=("agent", "date", "shift"),
+                           optional=None, must_exist=True)
+        refs = Refs(problem.clock, problem.templates, frozenset(problem.template_index),
+                    agent_ids=frozenset(problem.agent_index))
+        found = [] if table is None else roster_rows(
+            table, refs, problems, keep=lambda day, days: 0 <= day < days, strict=True)
+    except Exception as exc:  # never a traceback for a bad file
+        problems.add(path.name, f"internal error while reading the roster ({exc})",
+                     "please report this together with the file")
+    problems.raise_if_any(str(path.parent))
+    shifts = sorted((shift for shift, _ in found), key=lambda s: (s.day, s.agent))
+    return Roster(shifts=tuple(shifts))
+
+
+def _load(folder: Path) -> Problem:
+    problems = Problems()
+    if not folder.is_dir():
+        problems.add(".", f"the team folder {folder} does not exist",
+                     "give the path of a folder that holds team.yaml and agents.csv")
+        problems.raise_if_any(str(folder))
+    team = read_team(folder, problems)
+    refs = Refs(team.clock, tuple(team.templates), team.template_ids, team.queue_ids,
+                rules=team.rules)
+    agents, preferences = read_agents(folder, refs, problems)
+    history, reference, locked = read_rosters(folder, refs, problems)
+    fields = {
+        **team.header, "queues": tuple(team.queues), "templates": tuple(team.templates),
+        "agents": tuple(agents), "rules": team.rules,
+        "time_off": tuple(read_time_off(folder, refs, problems)),
+        "forecast": tuple(read_forecast(folder, refs, problems)),
+        "requests": tuple(preferences + read_requests(folder, refs, problems)),
+        "cover": tuple(read_cover(folder, refs, problems)),
+        "history": tuple(history), "reference": tuple(reference), "locked": tuple(locked),
+    }
+    problems.raise_if_any(str(folder))
+    return _assemble(fields, problems, str(folder))
+
+
+_CROSS_FILES = (("agent id", AGENTS), ("agent ", AGENTS), ("time off", TIME_OFF),
+                ("a shift request", REQUESTS), ("last roster", LAST),
+                ("reference roster", PUBLISHED), ("locked shift", PUBLISHED),
+                ("a cover row", COVER), ("forecast", FORECAST))
+
+
+def _assemble(fields: dict[str, Any], problems: Problems, folder: str) -> Problem:
+    """Run the domain's cross checks (a safety net behind the readers' own), then validate."""
+    for message in cross_check(Problem.model_construct(**fields)):
+        file = next((f for prefix, f in _CROSS_FILES if message.startswith(prefix)), TEAM)
+        problems.add(file, message, "correct the reference")
+    problems.raise_if_any(folder)
+    try:
+        return Problem.model_validate(fields)
+    except ValidationError as exc:
+        problems.add_validation(exc, TEAM, column=lambda loc: key_path("", loc) or None,
+                                value=lambda _, value: None, model=Problem)
+        raise TeamFolderError(problems.items, folder) from None
