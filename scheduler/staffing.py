@@ -49,7 +49,7 @@ __all__ = [
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
-_EPS = 1e-9  # slack for ceil/floor of ratios that are whole numbers on paper (14 / 0.7 = 20)
+_EPS = 1e-9  # slack for ceil/floor of ratios whole on paper (21 / (1 - 0.3) = 30.000...04)
 _SL_TOL = 1e-12  # slack when comparing a computed service level with its target
 _TINY_CDF = 1e-280  # below this the Poisson cdf has lost precision: use the series instead
 
@@ -71,8 +71,12 @@ def _poisson_log_pmf(k: Floats, mean: Floats) -> Floats:
     ks = np.where(big, 1.0, k)
     direct = gammaln(ks + 1.0) - (ks + 0.5) * np.log(ks) + ks - 0.5 * np.log(2 * np.pi)
     stirling_error = np.where(big, series, direct)  # log k! - log of Stirling's formula
-    d = (k - mean) / mean
-    deviance = mean * (xlog1py(1.0 + d, d) - d)  # k log(k / mean) + mean - k
+    d = np.minimum((k - mean) / mean, 1.0)
+    deviance = np.where(  # k log(k / mean) + mean - k, without cancellation near k = mean
+        k < 2.0 * mean,
+        mean * (xlog1py(1.0 + d, d) - d),
+        k * (np.log(k) - np.log(mean)) + mean - k,
+    )
     return np.asarray(-stirling_error - deviance - 0.5 * np.log(2 * np.pi * k), np.float64)
 
 
@@ -239,8 +243,8 @@ def agents_for_target(
         raise ValueError("service-level targets must be in [0, 1): 100% is never reached")
     if np.any((occ <= 0) | (occ > 1)):
         raise ValueError("max_occupancy must be in (0, 1]")
-    if np.any(a < 0):
-        raise ValueError("traffic must be >= 0")
+    if not np.all(np.isfinite(a) & (a >= 0)):
+        raise ValueError("traffic must be finite and >= 0")
     live = a > 0
     start = np.maximum(np.floor(a) + 1.0, np.ceil(a / occ - _EPS))
 
@@ -253,6 +257,8 @@ def agents_for_target(
     short = np.flatnonzero(~meets(rows, hi))
     step = 1.0
     while short.size:
+        if step > 2.0**60:
+            raise ValueError("service level not reachable: are the inputs finite, aht_s > 0?")
         lo[short] = hi[short]
         hi[short] += step
         step *= 2.0
@@ -446,7 +452,7 @@ def _live_service(
     return np.where(idle, 1.0, np.clip(sl, 0.0, 1.0)), np.where(idle, 0.0, asa)
 
 
-CHANNELS = ("phone", "chat", "email")
+_CHANNELS = ("phone", "chat", "email")
 
 
 @dataclass(frozen=True)
@@ -479,8 +485,8 @@ def _rows(frame: pd.DataFrame, problem: Problem) -> _Rows:
         raise ValueError(f"forecast names queue(s) {', '.join(unknown)}, not in the problem")
     queues = [index[str(name)] for name in names]
     channels = [str(q.channel) for q in queues]
-    if not set(channels) <= set(CHANNELS):
-        raise ValueError(f"queue channels must be one of {', '.join(CHANNELS)}")
+    if not set(channels) <= set(_CHANNELS):
+        raise ValueError(f"queue channels must be one of {', '.join(_CHANNELS)}")
     channel = np.array(channels, dtype=object)[codes]
 
     def per_row(values: list[float]) -> Floats:
@@ -489,6 +495,8 @@ def _rows(frame: pd.DataFrame, problem: Problem) -> _Rows:
     interval = frame["interval"].to_numpy(dtype=np.int64)
     volume = frame["volume"].to_numpy(dtype=np.float64)
     aht = frame["aht_s"].to_numpy(dtype=np.float64)
+    if not (np.all(np.isfinite(volume) & (volume >= 0)) and np.all(np.isfinite(aht) & (aht >= 0))):
+        raise ValueError("forecast volume and aht_s must be finite numbers >= 0")
     workload = volume * aht / (problem.interval_minutes * 60.0)
     is_async = channel == "email"
     concurrency = per_row([max(q.concurrency, 1) for q in queues])

@@ -1,10 +1,11 @@
-"""Large-neighbourhood search over agents and weeks, on top of CP-SAT.
+"""Large-neighbourhood search over agents and days, on top of CP-SAT.
 
 CP-SAT's own neighbourhoods know nothing of rosters. Here a neighbourhood frees the shifts of
 a few agents, or of every agent over a run of days, keeps the rest of the roster fixed, and lets
-CP-SAT re-plan the freed part to optimality (or until its small budget runs out). A better
-roster replaces the current one. Work is counted in CP-SAT's deterministic time, so the same
-seed and workers give the same rosters.
+CP-SAT re-plan the freed part. Each round tries one neighbourhood per worker at once (threads;
+CP-SAT releases the interpreter while it searches), each a single-worker search stopped on
+CP-SAT's deterministic clock, and keeps the best improvement. So the same seed and workers give
+the same rosters, and the cores are used.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -37,25 +39,73 @@ class Neighbourhood:
 
 
 def pick(ctx: ModelContext, rng: random.Random, size: float) -> Neighbourhood:
-    """A random neighbourhood of about ``size`` (a fraction of the roster)."""
+    """A random neighbourhood freeing about ``size`` (a fraction) of the roster."""
     agents = [a.id for a in ctx.problem.agents]
     days = ctx.problem.days
+    count = max(2, min(len(agents), round(size * len(agents))))
     kind = rng.random()
-    if kind < 0.5 or days <= 7:
-        chosen = rng.sample(agents, max(2, min(len(agents), round(size * len(agents)))))
-        return Neighbourhood(frozenset(chosen), frozenset())
-    if kind < 0.8:
+    if kind < 0.5 or days < 4:
+        return Neighbourhood(frozenset(rng.sample(agents, count)), frozenset())
+    if kind < 0.75:
         span = max(2, round(size * days))
         first = rng.randrange(0, max(1, days - span + 1))
         return Neighbourhood(frozenset(), frozenset(range(first, first + span)))
-    chosen = rng.sample(agents, max(2, min(len(agents), round(2 * size * len(agents)))))
     span = max(3, round(2 * size * days))
     first = rng.randrange(0, max(1, days - span + 1))
-    return Neighbourhood(frozenset(chosen), frozenset(range(first, first + span)))
+    return Neighbourhood(frozenset(rng.sample(agents, min(len(agents), 2 * count))),
+                         frozenset(range(first, first + span)))
+
+
+def fixed_model(ctx: ModelContext, values: Values, keep: Callable[[str, int], bool]
+                ) -> cp_model.CpModel:
+    """A copy of the model with every shift variable fixed except those ``keep`` frees."""
+    sub = ctx.model.clone()
+    sub.clear_hints()
+    for (agent, day, _), var in ctx.x.items():
+        value = int(values[var.index])
+        if keep(agent, day):
+            sub.add_hint(sub.get_bool_var_from_proto_index(var.index), value)
+        else:
+            domain = sub.proto.variables[var.index].domain
+            domain[0] = domain[1] = value
+    return sub
+
+
+def single_worker(solver: cp_model.CpSolver, *, seed: int, work: float, seconds: float) -> None:
+    """Parameters of one deterministic single-worker CP-SAT run."""
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = seed
+    params.linearization_level = 2
+    params.max_deterministic_time = max(0.01, work)
+    params.max_time_in_seconds = max(0.05, seconds)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The outcome of re-planning one neighbourhood."""
+
+    status: cp_model.CpSolverStatus
+    objective: float
+    work: float
+    values: Values | None
+
+
+def attempt(ctx: ModelContext, values: Values, hood: Neighbourhood, *, seed: int, work: float,
+            seconds: float) -> Attempt:
+    """Re-plan one neighbourhood; the values are those of the roster found, if any."""
+    sub = fixed_model(ctx, values, hood.frees)
+    solver = cp_model.CpSolver()
+    single_worker(solver, seed=seed, work=work, seconds=seconds)
+    status = solver.solve(sub)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Attempt(status, float("inf"), solver.deterministic_time, None)
+    found = {v.index: solver.boolean_value(v) for v in ctx.x.values()}
+    return Attempt(status, solver.objective_value, solver.deterministic_time, found)
 
 
 def improve(ctx: ModelContext, values: Values, objective: float, *, budget: float, workers: int,
-            seed: int, deadline: float, bound: float = 0.0, step_budget: float = 2.0,
+            seed: int, deadline: float, bound: float = 0.0, step_budget: float = 1.0,
             on_better: Callable[[float], None] | None = None) -> tuple[Values, float, str]:
     """Re-plan neighbourhoods until ``budget`` deterministic seconds are spent.
 
@@ -67,12 +117,12 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
         The current roster (shift variable index → chosen) and its objective.
     budget, step_budget
         Deterministic seconds for the whole search and for one neighbourhood.
+    workers, seed
+        Neighbourhoods tried at once, and the random seed.
     deadline
         ``time.perf_counter()`` value at which to stop whatever the budget left.
     bound
         A proven lower bound: the search stops when it reaches it.
-    workers, seed
-        CP-SAT workers per neighbourhood and the random seed.
     on_better
         Called with each better objective.
 
@@ -83,39 +133,27 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
     """
     rng = random.Random(seed)
     size, spent = 0.15, 0.0
-    keys = list(ctx.x.items())
-    while spent < budget:
-        if time.perf_counter() >= deadline:
-            return values, objective, "time limit"
-        if objective <= bound + 1e-6:
-            return values, objective, "optimal"
-        hood = pick(ctx, rng, size)
-        sub = ctx.model.clone()
-        sub.clear_hints()
-        for (agent, day, _), var in keys:
-            twin = sub.get_bool_var_from_proto_index(var.index)
-            if hood.frees(agent, day):
-                sub.add_hint(twin, values[var.index])
-            else:
-                sub.add(twin == int(values[var.index]))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = workers
-        solver.parameters.interleave_search = workers > 1
-        solver.parameters.random_seed = rng.randrange(1 << 30)
-        solver.parameters.max_deterministic_time = min(step_budget, budget - spent)
-        solver.parameters.max_time_in_seconds = max(0.05, deadline - time.perf_counter())
-        status = solver.solve(sub)
-        spent += max(solver.deterministic_time, 0.01)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            size = max(0.05, size * 0.9)
-            continue
-        found = solver.objective_value
-        # grow neighbourhoods that solve to optimality, shrink the ones that do not
-        size = min(0.6, size * 1.1) if status == cp_model.OPTIMAL else max(0.05, size * 0.9)
-        if found < objective - 1e-6:
-            objective = found
-            values = {var.index: solver.boolean_value(var) for _, var in keys}
-            log.info("neighbourhood search: penalty %.0f", objective)
-            if on_better:
-                on_better(objective)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while spent < budget:
+            if objective <= bound + 1e-6:
+                return values, objective, "optimal"
+            seconds = deadline - time.perf_counter()
+            if seconds <= 0:
+                return values, objective, "time limit"
+            hoods = [pick(ctx, rng, size) for _ in range(workers)]
+            seeds = [rng.randrange(1 << 30) for _ in hoods]
+            step = min(step_budget, (budget - spent) / workers)
+            jobs = [pool.submit(attempt, ctx, values, h, seed=s, work=step, seconds=seconds)
+                    for h, s in zip(hoods, seeds, strict=True)]
+            runs = [job.result() for job in jobs]
+            spent += sum(max(r.work, 0.01) for r in runs)
+            solved = sum(r.status == cp_model.OPTIMAL for r in runs)
+            # grow neighbourhoods that solve to optimality, shrink those that do not
+            size = min(0.6, size * 1.1) if solved == len(runs) else max(0.05, size * 0.9)
+            best = min(runs, key=lambda r: r.objective)
+            if best.values is not None and best.objective < objective - 1e-6:
+                values, objective = best.values, best.objective
+                log.info("neighbourhood search: penalty %.0f", objective)
+                if on_better:
+                    on_better(objective)
     return values, objective, "work limit"

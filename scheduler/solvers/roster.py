@@ -14,10 +14,15 @@ from scheduler.constraints import RULES
 from scheduler.domain import Problem, Roster, Shift
 from scheduler.solvers.context import ModelContext
 from scheduler.solvers.explain import explain
-from scheduler.solvers.lns import Values, improve
+from scheduler.solvers.lns import Values, fixed_model, improve, single_worker
 from scheduler.solvers.result import SolveReport, SolveResult
 
 log = logging.getLogger(__name__)
+
+# Default CP-SAT deterministic seconds of search per wall-clock second of time limit. On this
+# project's reference machine (2 cores) a deterministic second takes 2-4 real seconds on the
+# rosters of the benchmarks, so a search normally stops on its work limit, reproducibly.
+WORK_PER_SECOND = 0.25
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
           cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
@@ -83,22 +88,6 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.on_progress(step)
 
 
-def parameters(solver: cp_model.CpSolver, *, seconds: float, work: float, workers: int,
-               seed: int) -> None:
-    """Limits of one CP-SAT run: wall-clock seconds and deterministic work.
-
-    Same input, seed and workers give the same roster when a run stops on its work limit (or
-    proves optimality): with several workers the search shares information only at fixed
-    points (interleaved search). The wall-clock limit is a safety net on a slow machine.
-    """
-    params = solver.parameters
-    params.num_workers = workers
-    params.random_seed = seed
-    params.max_time_in_seconds = max(0.1, seconds)
-    params.max_deterministic_time = max(0.1, work)
-    params.interleave_search = workers > 1
-
-
 def extract(ctx: ModelContext, values: Values) -> Roster:
     """The chosen shifts, in (day, agent) order."""
     chosen = [Shift(agent=a, day=d, template=t) for (a, d, t), v in ctx.x.items()
@@ -106,19 +95,16 @@ def extract(ctx: ModelContext, values: Values) -> Roster:
     return Roster(shifts=tuple(sorted(chosen, key=lambda s: (s.day, s.agent))))
 
 
-def polish(ctx: ModelContext, values: Values, workers: int) -> dict[str, int]:
+def polish(ctx: ModelContext, values: Values) -> dict[str, int]:
     """Penalty per rule of a roster, with every penalty variable at its least value.
 
     Within a time limit CP-SAT may return a roster whose slack variables are not yet tight;
     fixing the shifts leaves a tiny problem that is solved to optimality, so the objective is
     exactly the penalty the rules' ``evaluate`` finds.
     """
-    fixed = ctx.model.clone()
-    fixed.clear_hints()
-    for var in ctx.x.values():
-        fixed.add(fixed.get_bool_var_from_proto_index(var.index) == int(values[var.index]))
+    fixed = fixed_model(ctx, values, lambda agent, day: False)
     exact = cp_model.CpSolver()
-    exact.parameters.num_workers = workers
+    exact.parameters.num_workers = 1
     exact.parameters.max_time_in_seconds = 60
     if exact.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError("the roster found does not satisfy its own model")
@@ -145,9 +131,10 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
         CP-SAT deterministic seconds of search (default: half the time limit). A solve that
         stops on this limit is reproducible: same input, seed and workers, same roster.
     workers, seed
-        CP-SAT workers and random seed.
+        Threads and random seed. The first search runs on one thread (CP-SAT with a strong
+        linear relaxation); neighbourhood search then tries ``workers`` neighbourhoods at once.
     neighbourhood_search
-        After a first roster, re-plan groups of agents and days (see :mod:`.lns`).
+        After the first search, re-plan groups of agents and days (see :mod:`.lns`).
     log_progress
         Print CP-SAT's own search log.
     on_progress
@@ -159,13 +146,13 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
         The roster (None when none was found), the report and the rules' evaluation.
     """
     started = time.perf_counter()
-    work = time_limit / 2 if work_limit is None else work_limit
+    work = time_limit * WORK_PER_SECOND if work_limit is None else work_limit
     ctx = build(problem)
     add_hints(ctx)
-    share = 0.4 if neighbourhood_search else 1.0
+    share = 0.6 if neighbourhood_search else 1.0
     solver = cp_model.CpSolver()
-    wall = time_limit * (0.5 if neighbourhood_search else 0.95) - (time.perf_counter() - started)
-    parameters(solver, seconds=wall, work=work * share, workers=workers, seed=seed)
+    wall = time_limit * (0.7 if neighbourhood_search else 0.95) - (time.perf_counter() - started)
+    single_worker(solver, seed=seed, work=work * share, seconds=wall)
     solver.parameters.log_search_progress = log_progress
     watcher = _Watcher(on_progress)
     status = STATUS[solver.solve(ctx.model, watcher)]
@@ -192,7 +179,7 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
             ctx, values, objective, budget=work * (1 - share), workers=workers, seed=seed,
             deadline=started + 0.95 * time_limit, bound=bound, on_better=better)
     roster = extract(ctx, values)
-    penalties = polish(ctx, values, workers)
+    penalties = polish(ctx, values)
     objective = sum(penalties.values())
     status = "OPTIMAL" if objective <= bound + 1e-6 else "FEASIBLE"
     evaluation = check(problem, roster)
