@@ -145,7 +145,7 @@ def _header_ok(file: str, line: int, columns: tuple[str, ...], required: Sequenc
         if name not in columns:
             problems.add(file, f"required column {name} is missing",
                          f"add a column named {name}{hint}", row=line, column=name)
-    if optional is not None:
+    if optional is not None and not hint:
         known = [*required, *optional]
         for name in names:
             if name not in known and not name.startswith("#"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import time, timedelta
 
 from scheduler.constraints.base import Rule, finding
 from scheduler.domain import Problem, Roster, Shift, TimeOff
@@ -12,11 +13,15 @@ from scheduler.solvers.context import ModelContext
 
 
 def describe(off: TimeOff, problem: Problem) -> str:
-    """``approved time off Mon 30 Nov 00:00 – Thu 03 Dec 00:00`` in the team's time zone."""
+    """``approved time off Tue 01 Dec – Wed 02 Dec`` (whole days) or with times, team zone."""
     clock = problem.clock
-    first = clock.local(clock.minute(off.start)).strftime("%a %d %b %H:%M")
-    last = clock.local(clock.minute(off.end)).strftime("%a %d %b %H:%M")
-    return f"{off.status} time off {first} – {last}"
+    first, last = clock.local(clock.minute(off.start)), clock.local(clock.minute(off.end))
+    if first.time() == last.time() == time(0):
+        final = last - timedelta(days=1)
+        days = f"{first:%a %d %b}" if final.date() == first.date() else \
+            f"{first:%a %d %b} – {final:%a %d %b}"
+        return f"{off.status} time off {days}"
+    return f"{off.status} time off {first:%a %d %b %H:%M} – {last:%a %d %b %H:%M}"
 
 
 class TimeOffRule(Rule):

@@ -105,7 +105,7 @@ def attempt(ctx: ModelContext, values: Values, hood: Neighbourhood, *, seed: int
 
 
 def improve(ctx: ModelContext, values: Values, objective: float, *, budget: float, workers: int,
-            seed: int, deadline: float, bound: float = 0.0, step_budget: float = 1.0,
+            seed: int, deadline: float, bound: float = 0.0, step_budget: float = 0.25,
             on_better: Callable[[float], None] | None = None) -> tuple[Values, float, str]:
     """Re-plan neighbourhoods until ``budget`` deterministic seconds are spent.
 

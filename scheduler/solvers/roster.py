@@ -88,6 +88,20 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.on_progress(step)
 
 
+def first_roster(ctx: ModelContext, *, seed: int, work: float, seconds: float) -> Values | None:
+    """A quick first roster (no linear relaxation, stop at the first one), or None.
+
+    It starts the main search, which spends its effort on the relaxation, from a full roster.
+    """
+    solver = cp_model.CpSolver()
+    single_worker(solver, seed=seed, work=work, seconds=seconds)
+    solver.parameters.linearization_level = 0
+    solver.parameters.stop_after_first_solution = True
+    if solver.solve(ctx.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {v.index: solver.boolean_value(v) for v in ctx.x.values()}
+
+
 def extract(ctx: ModelContext, values: Values) -> Roster:
     """The chosen shifts, in (day, agent) order."""
     chosen = [Shift(agent=a, day=d, template=t) for (a, d, t), v in ctx.x.items()
@@ -149,9 +163,15 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     work = time_limit * WORK_PER_SECOND if work_limit is None else work_limit
     ctx = build(problem)
     add_hints(ctx)
-    share = 0.6 if neighbourhood_search else 1.0
+    first = first_roster(ctx, seed=seed, work=0.1 * work, seconds=0.2 * time_limit)
+    first_s = time.perf_counter() - started if first else None
+    if first:
+        ctx.model.clear_hints()
+        for var in ctx.x.values():
+            ctx.model.add_hint(var, first[var.index])
+    share = 0.5 if neighbourhood_search else 0.9
     solver = cp_model.CpSolver()
-    wall = time_limit * (0.7 if neighbourhood_search else 0.95) - (time.perf_counter() - started)
+    wall = time_limit * (0.6 if neighbourhood_search else 0.95) - (time.perf_counter() - started)
     single_worker(solver, seed=seed, work=work * share, seconds=wall)
     solver.parameters.log_search_progress = log_progress
     watcher = _Watcher(on_progress)
@@ -159,14 +179,18 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     stopped = "time limit" if solver.wall_time >= wall - 0.05 else "work limit"
     common = dict(time_limit_s=time_limit, work_limit=work, workers=workers, seed=seed,
                   agents=len(problem.agents), shift_variables=len(ctx.x))
-    if status not in ("OPTIMAL", "FEASIBLE"):
+    if status not in ("OPTIMAL", "FEASIBLE") and (first is None or status == "INFEASIBLE"):
         conflict = explain(problem, time_limit=time_limit) if status == "INFEASIBLE" else []
         report = SolveReport(status=status, wall_time_s=time.perf_counter() - started,
-                             conflict=conflict, stopped_by=stopped,
-                             **common)
+                             conflict=conflict, stopped_by=stopped, **common)
         return SolveResult(None, report)
-    values = {v.index: solver.boolean_value(v) for v in ctx.x.values()}
-    objective, bound = solver.objective_value, max(0.0, solver.best_objective_bound)
+    bound = max(0.0, solver.best_objective_bound)
+    if status in ("OPTIMAL", "FEASIBLE"):
+        values = {v.index: solver.boolean_value(v) for v in ctx.x.values()}
+        objective = solver.objective_value
+    else:  # the main search found nothing better than the first roster in its time
+        assert first is not None
+        values, objective = first, float(sum(polish(ctx, first).values()))
     if status == "OPTIMAL":
         stopped = "optimal"
     elif neighbourhood_search:
@@ -185,7 +209,8 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     evaluation = check(problem, roster)
     report = SolveReport(
         status=status, objective=int(objective), bound=bound, gap=gap_of(objective, bound),
-        wall_time_s=time.perf_counter() - started, first_solution_s=watcher.first_s,
+        wall_time_s=time.perf_counter() - started,
+        first_solution_s=first_s if first_s is not None else watcher.first_s,
         stopped_by=stopped, penalties=penalties,
         worst={r: evaluation.worst(r) for r in penalties}, **common)
     return SolveResult(roster, report, evaluation)

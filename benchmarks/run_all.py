@@ -1,0 +1,40 @@
+"""Run every benchmark in turn and print its table (``make bench``).
+
+Each benchmark appends its rows to ``benchmarks/results/*.csv``. Pass ``--quick`` for a short
+run (small cases, 5-second limits) that checks everything still works end to end.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+FULL = [
+    ["staffing_speed.py"],
+    ["roster_scaling.py"],
+    ["curtois.py"],
+    ["peers.py"],
+]
+QUICK = [
+    ["staffing_speed.py"],
+    ["roster_scaling.py", "--sizes", "25", "--time-limit", "10", "--no-save"],
+    ["curtois.py", "1", "2", "--time-limit", "5", "--no-save"],
+    ["peers.py", "--quick"],
+]
+
+
+def main() -> int:
+    """Run the benchmarks; the exit code is the first failure's, else 0."""
+    failed = 0
+    for args in QUICK if "--quick" in sys.argv else FULL:
+        print(f"\n=== {' '.join(args)}", flush=True)
+        code = subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], check=False)
+        failed = failed or code.returncode
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())

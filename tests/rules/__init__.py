@@ -1,0 +1,1 @@
+"""Each rule alone on tiny cases worked out by hand: evaluate() and the solver's optimum."""
