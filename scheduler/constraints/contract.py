@@ -18,7 +18,7 @@ PER_UNIT = 60  # a day or a shift over the limit costs like an hour outside the 
 class Limit:
     """One countable limit of an agent's contract over some days.
 
-    ``what`` is ``minutes``, ``days`` or a template id (shifts of that template).
+    ``what`` is ``minutes``, ``days`` or ``shifts`` (of ``template``).
     """
 
     agent: str
@@ -27,6 +27,7 @@ class Limit:
     low: int
     high: int | None
     label: str
+    template: str | None = None
 
     def count(self, template_of: dict[int, str | None], problem: Problem) -> int:
         """The limited quantity in a roster given the agent's template per day."""
@@ -35,7 +36,11 @@ class Limit:
             return sum(problem.template_index[t].paid_minutes for t in chosen if t)
         if self.what == "days":
             return sum(t is not None for t in chosen)
-        return sum(t == self.what for t in chosen)
+        return sum(t == self.template for t in chosen)
+
+    def counts(self, template: str) -> bool:
+        """Whether a shift of ``template`` adds to this limit."""
+        return self.what != "shifts" or template == self.template
 
 
 def limits(agent: Agent, problem: Problem, settings: ContractSettings) -> Iterator[Limit]:
@@ -59,8 +64,8 @@ def limits(agent: Agent, problem: Problem, settings: ContractSettings) -> Iterat
             yield Limit(agent.id, days, "days", 0, max_days,
                         f"at most {max_days} days in week of {day_label(problem, days[0])}")
     for template, most in contract.max_shifts.items():
-        yield Limit(agent.id, range(problem.days), template, 0, most,
-                    f"at most {most} {template} shifts")
+        yield Limit(agent.id, range(problem.days), "shifts", 0, most,
+                    f"at most {most} {template} shifts", template)
 
 
 class ContractRule(Rule):
@@ -83,7 +88,7 @@ class ContractRule(Rule):
                 terms = [(problem.template_index[t].paid_minutes if lim.what == "minutes" else 1)
                          * var
                          for d in lim.days for t, var in ctx.day_vars[agent.id, d]
-                         if lim.what in ("minutes", "days", t)]
+                         if lim.counts(t)]
                 total = sum(terms)
                 top = sum(problem.template_index[t].paid_minutes for t in problem.template_index)
                 top *= len(lim.days)
