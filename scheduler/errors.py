@@ -66,6 +66,9 @@ class TeamFolderError(Exception):
         self.folder = folder
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[TeamFolderError], tuple[list[InputProblem], str]]:
+        return type(self), (self.problems, self.folder)
+
     def __str__(self) -> str:
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in team folder"

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from scheduler.domain import Problem, Roster, cross_check
+from scheduler.domain import Problem, Roster, Shift, cross_check
 from scheduler.errors import InputProblem, Problems, TeamFolderError
 from scheduler.load_csv import read_table
 from scheduler.load_files import (
@@ -116,13 +116,15 @@ def read_roster(path: Path | str, problem: Problem) -> Roster:
     """
     path = Path(path)
     problems = Problems()
+    found: list[tuple[Shift, bool]] = []
     try:
         table = read_table(path.parent, path.name, problems, required=("agent", "date", "shift"),
                            optional=None, must_exist=True)
         refs = Refs(problem.clock, problem.templates, frozenset(problem.template_index),
                     agent_ids=frozenset(problem.agent_index))
-        found = [] if table is None else roster_rows(
-            table, refs, problems, keep=lambda day, days: 0 <= day < days, strict=True)
+        if table is not None:
+            found = roster_rows(table, refs, problems, keep=lambda day, days: 0 <= day < days,
+                                strict=True)
     except Exception as exc:  # never a traceback for a bad file
         problems.add(path.name, f"internal error while reading the roster ({exc})",
                      "please report this together with the file")

@@ -1,7 +1,8 @@
 """Consecutive days: at most / at least so many working days in a row, and days off in a row.
 
 Days before the horizon come from the last roster when one is given (days it does not list
-count as off; the minimum rules look back at most a week). Without a last roster, runs touching the horizon's first day are not held
+count as off; the minimum rules look back at most a week). Without a last roster, runs
+touching the horizon's first day are not held
 to the minimums, and runs touching its last day never are (they may go on next period).
 """
 

@@ -89,17 +89,23 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 def first_roster(ctx: ModelContext, *, seed: int, work: float, seconds: float) -> Values | None:
-    """A quick first roster (no linear relaxation, stop at the first one), or None.
+    """A quick first roster, or None: local search first, then a search without relaxation.
 
-    It starts the main search, which spends its effort on the relaxation, from a full roster.
+    The main search spends its effort on the linear relaxation; it starts from this roster.
+    Both searches are single-threaded and stop on the deterministic clock (reproducible).
     """
-    solver = cp_model.CpSolver()
-    single_worker(solver, seed=seed, work=work, seconds=seconds)
-    solver.parameters.linearization_level = 0
-    solver.parameters.stop_after_first_solution = True
-    if solver.solve(ctx.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return {v.index: solver.boolean_value(v) for v in ctx.x.values()}
+    for local_search in (True, False):
+        solver = cp_model.CpSolver()
+        single_worker(solver, seed=seed, work=work / 2, seconds=seconds / 2)
+        solver.parameters.linearization_level = 0
+        solver.parameters.use_ls_only = local_search
+        solver.parameters.stop_after_first_solution = True
+        status = solver.solve(ctx.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return {v.index: solver.boolean_value(v) for v in ctx.x.values()}
+        if status == cp_model.INFEASIBLE:
+            return None
+    return None
 
 
 def extract(ctx: ModelContext, values: Values) -> Roster:

@@ -1,0 +1,41 @@
+"""Shared test fixtures: paths of the fixture team folders and test data, and loaded problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scheduler.domain import Problem
+from scheduler.load import load_team
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = ROOT / "fixtures" / "small"
+ACME = ROOT / "fixtures" / "acme-support"
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(scope="session")
+def small_folder() -> Path:
+    """fixtures/small: 5 agents, phone and chat, 3 days from Monday 2026-11-30."""
+    return SMALL
+
+
+@pytest.fixture(scope="session")
+def acme_folder() -> Path:
+    """fixtures/acme-support (skips the test while it has not been generated)."""
+    if not (ACME / "team.yaml").is_file():
+        pytest.skip("fixtures/acme-support not generated yet")
+    return ACME
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """tests/data (broken team folders live in tests/data/broken/<name>/)."""
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def small_problem(small_folder: Path) -> Problem:
+    """fixtures/small loaded once per session (a frozen Problem, safe to share)."""
+    return load_team(small_folder)
