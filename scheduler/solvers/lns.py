@@ -106,7 +106,8 @@ def attempt(ctx: ModelContext, values: Values, hood: Neighbourhood, *, seed: int
 
 def improve(ctx: ModelContext, values: Values, objective: float, *, budget: float, workers: int,
             seed: int, deadline: float, bound: float = 0.0, step_budget: float = 0.25,
-            on_better: Callable[[float], None] | None = None) -> tuple[Values, float, str]:
+            on_better: Callable[[float], None] | None = None,
+            cancelled: Callable[[], bool] = lambda: False) -> tuple[Values, float, str]:
     """Re-plan neighbourhoods until ``budget`` deterministic seconds are spent.
 
     Parameters
@@ -125,6 +126,8 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
         A proven lower bound: the search stops when it reaches it.
     on_better
         Called with each better objective.
+    cancelled
+        Checked before each round: True stops the search (another search proved the optimum).
 
     Returns
     -------
@@ -135,7 +138,7 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
     size, spent = 0.15, 0.0
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while spent < budget:
-            if objective <= bound + 1e-6:
+            if objective <= bound + 1e-6 or cancelled():
                 return values, objective, "optimal"
             seconds = deadline - time.perf_counter()
             if seconds <= 0:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -20,9 +23,9 @@ from scheduler.solvers.result import SolveReport, SolveResult
 log = logging.getLogger(__name__)
 
 # Default CP-SAT deterministic seconds of search per wall-clock second of time limit. On this
-# project's reference machine (2 cores) a deterministic second takes 2-4 real seconds on the
+# project's reference machine (2 cores) a deterministic second takes about 2 real seconds on the
 # rosters of the benchmarks, so a search normally stops on its work limit, reproducibly.
-WORK_PER_SECOND = 0.25
+WORK_PER_SECOND = 0.3
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
           cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
@@ -135,11 +138,46 @@ def polish(ctx: ModelContext, values: Values) -> dict[str, int]:
     return penalties
 
 
+@dataclass(frozen=True)
+class Search:
+    """The outcome of one search: the roster found (if any), its objective, the bound."""
+
+    status: str
+    values: Values | None
+    objective: float
+    bound: float
+    stopped: str
+
+
+def exact_search(ctx: ModelContext, *, seed: int, work: float, seconds: float,
+                 watcher: _Watcher, log_progress: bool) -> Search:
+    """CP-SAT on the whole model, one thread, strong linear relaxation (proves optima)."""
+    solver = cp_model.CpSolver()
+    single_worker(solver, seed=seed, work=work, seconds=seconds)
+    solver.parameters.log_search_progress = log_progress
+    status = STATUS[solver.solve(ctx.model, watcher)]
+    if status == "OPTIMAL":
+        stopped = "optimal"
+    else:
+        stopped = "time limit" if solver.wall_time >= seconds - 0.05 else "work limit"
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return Search(status, None, float("inf"), max(0.0, solver.best_objective_bound), stopped)
+    values = {v.index: solver.boolean_value(v) for v in ctx.x.values()}
+    return Search(status, values, solver.objective_value, max(0.0, solver.best_objective_bound),
+                  stopped)
+
+
 def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | None = None,
           workers: int = 2, seed: int = 0, neighbourhood_search: bool = True,
           log_progress: bool = False,
           on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
     """Build and solve the roster of a problem.
+
+    A quick first roster; then, side by side, CP-SAT on the whole model (one thread, strong
+    linear relaxation: it proves optima and gives the bound) and neighbourhood search from the
+    first roster on the other threads; then neighbourhood search from the better of the two
+    with every thread. Every search stops on CP-SAT's deterministic clock and the two meet only
+    at that fixed point, so the same input, seed and workers give the same roster.
 
     Parameters
     ----------
@@ -148,13 +186,12 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     time_limit
         Wall-clock seconds for the whole solve (a safety net; see ``work_limit``).
     work_limit
-        CP-SAT deterministic seconds of search (default: half the time limit). A solve that
-        stops on this limit is reproducible: same input, seed and workers, same roster.
+        CP-SAT deterministic seconds per search thread (default ``WORK_PER_SECOND`` times the
+        time limit). A solve that stops on it is reproducible.
     workers, seed
-        Threads and random seed. The first search runs on one thread (CP-SAT with a strong
-        linear relaxation); neighbourhood search then tries ``workers`` neighbourhoods at once.
+        Threads and random seed.
     neighbourhood_search
-        After the first search, re-plan groups of agents and days (see :mod:`.lns`).
+        Use neighbourhood search (see :mod:`.lns`) besides CP-SAT on the whole model.
     log_progress
         Print CP-SAT's own search log.
     on_progress
@@ -175,39 +212,67 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
         ctx.model.clear_hints()
         for var in ctx.x.values():
             ctx.model.add_hint(var, first[var.index])
-    share = 0.5 if neighbourhood_search else 0.9
-    solver = cp_model.CpSolver()
-    wall = time_limit * (0.6 if neighbourhood_search else 0.95) - (time.perf_counter() - started)
-    single_worker(solver, seed=seed, work=work * share, seconds=wall)
-    solver.parameters.log_search_progress = log_progress
     watcher = _Watcher(on_progress)
-    status = STATUS[solver.solve(ctx.model, watcher)]
-    stopped = "time limit" if solver.wall_time >= wall - 0.05 else "work limit"
-    common = dict(time_limit_s=time_limit, work_limit=work, workers=workers, seed=seed,
-                  agents=len(problem.agents), shift_variables=len(ctx.x))
-    if status not in ("OPTIMAL", "FEASIBLE") and (first is None or status == "INFEASIBLE"):
-        conflict = explain(problem, time_limit=time_limit) if status == "INFEASIBLE" else []
-        report = SolveReport(status=status, wall_time_s=time.perf_counter() - started,
-                             conflict=conflict, stopped_by=stopped, **common)
-        return SolveResult(None, report)
-    bound = max(0.0, solver.best_objective_bound)
-    if status in ("OPTIMAL", "FEASIBLE"):
-        values = {v.index: solver.boolean_value(v) for v in ctx.x.values()}
-        objective = solver.objective_value
-    else:  # the main search found nothing better than the first roster in its time
-        assert first is not None
-        values, objective = first, float(sum(polish(ctx, first).values()))
-    if status == "OPTIMAL":
-        stopped = "optimal"
-    elif neighbourhood_search:
-        def better(found: float) -> None:
+    best: list[float] = [float("inf")]
+
+    def better(found: float) -> None:
+        if found < best[0]:
+            best[0] = found
             watcher.solutions += 1
             if on_progress:
-                on_progress(Progress(int(found), bound, gap_of(found, bound),
-                                     time.perf_counter() - started, watcher.solutions))
+                on_progress(Progress(int(found), 0.0, None, time.perf_counter() - started,
+                                     watcher.solutions))
+
+    lns = neighbourhood_search and first is not None
+    share = 0.6 if lns else 0.9
+    wall = time_limit * (0.65 if lns else 0.95) - (time.perf_counter() - started)
+    exact_run = partial(exact_search, ctx, seed=seed, work=share * work, seconds=wall,
+                        watcher=watcher, log_progress=log_progress)
+    done = threading.Event()
+    if lns and first is not None and workers > 1:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            exact_job = pool.submit(lambda: _signal(exact_run(), done))
+            local_job = pool.submit(improve, ctx, first, float("inf"), budget=share * work,
+                                    workers=workers - 1, seed=seed + 1,
+                                    deadline=started + 0.65 * time_limit, on_better=better,
+                                    cancelled=done.is_set)
+            exact, local = exact_job.result(), local_job.result()
+    else:
+        exact, local = exact_run(), (first or {}, float("inf"), "not run")
+    if exact.status == "INFEASIBLE" or (exact.values is None and first is None):
+        conflict = explain(problem, time_limit=time_limit) if exact.status == "INFEASIBLE" \
+            else []
+        report = SolveReport(status=exact.status, wall_time_s=time.perf_counter() - started,
+                             conflict=conflict, stopped_by=exact.stopped, time_limit_s=time_limit,
+                             work_limit=work, workers=workers, seed=seed,
+                             agents=len(problem.agents), shift_variables=len(ctx.x))
+        return SolveResult(None, report)
+    if exact.values is not None and exact.objective <= local[1]:
+        values, objective, stopped = exact.values, exact.objective, exact.stopped
+    elif local[1] < float("inf"):
+        values, objective, stopped = local
+    else:
+        assert first is not None
+        values, objective, stopped = first, float(sum(polish(ctx, first).values())), "work limit"
+    if lns and stopped != "optimal" and objective > exact.bound + 1e-6:
         values, objective, stopped = improve(
-            ctx, values, objective, budget=work * (1 - share), workers=workers, seed=seed,
-            deadline=started + 0.95 * time_limit, bound=bound, on_better=better)
+            ctx, values, objective, budget=(1 - share) * work, workers=workers, seed=seed + 2,
+            deadline=started + 0.95 * time_limit, bound=exact.bound, on_better=better)
+    return _result(problem, ctx, values, exact.bound, stopped, started,
+                   first_s if first_s is not None else watcher.first_s,
+                   dict(time_limit_s=time_limit, work_limit=work, workers=workers, seed=seed))
+
+
+def _signal(search: Search, done: threading.Event) -> Search:
+    """Tell the neighbourhood search to stop once the exact search has proven the optimum."""
+    if search.status == "OPTIMAL":
+        done.set()
+    return search
+
+
+def _result(problem: Problem, ctx: ModelContext, values: Values, bound: float, stopped: str,
+            started: float, first_s: float | None, settings: dict[str, float]) -> SolveResult:
+    """The roster, its exact per-rule penalties, its evaluation and the report."""
     roster = extract(ctx, values)
     penalties = polish(ctx, values)
     objective = sum(penalties.values())
@@ -215,8 +280,8 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     evaluation = check(problem, roster)
     report = SolveReport(
         status=status, objective=int(objective), bound=bound, gap=gap_of(objective, bound),
-        wall_time_s=time.perf_counter() - started,
-        first_solution_s=first_s if first_s is not None else watcher.first_s,
-        stopped_by=stopped, penalties=penalties,
-        worst={r: evaluation.worst(r) for r in penalties}, **common)
+        wall_time_s=time.perf_counter() - started, first_solution_s=first_s,
+        stopped_by="optimal" if status == "OPTIMAL" else stopped, penalties=penalties,
+        worst={r: evaluation.worst(r) for r in penalties}, agents=len(problem.agents),
+        shift_variables=len(ctx.x), **settings)
     return SolveResult(roster, report, evaluation)
