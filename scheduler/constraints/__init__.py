@@ -1,5 +1,7 @@
 """The rule library: one class per rule family, each with ``encode`` and ``evaluate``."""
 
+from typing import Any
+
 from scheduler.constraints.availability import AvailabilityRule
 from scheduler.constraints.base import Rule
 from scheduler.constraints.consecutive import ConsecutiveRule
@@ -12,7 +14,7 @@ from scheduler.constraints.stability import StabilityRule
 from scheduler.constraints.time_off import TimeOffRule
 from scheduler.constraints.weekends import WeekendRule
 
-RULES: tuple[Rule, ...] = (
+RULES: tuple[Rule[Any], ...] = (
     CoverageRule(),
     TimeOffRule(),
     AvailabilityRule(),

@@ -7,7 +7,7 @@ from datetime import timedelta
 from scheduler.constraints.base import Rule, day_label, finding
 from scheduler.domain import WEEKDAYS, Agent, Problem, Roster, Shift
 from scheduler.evaluation import Violation
-from scheduler.settings import Level
+from scheduler.settings import AvailabilitySettings, Level
 from scheduler.solvers.context import ModelContext
 
 
@@ -32,7 +32,7 @@ def fits(problem: Problem, agent: Agent, shift: Shift) -> bool:
                for w in agent.availability)
 
 
-class AvailabilityRule(Rule):
+class AvailabilityRule(Rule[AvailabilitySettings]):
     """Shifts outside an agent's availability windows are forbidden (or penalised)."""
 
     name = "availability"

@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
 
 from scheduler.domain import Problem, Roster, Shift
 from scheduler.evaluation import Violation
@@ -20,15 +20,17 @@ if TYPE_CHECKING:
     from scheduler.solvers.context import ModelContext
 
 
-class Rule(ABC):
+Settings = TypeVar("Settings", bound=RuleSetting)
+
+
+class Rule(ABC, Generic[Settings]):
     """One rule of a roster. Subclasses set ``name`` and implement both methods."""
 
     name: ClassVar[str]
 
-    def settings(self, problem: Problem) -> RuleSetting:
+    def settings(self, problem: Problem) -> Settings:
         """This rule's settings from the problem's team.yaml ``rules`` block."""
-        setting: RuleSetting = getattr(problem.rules, self.name)
-        return setting
+        return cast(Settings, getattr(problem.rules, self.name))
 
     def active(self, problem: Problem) -> bool:
         """False when the team switched the rule off."""

@@ -67,20 +67,15 @@ def patterns(agent: Agent, problem: Problem, settings: ConsecutiveSettings) -> I
                               f" (at least {limit})")
 
 
-class ConsecutiveRule(Rule):
+class ConsecutiveRule(Rule[ConsecutiveSettings]):
     """Each forbidden stretch found is one violation (one per too-long window, per short run)."""
 
     name = "consecutive"
 
-    def _settings(self, problem: Problem) -> ConsecutiveSettings:
-        settings = self.settings(problem)
-        assert isinstance(settings, ConsecutiveSettings)
-        return settings
-
     def encode(self, ctx: ModelContext) -> None:
         """A clause per pattern: some day of the stretch differs from the pattern."""
         problem = ctx.problem
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         for agent in problem.agents:
             most, least, rest = limits(agent, settings)
             subject = f"{agent.label}: at most {most} working days in a row" + \
@@ -125,7 +120,7 @@ class ConsecutiveRule(Rule):
 
     def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
         """One finding per forbidden stretch in the roster (last roster included)."""
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         worked = Worked(problem, roster)
         found = []
         for agent in problem.agents:

@@ -68,20 +68,15 @@ def limits(agent: Agent, problem: Problem, settings: ContractSettings) -> Iterat
                     f"at most {most} {template} shifts", template)
 
 
-class ContractRule(Rule):
+class ContractRule(Rule[ContractSettings]):
     """Hard by default; soft costs ``weight`` per minute outside, ×60 per day or shift over."""
 
     name = "contract"
 
-    def _settings(self, problem: Problem) -> ContractSettings:
-        settings = self.settings(problem)
-        assert isinstance(settings, ContractSettings)
-        return settings
-
     def encode(self, ctx: ModelContext) -> None:
         """One linear sum per limit, bounded (hard) or with its excess penalised (soft)."""
         problem = ctx.problem
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         for agent in problem.agents:
             described = "; ".join(lim.label for lim in limits(agent, problem, settings))
             for lim in limits(agent, problem, settings):
@@ -110,7 +105,7 @@ class ContractRule(Rule):
 
     def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
         """One finding per limit not met, sized in minutes, days or shifts."""
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         worked = Worked(problem, roster)
         found = []
         for agent in problem.agents:

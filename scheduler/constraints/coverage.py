@@ -113,15 +113,10 @@ def queue_plan(problem: Problem, roster: Roster) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["agent", "interval", "queue"])
 
 
-class CoverageRule(Rule):
+class CoverageRule(Rule[CoverageSettings]):
     """Short agents cost weight × queue priority per interval; over-staffing costs lightly."""
 
     name = "coverage"
-
-    def _settings(self, problem: Problem) -> CoverageSettings:
-        settings = self.settings(problem)
-        assert isinstance(settings, CoverageSettings)
-        return settings
 
     def encode(self, ctx: ModelContext) -> None:
         """Hall's condition per interval on skill-profile counts, plus headcount rows."""
@@ -130,7 +125,7 @@ class CoverageRule(Rule):
 
     def _encode_intervals(self, ctx: ModelContext) -> None:
         problem, model = ctx.problem, ctx.model
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         need_table = Need(problem).table
         if not need_table:
             return
@@ -162,7 +157,7 @@ class CoverageRule(Rule):
             ctx.penalize(over, settings.over_weight, self.name)
 
     def _encode_headcount(self, ctx: ModelContext) -> None:
-        settings = self._settings(ctx.problem)
+        settings = self.settings(ctx.problem)
         for row in ctx.problem.cover:
             present = [v for a in ctx.problem.agents
                        if (v := ctx.shift(a.id, row.day, row.template)) is not None]
@@ -183,7 +178,7 @@ class CoverageRule(Rule):
             self._evaluate_headcount(roster, problem)
 
     def _evaluate_intervals(self, roster: Roster, problem: Problem) -> list[Violation]:
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         need_table = Need(problem).table
         if not need_table:
             return []
@@ -229,7 +224,7 @@ class CoverageRule(Rule):
         return found
 
     def _evaluate_headcount(self, roster: Roster, problem: Problem) -> list[Violation]:
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         found = []
         counts = Counter((s.day, s.template) for s in roster.shifts)
         for row in problem.cover:

@@ -49,19 +49,14 @@ def paid(problem: Problem, template: str | None) -> int:
     return 0 if template is None else problem.template_index[template].paid_minutes
 
 
-class FairnessRule(Rule):
+class FairnessRule(Rule[FairnessSettings]):
     """Costs weight × spread for weekends worked, late shifts and share of contract hours."""
 
     name = "fairness"
 
-    def _settings(self, problem: Problem) -> FairnessSettings:
-        settings = self.settings(problem)
-        assert isinstance(settings, FairnessSettings)
-        return settings
-
     def measures(self, problem: Problem) -> list[tuple[str, int, list[Agent]]]:
         """(measure, weight, agents it applies to) for each active measure."""
-        s = self._settings(problem)
+        s = self.settings(problem)
         late = [t for t in s.late_templates if t in problem.template_index]
         found = [("weekends", s.weekend_weight, weekend_agents(problem)),
                  ("late shifts", s.late_weight, late_agents(problem, late) if late else []),
@@ -72,7 +67,7 @@ class FairnessRule(Rule):
     def encode(self, ctx: ModelContext) -> None:
         """Bound each measure between a most and a least variable and penalise their gap."""
         problem = ctx.problem
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         for measure, weight, agents in self.measures(problem):
             values = [self._value_var(ctx, measure, a) for a in agents]
             top = max(int(v[1]) for v in values)
@@ -94,7 +89,7 @@ class FairnessRule(Rule):
             return sum(flags), len(flags)
         options = ctx.options(agent.id)
         if measure == "late shifts":
-            late = self._settings(problem).late_templates
+            late = self.settings(problem).late_templates
             return sum(v for s, v in options if s.template in late), problem.days
         target = target_minutes(agent, problem)
         minutes = sum(paid(problem, s.template) * v for s, v in options)
@@ -106,7 +101,7 @@ class FairnessRule(Rule):
 
     def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
         """One finding per measure whose spread is not zero."""
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         worked = Worked(problem, roster)
         late = set(settings.late_templates)
         found = []

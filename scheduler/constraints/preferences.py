@@ -5,7 +5,7 @@ from __future__ import annotations
 from scheduler.constraints.base import Rule, day_label, finding
 from scheduler.domain import Problem, Roster, ShiftRequest
 from scheduler.evaluation import Violation
-from scheduler.settings import Level
+from scheduler.settings import Level, PreferenceSettings
 from scheduler.solvers.context import LinearExpr, ModelContext
 
 
@@ -23,7 +23,7 @@ def granted(request: ShiftRequest, template: str | None) -> bool:
     return matches if request.on else not matches
 
 
-class PreferenceRule(Rule):
+class PreferenceRule(Rule[PreferenceSettings]):
     """Every request not granted costs its weight."""
 
     name = "preferences"

@@ -41,20 +41,15 @@ def clash_table(problem: Problem, settings: RestSettings) -> dict[tuple[int, str
     return table
 
 
-class RestRule(Rule):
+class RestRule(Rule[RestSettings]):
     """Each pair of shifts too close together (or a forbidden succession) is one violation."""
 
     name = "rest"
 
-    def _settings(self, problem: Problem) -> RestSettings:
-        settings = self.settings(problem)
-        assert isinstance(settings, RestSettings)
-        return settings
-
     def encode(self, ctx: ModelContext) -> None:
         """Forbid or penalise each clashing pair of options, and options clashing with history."""
         problem = ctx.problem
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         table = clash_table(problem, settings)
         for agent in problem.agents:
             subject = f"{agent.label}: at least {settings.min_rest_hours:g} h rest between shifts"
@@ -73,7 +68,7 @@ class RestRule(Rule):
 
     def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
         """One finding per clashing pair of worked shifts (last roster included)."""
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         worked = Worked(problem, roster)
         found = []
         for agent in problem.agents:

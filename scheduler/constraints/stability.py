@@ -5,11 +5,11 @@ from __future__ import annotations
 from scheduler.constraints.base import Rule, day_label, finding
 from scheduler.domain import Problem, Roster
 from scheduler.evaluation import Violation
-from scheduler.settings import Level
+from scheduler.settings import Level, StabilitySettings
 from scheduler.solvers.context import LinearExpr, ModelContext
 
 
-class StabilityRule(Rule):
+class StabilityRule(Rule[StabilitySettings]):
     """Locked shifts always stay (hard); each changed (agent, day) of the reference costs."""
 
     name = "stability"

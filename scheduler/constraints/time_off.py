@@ -24,7 +24,7 @@ def describe(off: TimeOff, problem: Problem) -> str:
     return f"{off.status} time off {first:%a %d %b %H:%M} – {last:%a %d %b %H:%M}"
 
 
-class TimeOffRule(Rule):
+class TimeOffRule(Rule[TimeOffSettings]):
     """Approved time off is hard by default; pending time off is soft by default."""
 
     name = "time_off"
@@ -32,12 +32,10 @@ class TimeOffRule(Rule):
     def active(self, problem: Problem) -> bool:
         """Approved and pending time off have their own levels; off only when both are."""
         settings = self.settings(problem)
-        assert isinstance(settings, TimeOffSettings)
         return settings.level != Level.OFF or settings.pending_level != Level.OFF
 
     def _terms(self, problem: Problem, off: TimeOff) -> tuple[Level, int]:
         settings = self.settings(problem)
-        assert isinstance(settings, TimeOffSettings)
         if off.status == "approved":
             return settings.level, settings.weight
         return settings.pending_level, settings.pending_weight

@@ -45,19 +45,14 @@ def worked_weekend_vars(ctx: ModelContext, settings: WeekendSettings) -> dict[st
     return cached
 
 
-class WeekendRule(Rule):
+class WeekendRule(Rule[WeekendSettings]):
     """Each weekend worked beyond the limit is one violation."""
 
     name = "weekends"
 
-    def _settings(self, problem: Problem) -> WeekendSettings:
-        settings = self.settings(problem)
-        assert isinstance(settings, WeekendSettings)
-        return settings
-
     def encode(self, ctx: ModelContext) -> None:
         """Count worked weekends per agent and bound (or penalise) the count."""
-        settings = self._settings(ctx.problem)
+        settings = self.settings(ctx.problem)
         flags = worked_weekend_vars(ctx, settings)
         for agent in ctx.problem.agents:
             limit = weekend_limit(agent, settings)
@@ -73,7 +68,7 @@ class WeekendRule(Rule):
 
     def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
         """One finding per agent over the limit, sized by the weekends over."""
-        settings = self._settings(problem)
+        settings = self.settings(problem)
         worked = Worked(problem, roster)
         found = []
         for agent in problem.agents:
