@@ -38,6 +38,7 @@ import shutil
 import sys
 import tempfile
 import time
+import timeit
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -101,13 +102,8 @@ class StaffingComparison:
 
 
 def best_time(runs: int, work: Callable[[], object]) -> float:
-    """Smallest wall time of ``runs`` calls."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    """Smallest wall time of ``runs`` calls of ``work``."""
+    return min(timeit.repeat(work, number=1, repeat=runs))
 
 
 def compare_staffing(problem: Problem, runs: int = 3) -> StaffingComparison:

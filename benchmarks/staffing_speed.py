@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import platform
 import time
+import timeit
 from collections.abc import Callable
 from datetime import datetime
 from importlib.metadata import version
@@ -75,12 +76,7 @@ def forecast() -> pd.DataFrame:
 
 def best_of(runs: int, work: Callable[[], object]) -> float:
     """Smallest wall time of ``runs`` calls of ``work``."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return min(timeit.repeat(work, number=1, repeat=runs))
 
 
 def peer(result: pd.DataFrame) -> tuple[str, float, str] | None:
