@@ -28,13 +28,17 @@ Values = dict[int, bool]
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    """The shift variables to free: by agent, by day, or both."""
+    """The shift variables to free: some agents' whole horizon, some days of every agent, or
+    (``block``) many agents over a few days, where swaps between agents happen."""
 
     agents: frozenset[str]
     days: frozenset[int]
+    block: bool = False
 
     def frees(self, agent: str, day: int) -> bool:
         """Whether (agent, day) is re-planned."""
+        if self.block:
+            return agent in self.agents and day in self.days
         return agent in self.agents or day in self.days
 
 
@@ -50,10 +54,11 @@ def pick(ctx: ModelContext, rng: random.Random, size: float) -> Neighbourhood:
         span = max(2, round(size * days))
         first = rng.randrange(0, max(1, days - span + 1))
         return Neighbourhood(frozenset(), frozenset(range(first, first + span)))
-    span = max(3, round(2 * size * days))
+    span = min(days, 7)
     first = rng.randrange(0, max(1, days - span + 1))
-    return Neighbourhood(frozenset(rng.sample(agents, min(len(agents), 2 * count))),
-                         frozenset(range(first, first + span)))
+    many = min(len(agents), max(2, round(3 * size * len(agents) * days / span)))
+    return Neighbourhood(frozenset(rng.sample(agents, many)),
+                         frozenset(range(first, first + span)), block=True)
 
 
 def fixed_model(ctx: ModelContext, values: Values, keep: Callable[[str, int], bool]
