@@ -305,6 +305,11 @@ class Problem(Frozen):
         return {q.id: q for q in self.queues}
 
     @cached_property
+    def history_index(self) -> dict[tuple[str, int], str]:
+        """Last roster's template by (agent, day); its days are negative."""
+        return {(s.agent, s.day): s.template for s in self.history}
+
+    @cached_property
     def clock(self) -> Clock:
         """The horizon's time axis (local times ↔ integer minutes)."""
         return Clock(self.time_zone, self.start, self.days, self.interval_minutes)

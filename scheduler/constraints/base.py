@@ -9,7 +9,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
 
 from scheduler.domain import Problem, Roster, Shift
@@ -63,13 +62,8 @@ class Worked:
     def template(self, agent: str, day: int) -> str | None:
         """Template the agent works on ``day`` (history included for negative days), or None."""
         if day < 0:
-            return self.history.get((agent, day))
+            return self.problem.history_index.get((agent, day))
         return self.roster.by_agent_day.get((agent, day))
-
-    @cached_property
-    def history(self) -> dict[tuple[str, int], str]:
-        """Last roster's shifts by (agent, day)."""
-        return {(s.agent, s.day): s.template for s in self.problem.history}
 
     def works(self, agent: str, day: int) -> bool:
         """Whether the agent has a shift on ``day``."""
@@ -91,18 +85,6 @@ def weeks(problem: Problem) -> list[range]:
 def day_label(problem: Problem, day: int) -> str:
     """A day as a coordinator reads it: ``Mon 30 Nov``."""
     return problem.clock.date_of(day).strftime("%a %d %b")
-
-
-def runs(flags: list[bool]) -> list[tuple[int, int, bool]]:
-    """Maximal runs in a list of booleans as (first index, length, value)."""
-    found: list[tuple[int, int, bool]] = []
-    for i, flag in enumerate(flags):
-        if found and found[-1][2] == flag:
-            first, length, _ = found[-1]
-            found[-1] = (first, length + 1, flag)
-        else:
-            found.append((i, 1, flag))
-    return found
 
 
 def covered_intervals(problem: Problem, span: tuple[int, int]) -> range:

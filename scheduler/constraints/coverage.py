@@ -47,10 +47,6 @@ class Need:
             found[int(interval)][str(queue)] = int(agents)
         return found
 
-    def profile(self, agent: str) -> frozenset[str]:
-        """The queues an agent can serve."""
-        return frozenset(self.problem.agent_index[agent].skills)
-
 
 def served(need: dict[str, int], on_duty: dict[frozenset[str], int],
            priority: dict[str, int]) -> dict[tuple[frozenset[str], str], int]:
@@ -76,13 +72,13 @@ def served(need: dict[str, int], on_duty: dict[frozenset[str], int],
     return {key: flow.flow(arc) for key, arc in arcs.items() if flow.flow(arc)}
 
 
-def on_duty_by_profile(problem: Problem, roster: Roster) -> dict[int, dict[frozenset[str], int]]:
-    """interval → skill profile → agents on duty."""
-    found: dict[int, dict[frozenset[str], int]] = defaultdict(lambda: defaultdict(int))
-    for shift in roster.shifts:
-        profile = frozenset(problem.agent_index[shift.agent].skills)
+def on_duty(problem: Problem, roster: Roster) -> dict[int, dict[frozenset[str], list[str]]]:
+    """interval → skill profile → the agents on duty (by id)."""
+    found: dict[int, dict[frozenset[str], list[str]]] = defaultdict(lambda: defaultdict(list))
+    for shift in sorted(roster.shifts, key=lambda s: s.agent):
+        agent = problem.agent_index[shift.agent]
         for interval in covered_intervals(problem, problem.shift_span(shift)):
-            found[interval][profile] += 1
+            found[interval][frozenset(agent.skills)].append(agent.id)
     return found
 
 
@@ -93,11 +89,7 @@ def queue_plan(problem: Problem, roster: Roster) -> pd.DataFrame:
     """
     need = Need(problem).table
     priority = {q.id: q.priority for q in problem.queues}
-    members: dict[int, dict[frozenset[str], list[str]]] = defaultdict(lambda: defaultdict(list))
-    for shift in sorted(roster.shifts, key=lambda s: s.agent):
-        agent = problem.agent_index[shift.agent]
-        for interval in covered_intervals(problem, problem.shift_span(shift)):
-            members[interval][frozenset(agent.skills)].append(agent.id)
+    members = on_duty(problem, roster)
     rows = []
     for interval in sorted(members):
         groups = members[interval]
@@ -183,17 +175,18 @@ class CoverageRule(Rule[CoverageSettings]):
         if not need_table:
             return []
         priority = {q.id: q.priority for q in problem.queues}
-        duty = on_duty_by_profile(problem, roster)
+        members = on_duty(problem, roster)
         short: dict[str, dict[int, int]] = defaultdict(dict)
         over_total = 0
         for interval in range(problem.clock.n_intervals):
             need = need_table.get(interval, {})
-            plan = served(need, duty.get(interval, {}), priority)
+            duty = {p: len(a) for p, a in members.get(interval, {}).items()}
+            plan = served(need, duty, priority)
             for queue, required in need.items():
                 got = sum(n for (_, q), n in plan.items() if q == queue)
                 if got < required:
                     short[queue][interval] = required - got
-            over_total += max(0, sum(duty.get(interval, {}).values()) - sum(need.values()))
+            over_total += max(0, sum(duty.values()) - sum(need.values()))
         found = [v for queue in sorted(short)
                  for v in self._runs(problem, settings, queue, short[queue])]
         if over_total:

@@ -107,12 +107,7 @@ class ModelContext:
         """1 when the agent works on ``day``; history days give the constant from last roster."""
         if 0 <= day < self.problem.days:
             return self._work[agent, day]
-        return int((agent, day) in self.history)
-
-    @cached_property
-    def history(self) -> dict[tuple[str, int], str]:
-        """Last roster's shifts by (agent, day)."""
-        return {(s.agent, s.day): s.template for s in self.problem.history}
+        return int((agent, day) in self.problem.history_index)
 
     @cached_property
     def duty(self) -> dict[int, list[tuple[str, cp_model.IntVar]]]:
