@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
 from scheduler.constraints.base import Rule, Worked, day_label, finding
 from scheduler.domain import Problem, Roster, Shift
 from scheduler.evaluation import Violation
@@ -56,13 +60,19 @@ class RestRule(Rule[RestSettings]):
             before = [(s.day, s.template, 1) for s in problem.history if s.agent == agent.id]
             options = before + [(s.day, s.template, v) for s, v in ctx.options(agent.id)]
             for d1, t1, va in options:
+                # the later shifts clashing with (d1, t1), grouped by day
+                later: dict[int, list[cp_model.IntVar]] = defaultdict(list)
                 for d2, t2, vb in options:
-                    if (d1, t1, d2, t2) not in table or isinstance(vb, int):
-                        continue
+                    if (d1, t1, d2, t2) in table and not isinstance(vb, int):
+                        later[d2].append(vb)
+                for clashing in later.values():
                     if settings.level == Level.HARD:
-                        both = ctx.model.add(va + vb <= 1)
+                        # one shift a day makes the clashing shifts of a day exclusive already,
+                        # so one "at most one" replaces a constraint per pair
+                        both = ctx.model.add(va + sum(clashing) <= 1)
                         ctx.require(both, self.name, agent.id, subject)
-                    else:
+                        continue
+                    for vb in clashing:
                         clashed = ctx.excess(va + vb, 1, 1, "rest")
                         ctx.penalize(clashed, settings.weight, self.name)
 

@@ -86,9 +86,10 @@ class ModelContext:
         for day in range(self.problem.days - 1):
             for first, a in self.day_vars[agent, day]:
                 end = self.span(agent, day, first)[1]
-                for second, b in self.day_vars[agent, day + 1]:
-                    if self.span(agent, day + 1, second)[0] < end:
-                        self.model.add_bool_or([a.Not(), b.Not()])
+                later = [b for second, b in self.day_vars[agent, day + 1]
+                         if self.span(agent, day + 1, second)[0] < end]
+                if later:  # one shift a day: a single "at most one" covers every pair
+                    self.model.add_at_most_one([a, *later])
 
     def span(self, agent: str, day: int, template: str) -> tuple[int, int]:
         """Start and end minute of a (possible) shift."""

@@ -26,39 +26,42 @@ log = logging.getLogger(__name__)
 Values = dict[int, bool]
 
 
+KINDS = ("agents", "days", "block")
+CHANCE = (0.5, 0.25, 0.25)  # how often each kind is tried
+
+
 @dataclass(frozen=True)
 class Neighbourhood:
-    """The shift variables to free: some agents' whole horizon, some days of every agent, or
-    (``block``) many agents over a few days, where swaps between agents happen."""
+    """The shift variables to free: some agents' whole horizon (``agents``), some days of every
+    agent (``days``), or many agents over a week (``block``), where agents swap shifts."""
 
+    kind: str
     agents: frozenset[str]
     days: frozenset[int]
-    block: bool = False
 
     def frees(self, agent: str, day: int) -> bool:
         """Whether (agent, day) is re-planned."""
-        if self.block:
+        if self.kind == "block":
             return agent in self.agents and day in self.days
         return agent in self.agents or day in self.days
 
 
-def pick(ctx: ModelContext, rng: random.Random, size: float) -> Neighbourhood:
-    """A random neighbourhood freeing about ``size`` (a fraction) of the roster."""
+def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float]) -> Neighbourhood:
+    """A random neighbourhood; ``sizes`` gives, per kind, the fraction of the roster to free."""
     agents = [a.id for a in ctx.problem.agents]
     days = ctx.problem.days
-    count = max(2, min(len(agents), round(size * len(agents))))
-    kind = rng.random()
-    if kind < 0.5 or days < 4:
-        return Neighbourhood(frozenset(rng.sample(agents, count)), frozenset())
-    if kind < 0.75:
-        span = max(2, round(size * days))
-        first = rng.randrange(0, max(1, days - span + 1))
-        return Neighbourhood(frozenset(), frozenset(range(first, first + span)))
-    span = min(days, 7)
+    kind = rng.choices(KINDS, CHANCE)[0] if days >= 4 else "agents"
+    size = sizes[kind]
+    if kind == "agents":
+        count = max(2, min(len(agents), round(size * len(agents))))
+        return Neighbourhood(kind, frozenset(rng.sample(agents, count)), frozenset())
+    span = max(2, round(size * days)) if kind == "days" else min(days, 7)
     first = rng.randrange(0, max(1, days - span + 1))
-    many = min(len(agents), max(2, round(3 * size * len(agents) * days / span)))
-    return Neighbourhood(frozenset(rng.sample(agents, many)),
-                         frozenset(range(first, first + span)), block=True)
+    chosen = frozenset(range(first, first + span))
+    if kind == "days":
+        return Neighbourhood(kind, frozenset(), chosen)
+    many = min(len(agents), max(2, round(size * len(agents) * days / span)))
+    return Neighbourhood(kind, frozenset(rng.sample(agents, many)), chosen)
 
 
 def fixed_model(ctx: ModelContext, values: Values, keep: Callable[[str, int], bool]
@@ -140,7 +143,7 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
         The best roster's values, its objective, and what stopped the search.
     """
     rng = random.Random(seed)
-    size, spent = 0.15, 0.0
+    sizes, spent = dict.fromkeys(KINDS, 0.15), 0.0
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while spent < budget:
             if objective <= bound + 1e-6 or cancelled():
@@ -148,16 +151,18 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
             seconds = deadline - time.perf_counter()
             if seconds <= 0:
                 return values, objective, "time limit"
-            hoods = [pick(ctx, rng, size) for _ in range(workers)]
+            hoods = [pick(ctx, rng, sizes) for _ in range(workers)]
             seeds = [rng.randrange(1 << 30) for _ in hoods]
             step = min(step_budget, (budget - spent) / workers)
             jobs = [pool.submit(attempt, ctx, values, h, seed=s, work=step, seconds=seconds)
                     for h, s in zip(hoods, seeds, strict=True)]
             runs = [job.result() for job in jobs]
             spent += sum(max(r.work, 0.01) for r in runs)
-            solved = sum(r.status == cp_model.OPTIMAL for r in runs)
-            # grow neighbourhoods that solve to optimality, shrink those that do not
-            size = min(0.6, size * 1.1) if solved == len(runs) else max(0.05, size * 0.9)
+            for hood, run in zip(hoods, runs, strict=True):
+                # each kind grows while CP-SAT closes it, shrinks when it does not: about half
+                # of the attempts end proven optimal, where neighbourhoods are largest yet useful
+                grow = 1.1 if run.status == cp_model.OPTIMAL else 1 / 1.1
+                sizes[hood.kind] = min(0.9, max(0.02, sizes[hood.kind] * grow))
             best = min(runs, key=lambda r: r.objective)
             if best.values is not None and best.objective < objective - 1e-6:
                 values, objective = best.values, best.objective

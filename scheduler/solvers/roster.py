@@ -25,11 +25,23 @@ log = logging.getLogger(__name__)
 # Default CP-SAT deterministic seconds of search per wall-clock second of time limit. On this
 # project's reference machine (2 cores) a deterministic second takes about 2 real seconds on the
 # rosters of the benchmarks, so a search normally stops on its work limit, reproducibly.
-WORK_PER_SECOND = 0.3
+WORK_PER_SECOND = 0.4
 
 # Above this many shift variables the full linear relaxation (level 2) costs more than it gives:
 # on a generated 200-agent week the root bound took three times as long to settle.
 LARGE_MODEL = 9000
+
+# Up to this many shift variables CP-SAT on the whole model often proves the optimum, and gets
+# most of the effort; above it neighbourhood search finds far better rosters (Curtois 8-12), so
+# CP-SAT on the whole model only runs long enough to give a bound.
+SMALL_MODEL = 3000
+
+
+def exact_share(ctx: ModelContext, lns: bool) -> float:
+    """The share of the work limit given to CP-SAT on the whole model."""
+    if not lns:
+        return 0.9
+    return 0.8 if len(ctx.x) <= SMALL_MODEL else 0.3
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
           cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
@@ -247,17 +259,18 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
                                      watcher.solutions))
 
     lns = neighbourhood_search and first is not None
-    share = 0.6 if lns else 0.9
-    wall = time_limit * (0.65 if lns else 0.95) - (time.perf_counter() - started)
+    share = exact_share(ctx, lns)
+    phase_end = started + time_limit * min(0.95, share + 0.05)
+    wall = phase_end - time.perf_counter()
     exact_run = partial(exact_search, ctx, seed=seed, work=share * work, seconds=wall,
                         watcher=watcher, log_progress=log_progress)
     done = threading.Event()
     if lns and first is not None and workers > 1:
         with ThreadPoolExecutor(max_workers=2) as pool:
             exact_job = pool.submit(lambda: _signal(exact_run(), done))
-            local_job = pool.submit(improve, ctx, first, float("inf"), budget=share * work,
-                                    workers=workers - 1, seed=seed + 1,
-                                    deadline=started + 0.65 * time_limit, on_better=better,
+            local_job = pool.submit(improve, ctx, first, float("inf"),
+                                    budget=share * work * (workers - 1), workers=workers - 1,
+                                    seed=seed + 1, deadline=phase_end, on_better=better,
                                     cancelled=done.is_set)
             exact, local = exact_job.result(), local_job.result()
     else:
@@ -279,7 +292,8 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
         values, objective, stopped = first, float(sum(polish(ctx, first).values())), "work limit"
     if lns and stopped != "optimal" and objective > exact.bound + 1e-6:
         values, objective, stopped = improve(
-            ctx, values, objective, budget=(1 - share) * work, workers=workers, seed=seed + 2,
+            ctx, values, objective, budget=(1 - share) * work * workers, workers=workers,
+            seed=seed + 2,
             deadline=started + 0.95 * time_limit, bound=exact.bound, on_better=better)
     return _result(problem, ctx, values, exact.bound, stopped, started,
                    first_s if first_s is not None else watcher.first_s,
