@@ -54,7 +54,6 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 
 from generate import make_team  # noqa: E402
 
-from scheduler.constraints.base import covered_intervals  # noqa: E402
 from scheduler.domain import Agent, Problem, Roster, Shift  # noqa: E402
 from scheduler.load import load_team  # noqa: E402
 from scheduler.settings import Level, RuleSettings  # noqa: E402
@@ -216,7 +215,7 @@ def shift_patterns(problem: Problem) -> dict[str, list[int]]:
         seen = set()
         for day in range(problem.days):
             span = problem.shift_span(Shift(agent="-", day=day, template=template.id))
-            covered = covered_intervals(problem, span)
+            covered = problem.covered_intervals(span)
             if covered and (covered[0] < day * periods or covered[-1] >= (day + 1) * periods):
                 raise ValueError(f"template {template.id} runs past midnight")
             seen.add(tuple(i - day * periods for i in covered))
@@ -240,7 +239,7 @@ def roster_cover(problem: Problem, roster: Roster, shape: tuple[int, int]) -> np
     """Agents on duty per day and period."""
     cover = np.zeros(shape[0] * shape[1], dtype=np.int64)
     for shift in roster.shifts:
-        for interval in covered_intervals(problem, problem.shift_span(shift)):
+        for interval in problem.covered_intervals(problem.shift_span(shift)):
             cover[interval] += 1
     return cover.reshape(shape)
 

@@ -333,6 +333,13 @@ class Problem(Frozen):
             found = (start, start + template.length_minutes)
         return found
 
+    def covered_intervals(self, span: tuple[int, int]) -> range:
+        """Planning intervals lying wholly inside a span of minutes (clipped to the horizon)."""
+        size = self.interval_minutes
+        first = max(0, -(-span[0] // size))
+        last = min(self.clock.n_intervals, span[1] // size)
+        return range(first, max(first, last))
+
     @cached_property
     def requirements(self) -> pd.DataFrame:
         """Agents needed per interval and queue (see :func:`scheduler.staffing.requirements`)."""

@@ -85,11 +85,3 @@ def weeks(problem: Problem) -> list[range]:
 def day_label(problem: Problem, day: int) -> str:
     """A day as a coordinator reads it: ``Mon 30 Nov``."""
     return problem.clock.date_of(day).strftime("%a %d %b")
-
-
-def covered_intervals(problem: Problem, span: tuple[int, int]) -> range:
-    """Planning intervals lying wholly inside a shift's span (clipped to the horizon)."""
-    size = problem.interval_minutes
-    first = max(0, -(-span[0] // size))
-    last = min(problem.clock.n_intervals, span[1] // size)
-    return range(first, max(first, last))

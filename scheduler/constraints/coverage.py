@@ -20,7 +20,7 @@ from itertools import combinations
 import pandas as pd
 from ortools.graph.python import min_cost_flow
 
-from scheduler.constraints.base import Rule, covered_intervals, day_label, finding
+from scheduler.constraints.base import Rule, day_label, finding
 from scheduler.domain import Problem, Roster
 from scheduler.evaluation import Violation
 from scheduler.settings import CoverageSettings, Level
@@ -77,7 +77,7 @@ def on_duty(problem: Problem, roster: Roster) -> dict[int, dict[frozenset[str], 
     found: dict[int, dict[frozenset[str], list[str]]] = defaultdict(lambda: defaultdict(list))
     for shift in sorted(roster.shifts, key=lambda s: s.agent):
         agent = problem.agent_index[shift.agent]
-        for interval in covered_intervals(problem, problem.shift_span(shift)):
+        for interval in problem.covered_intervals(problem.shift_span(shift)):
             found[interval][frozenset(agent.skills)].append(agent.id)
     return found
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from scheduler.constraints.base import covered_intervals
 from scheduler.domain import Problem, Shift
 
 LinearExpr = cp_model.LinearExprT
@@ -115,7 +114,7 @@ class ModelContext:
         """For each interval, the (agent, shift variable) pairs whose shift covers it wholly."""
         found: dict[int, list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
         for (agent, day, template), var in self.x.items():
-            for interval in covered_intervals(self.problem, self.span(agent, day, template)):
+            for interval in self.problem.covered_intervals(self.span(agent, day, template)):
                 found[interval].append((agent, var))
         return found
 

@@ -1,8 +1,10 @@
 """Large-neighbourhood search over agents and days, on top of CP-SAT.
 
 CP-SAT's own neighbourhoods know nothing of rosters. Here a neighbourhood frees the shifts of
-a few agents, or of every agent over a run of days, keeps the rest of the roster fixed, and lets
-CP-SAT re-plan the freed part. Each round tries one neighbourhood per worker at once (threads;
+a few agents, of every agent over a run of days, or of many agents over one week, keeps the rest
+of the roster fixed, and lets CP-SAT re-plan the freed part. Each kind has its own size, grown
+while CP-SAT proves its re-plans optimal and shrunk when it runs out of time, as CP-SAT does for
+its own neighbourhoods. Each round tries one neighbourhood per worker at once (threads;
 CP-SAT releases the interpreter while it searches), each a single-worker search stopped on
 CP-SAT's deterministic clock, and keeps the best improvement. So the same seed and workers give
 the same rosters, and the cores are used.

@@ -182,7 +182,7 @@ class Search:
 
 
 def exact_search(ctx: ModelContext, *, seed: int, work: float, seconds: float,
-                 watcher: _Watcher, log_progress: bool) -> Search:
+                 watcher: _Watcher | None = None, log_progress: bool = False) -> Search:
     """CP-SAT on the whole model, one thread, strong linear relaxation (proves optima)."""
     solver = cp_model.CpSolver()
     single_worker(solver, seed=seed, work=work, seconds=seconds)

@@ -1,0 +1,75 @@
+"""Neighbourhood search: what each kind of neighbourhood frees, and that re-planning them reaches
+the optimum from a poor roster, reproducibly."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from rules.helpers import agent, problem
+
+from scheduler.domain import Problem, ShiftCover
+from scheduler.settings import ConsecutiveSettings, CoverageSettings, RuleSettings
+from scheduler.solvers.lns import KINDS, Neighbourhood, improve, pick
+from scheduler.solvers.roster import build, exact_search, polish
+
+
+def four_weeks(agents: int) -> Problem:
+    """Headcount rows every day; nothing else constrains who works when."""
+    cover = tuple(ShiftCover(day=d, template=t, required=2, under_weight=50, over_weight=3)
+                  for d in range(28) for t in ("E", "L"))
+    rules = RuleSettings(coverage=CoverageSettings(),
+                         consecutive=ConsecutiveSettings(max_days=5))
+    return problem(*(agent(f"a{i}", max_minutes=480 * 20) for i in range(agents)), days=28,
+                   cover=cover, rules=rules)
+
+
+def freed(hood: Neighbourhood, prob: Problem) -> float:
+    """The fraction of (agent, day) cells the neighbourhood re-plans."""
+    cells = [(a.id, d) for a in prob.agents for d in range(prob.days)]
+    return sum(hood.frees(a, d) for a, d in cells) / len(cells)
+
+
+def test_each_kind_frees_the_fraction_asked() -> None:
+    prob = four_weeks(agents=40)
+    ctx = build(prob)
+    rng = random.Random(1)
+    seen = set()
+    for size in (0.05, 0.1, 0.2):  # a block is one week: at most a quarter of four weeks
+        for _ in range(30):
+            hood = pick(ctx, rng, dict.fromkeys(KINDS, size))
+            seen.add(hood.kind)
+            # agents: round(size * 40) of 40 agents; days: round(size * 28) of 28 days;
+            # block: a week of round(size * 40 * 4) agents; rounding moves it by under 0.03
+            assert abs(freed(hood, prob) - size) <= 0.03, (hood.kind, size, freed(hood, prob))
+    assert seen == set(KINDS)
+
+
+def test_kinds_free_what_they_say() -> None:
+    agents = Neighbourhood("agents", frozenset({"a1"}), frozenset())
+    days = Neighbourhood("days", frozenset(), frozenset({3, 4}))
+    block = Neighbourhood("block", frozenset({"a1", "a2"}), frozenset({3, 4}))
+    assert agents.frees("a1", 20) and not agents.frees("a2", 3)
+    assert days.frees("a9", 3) and not days.frees("a1", 5)
+    assert block.frees("a2", 4) and not block.frees("a2", 5) and not block.frees("a3", 3)
+
+
+def test_improve_reaches_the_optimum_from_an_empty_roster_reproducibly() -> None:
+    prob = four_weeks(agents=6)
+    ctx = build(prob)
+    empty = {var.index: False for var in ctx.x.values()}
+    start = sum(polish(ctx, empty).values())
+    assert start == 28 * 2 * 2 * 50  # nobody works: every row is two agents short
+    optimum = exact_search(ctx, seed=0, work=60, seconds=60)
+    assert optimum.status == "OPTIMAL"
+
+    def run() -> tuple[dict[int, bool], float]:
+        values, objective, _ = improve(ctx, empty, start, budget=40, workers=2, seed=5,
+                                       deadline=time.perf_counter() + 120,
+                                       bound=optimum.objective)
+        return values, objective
+
+    values, objective = run()
+    assert objective == optimum.objective
+    assert sum(polish(ctx, values).values()) == objective
+    assert run() == (values, objective)
