@@ -18,6 +18,7 @@ from scheduler.domain import Problem, Roster, Shift
 from scheduler.solvers.context import ModelContext
 from scheduler.solvers.explain import explain
 from scheduler.solvers.lns import Values, fixed_model, improve, single_worker
+from scheduler.solvers.relaxation import lp_bound
 from scheduler.solvers.result import SolveReport, SolveResult
 
 log = logging.getLogger(__name__)
@@ -212,11 +213,13 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
           on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
     """Build and solve the roster of a problem.
 
-    A quick first roster; then, side by side, CP-SAT on the whole model (one thread, strong
-    linear relaxation: it proves optima and gives the bound) and neighbourhood search from the
-    first roster on the other threads; then neighbourhood search from the better of the two
-    with every thread. Every search stops on CP-SAT's deterministic clock and the two meet only
-    at that fixed point, so the same input, seed and workers give the same roster.
+    The linear relaxation's bound (HiGHS, :mod:`.relaxation`) and a quick first roster; then,
+    side by side, CP-SAT on the whole model (one thread, strong linear relaxation: it proves
+    optima and gives the bound) and neighbourhood search from the first roster on the other
+    threads; then neighbourhood search from the better of the two
+    with every thread. The reported bound is the better of CP-SAT's and the relaxation's.
+    Every search stops on CP-SAT's deterministic clock and the two meet only at that fixed
+    point, so the same input, seed and workers give the same roster.
 
     Parameters
     ----------
@@ -245,8 +248,11 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     work = time_limit * WORK_PER_SECOND if work_limit is None else work_limit
     ctx = build(problem)
     add_hints(ctx)
-    first = first_roster(ctx, seed=seed, work=0.15 * work, seconds=0.25 * time_limit,
-                         workers=workers)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        relaxation = pool.submit(lp_bound, ctx.model, time_limit=0.1 * time_limit)
+        first = first_roster(ctx, seed=seed, work=0.15 * work, seconds=0.25 * time_limit,
+                             workers=workers)
+        relaxed = relaxation.result()
     first_s = time.perf_counter() - started if first else None
     if first and len(ctx.x) > SMALL_MODEL:
         # on small models CP-SAT finds good rosters by itself, and a hint of a poor first
@@ -277,8 +283,8 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
             exact_job = pool.submit(lambda: _signal(exact_run(), done))
             local_job = pool.submit(improve, ctx, first, float("inf"),
                                     budget=share * work * (workers - 1), workers=workers - 1,
-                                    seed=seed + 1, deadline=phase_end, on_better=better,
-                                    cancelled=done.is_set)
+                                    seed=seed + 1, deadline=phase_end, bound=relaxed,
+                                    on_better=better, cancelled=done.is_set)
             exact, local = exact_job.result(), local_job.result()
     else:
         exact, local = exact_run(), (first or {}, float("inf"), "not run")
@@ -297,12 +303,13 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     else:
         assert first is not None
         values, objective, stopped = first, float(sum(polish(ctx, first).values())), "work limit"
-    if lns and stopped != "optimal" and objective > exact.bound + 1e-6:
+    bound = max(exact.bound, relaxed)
+    if lns and stopped != "optimal" and objective > bound + 1e-6:
         values, objective, stopped = improve(
             ctx, values, objective, budget=(1 - share) * work * workers, workers=workers,
             seed=seed + 2,
-            deadline=started + 0.95 * time_limit, bound=exact.bound, on_better=better)
-    return _result(problem, ctx, values, exact.bound, stopped, started,
+            deadline=started + 0.95 * time_limit, bound=bound, on_better=better)
+    return _result(problem, ctx, values, bound, stopped, started,
                    first_s if first_s is not None else watcher.first_s,
                    dict(time_limit_s=time_limit, work_limit=work, workers=workers, seed=seed))
 
