@@ -249,7 +249,7 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     ctx = build(problem)
     add_hints(ctx)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        relaxation = pool.submit(lp_bound, ctx.model, time_limit=0.1 * time_limit)
+        relaxation = pool.submit(lp_bound, ctx.model, time_limit=0.25 * time_limit)
         first = first_roster(ctx, seed=seed, work=0.15 * work, seconds=0.25 * time_limit,
                              workers=workers)
         relaxed = relaxation.result()
