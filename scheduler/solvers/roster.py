@@ -32,9 +32,9 @@ WORK_PER_SECOND = 0.4
 # on a generated 200-agent week the root bound took three times as long to settle.
 LARGE_MODEL = 9000
 
-# Up to this many shift variables CP-SAT on the whole model often proves the optimum, and gets
-# most of the effort; above it neighbourhood search finds far better rosters (Curtois 8-12), so
-# CP-SAT on the whole model only runs long enough to give a bound.
+# Up to this many shift variables CP-SAT on the whole model often proves the optimum: it runs
+# with two seeds and gets most of the effort. Above it neighbourhood search finds far better
+# rosters (Curtois 8-12), and CP-SAT on the whole model only runs long enough to give a bound.
 SMALL_MODEL = 3000
 
 
@@ -242,8 +242,9 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     The linear relaxation's bound (HiGHS, :mod:`.relaxation`) and a quick first roster; then,
     side by side, CP-SAT on the whole model (one thread, strong linear relaxation: it proves
     optima and gives the bound) and neighbourhood search from the first roster on the other
-    threads; then neighbourhood search from the better of the two
-    with every thread. The reported bound is the better of CP-SAT's and the relaxation's.
+    threads (on small models, CP-SAT on the whole model with a second seed instead: see
+    :func:`two_seeds`); then neighbourhood search from the better of the two with every thread.
+    The reported bound is the better of CP-SAT's and the relaxation's.
     Every search stops on CP-SAT's deterministic clock and the two meet only at that fixed
     point, so the same input, seed and workers give the same roster.
 

@@ -1,0 +1,43 @@
+"""The solve's phases on their own: the first roster leaves the model unhinted when there is
+nothing to repair, and of two seeds the first wins ties while a better second is taken."""
+
+from __future__ import annotations
+
+from rules.helpers import agent, only, problem
+
+from scheduler.domain import Problem, ShiftCover
+from scheduler.settings import CoverageSettings
+from scheduler.solvers.roster import Search, build, exact_search, first_roster, polish, two_seeds
+
+
+def week() -> Problem:
+    """Two agents, two shifts a day, one agent wanted on each, no other rule: optimum 0."""
+    cover = tuple(ShiftCover(day=d, template=t, required=1, under_weight=10, over_weight=1)
+                  for d in range(5) for t in ("E", "L"))
+    return problem(agent("ana"), agent("ben"), days=5, cover=cover,
+                   rules=only(coverage=CoverageSettings()))
+
+
+def test_first_roster_without_history_adds_no_hint() -> None:
+    # an empty hint in the model changes CP-SAT's search (Curtois 5: 1240 instead of 1144)
+    ctx = build(week())
+    found = first_roster(ctx, seed=0, work=2, seconds=20, workers=2)
+    assert found is not None
+    assert not ctx.model.proto.has_solution_hint()
+
+
+def test_two_seeds_takes_the_better_second_search() -> None:
+    ctx = build(week())
+    empty = {var.index: False for var in ctx.x.values()}
+    poor = Search("FEASIBLE", empty, float(sum(polish(ctx, empty).values())), 0.0, "work limit")
+    assert poor.objective == 100  # ten rows, each one agent short, weight 10
+    best = two_seeds(ctx, lambda: poor, seed=0, work=10, seconds=30)
+    assert best.objective == 0 and best.bound == 0
+    assert best.values != empty
+
+
+def test_two_seeds_keeps_the_first_search_when_it_proves_the_optimum() -> None:
+    ctx = build(week())
+    first = exact_search(ctx, seed=0, work=10, seconds=30)
+    assert first.status == "OPTIMAL"
+    assert two_seeds(ctx, lambda: first, seed=0, work=10, seconds=30) == first
