@@ -24,8 +24,9 @@ from scheduler.solvers.result import SolveReport, SolveResult
 log = logging.getLogger(__name__)
 
 # Default CP-SAT deterministic seconds of search per wall-clock second of time limit. On this
-# project's reference machine (2 cores) a deterministic second takes about 2 real seconds on the
-# rosters of the benchmarks, so a search normally stops on its work limit, reproducibly.
+# project's reference machine (2 cores) a deterministic second takes 1.5-3 real seconds, so teams
+# up to about 60 agents stop on the work limit (reproducibly) or a proof; larger ones may run
+# into the wall-clock limit, which the report says.
 WORK_PER_SECOND = 0.4
 
 # Above this many shift variables the full linear relaxation (level 2) costs more than it gives:
@@ -40,9 +41,7 @@ SMALL_MODEL = 3000
 
 def exact_share(ctx: ModelContext, lns: bool) -> float:
     """The share of the work limit given to CP-SAT on the whole model."""
-    if not lns:
-        return 0.9
-    return 0.9 if len(ctx.x) <= SMALL_MODEL else 0.3
+    return 0.9 if not lns or len(ctx.x) <= SMALL_MODEL else 0.3
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
           cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",
@@ -305,18 +304,17 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     exact_run = partial(exact_search, ctx, seed=seed, work=share * work, seconds=wall,
                         watcher=watcher, log_progress=log_progress)
     done = threading.Event()
-    if lns and first is not None and workers > 1:
+    if lns and first is not None and workers > 1 and len(ctx.x) <= SMALL_MODEL:
+        exact = two_seeds(ctx, exact_run, seed=seed, work=share * work, seconds=wall)
+        local = (first, float("inf"), "not run")
+    elif lns and first is not None and workers > 1:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            if len(ctx.x) <= SMALL_MODEL:
-                exact = two_seeds(ctx, exact_run, seed=seed, work=share * work, seconds=wall)
-                local = (first, float("inf"), "not run")
-            else:
-                exact_job = pool.submit(lambda: _signal(exact_run(), done))
-                local_job = pool.submit(improve, ctx, first, float("inf"),
-                                        budget=share * work * (workers - 1),
-                                        workers=workers - 1, seed=seed + 1, deadline=phase_end,
-                                        bound=relaxed, on_better=better, cancelled=done.is_set)
-                exact, local = exact_job.result(), local_job.result()
+            exact_job = pool.submit(lambda: _signal(exact_run(), done))
+            local_job = pool.submit(improve, ctx, first, float("inf"),
+                                    budget=share * work * (workers - 1), workers=workers - 1,
+                                    seed=seed + 1, deadline=phase_end, bound=relaxed,
+                                    on_better=better, cancelled=done.is_set)
+            exact, local = exact_job.result(), local_job.result()
     else:
         exact, local = exact_run(), (first or {}, float("inf"), "not run")
     if exact.status == "INFEASIBLE" or (exact.values is None and first is None):
