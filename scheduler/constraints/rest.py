@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from ortools.sat.python import cp_model
-
 from scheduler.constraints.base import Rule, Worked, day_label, finding
 from scheduler.domain import Problem, Roster, Shift
 from scheduler.evaluation import Violation
@@ -60,15 +56,14 @@ class RestRule(Rule[RestSettings]):
             before = [(s.day, s.template, 1) for s in problem.history if s.agent == agent.id]
             options = before + [(s.day, s.template, v) for s, v in ctx.options(agent.id)]
             for d1, t1, va in options:
-                # the later shifts clashing with (d1, t1), grouped by day
-                later: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-                for d2, t2, vb in options:
-                    if (d1, t1, d2, t2) in table and not isinstance(vb, int):
-                        later[d2].append(vb)
-                for clashing in later.values():
+                for d2 in range(d1 + 1, d1 + REACH + 1):  # the table holds nothing further
+                    clashing = [vb for t2, vb in ctx.day_vars.get((agent.id, d2), [])
+                                if (d1, t1, d2, t2) in table]
+                    if not clashing:
+                        continue
                     if settings.level == Level.HARD:
-                        # one shift a day makes the clashing shifts of a day exclusive already,
-                        # so one "at most one" replaces a constraint per pair
+                        # one shift a day makes the clashing shifts of a day exclusive
+                        # already, so one "at most one" replaces a constraint per pair
                         both = ctx.model.add(va + sum(clashing) <= 1)
                         ctx.require(both, self.name, agent.id, subject)
                         continue

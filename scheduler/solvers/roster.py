@@ -143,9 +143,9 @@ def first_roster(ctx: ModelContext, *, seed: int, work: float, seconds: float,
             tries = [job.result() for job in jobs]
     else:
         tries = [run(local_search=ls, seed=s) for ls, s in kinds]
+    if all(values is None for _, values in tries) and not hinted:
+        tries = [run(local_search=False, seed=seed)]
     found = [t for t in tries if t[1] is not None]
-    if not found and not hinted:
-        found = [t for t in [run(local_search=False, seed=seed)] if t[1] is not None]
     return min(found, key=lambda t: t[0])[1] if found else None
 
 
@@ -224,10 +224,10 @@ def two_seeds(ctx: ModelContext, search: Callable[[], Search], *, seed: int, wor
         second = pool.submit(exact_search, ctx, seed=seed + 1, work=work, seconds=seconds,
                              solver=twin)
         one = search()
-        if one.status in ("OPTIMAL", "INFEASIBLE"):
+        proven = one.status in ("OPTIMAL", "INFEASIBLE")
+        if proven:
             twin.stop_search()
         two = second.result()
-    proven = one.status in ("OPTIMAL", "INFEASIBLE")
     best = two if not proven and two.objective < one.objective - 1e-6 else one
     return replace(best, bound=max(one.bound, two.bound))
 
