@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -49,6 +50,37 @@ class _Rows:
 def _side(value: int) -> float:
     return math.inf if value >= HUGE else -math.inf if value <= -HUGE else float(value)
 
+Terms = list[tuple[int, float]]
+
+
+def linear_rows(ct: Any) -> list[tuple[Terms, float, float]]:
+    """The rows ``low <= sum(coef * literal) <= high`` a constraint implies (ignoring any
+    enforcement), as (terms, low, high); empty for a kind the relaxation does not express.
+
+    A term's variable index may be a negated literal (``-index - 1``).
+    """
+    if ct.has_linear():
+        lin = ct.linear
+        return [(list(zip(lin.vars, map(float, lin.coeffs), strict=True)),
+                 _side(lin.domain[0]), _side(lin.domain[len(lin.domain) - 1]))]
+    if ct.has_bool_or():
+        return [([(lit, 1.0) for lit in ct.bool_or.literals], 1, math.inf)]
+    if ct.has_at_most_one():
+        return [([(lit, 1.0) for lit in ct.at_most_one.literals], -math.inf, 1)]
+    if ct.has_exactly_one():
+        return [([(lit, 1.0) for lit in ct.exactly_one.literals], 1, 1)]
+    if ct.has_bool_and():
+        return [([(lit, 1.0)], 1, 1) for lit in ct.bool_and.literals]
+    if ct.has_lin_max():  # target >= every expression is the relaxation of target = max
+        target = ct.lin_max.target
+        found = []
+        for expr in ct.lin_max.exprs:
+            terms = [(v, float(c)) for v, c in zip(target.vars, target.coeffs, strict=True)]
+            terms += [(v, -float(c)) for v, c in zip(expr.vars, expr.coeffs, strict=True)]
+            found.append((terms, float(expr.offset - target.offset), math.inf))
+        return found
+    return []
+
 
 def lp_bound(model: cp_model.CpModel, *, time_limit: float = 30.0) -> float:
     """The least penalty of the model's linear relaxation, rounded up (0 when not solved).
@@ -71,27 +103,9 @@ def lp_bound(model: cp_model.CpModel, *, time_limit: float = 30.0) -> float:
     high = np.array([_side(v.domain[len(v.domain) - 1]) for v in proto.variables])
     rows = _Rows()
     for ct in proto.constraints:
-        if len(ct.enforcement_literal):
-            continue  # conditional: leaving it out keeps the bound valid
-        if ct.has_linear():
-            lin = ct.linear
-            rows.add(list(zip(lin.vars, map(float, lin.coeffs), strict=True)),
-                     _side(lin.domain[0]), _side(lin.domain[len(lin.domain) - 1]))
-        elif ct.has_bool_or():
-            rows.add([(lit, 1.0) for lit in ct.bool_or.literals], 1, math.inf)
-        elif ct.has_at_most_one():
-            rows.add([(lit, 1.0) for lit in ct.at_most_one.literals], -math.inf, 1)
-        elif ct.has_exactly_one():
-            rows.add([(lit, 1.0) for lit in ct.exactly_one.literals], 1, 1)
-        elif ct.has_bool_and():
-            for lit in ct.bool_and.literals:
-                rows.add([(lit, 1.0)], 1, 1)
-        elif ct.has_lin_max():  # target >= every expression is the relaxation of target = max
-            target = ct.lin_max.target
-            for expr in ct.lin_max.exprs:
-                terms = [(v, float(c)) for v, c in zip(target.vars, target.coeffs, strict=True)]
-                terms += [(v, -float(c)) for v, c in zip(expr.vars, expr.coeffs, strict=True)]
-                rows.add(terms, expr.offset - target.offset, math.inf)
+        if not len(ct.enforcement_literal):  # conditional: leaving it out keeps the bound valid
+            for terms, floor, ceiling in linear_rows(ct):
+                rows.add(terms, floor, ceiling)
     cost, offset = np.zeros(count), float(proto.objective.offset)
     for var, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
         if var < 0:  # "not x" is 1 - x

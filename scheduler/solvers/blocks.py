@@ -1,0 +1,205 @@
+"""The roster model cut into one block per agent, and the rows that tie the agents together.
+
+Column generation (:mod:`.columns`) needs, for each agent, the part of the CP-SAT model that
+concerns that agent alone (contract, rest, consecutive days, weekends, time off, requests) and
+the rows that link agents (coverage, fairness). The cut is read off the built model itself, so
+every rule, present or future, falls on the right side without knowing about it: a variable
+belongs to an agent when it is tied, through constraints, to that agent's shifts and no other
+agent's; a constraint touching two agents' variables links them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from ortools.sat.python import cp_model
+from scipy.sparse import csc_array
+
+from scheduler.solvers.context import ModelContext
+from scheduler.solvers.relaxation import _side, linear_rows
+
+GLOBAL = -1
+
+
+def _refs(ct: Any) -> list[int] | None:
+    """Every variable reference of a constraint, or None for a kind the cut does not copy."""
+    found = list(ct.enforcement_literal)
+    if ct.has_linear():
+        return found + list(ct.linear.vars)
+    for kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
+        if getattr(ct, f"has_{kind}")():
+            return found + list(getattr(ct, kind).literals)
+    if ct.has_lin_max():
+        found += list(ct.lin_max.target.vars)
+        for expr in ct.lin_max.exprs:
+            found += list(expr.vars)
+        return found
+    return None
+
+
+def _var(ref: int) -> int:
+    return ref if ref >= 0 else -ref - 1
+
+
+def _renumber(repeated: Any, local: dict[int, int]) -> None:
+    for i, ref in enumerate(repeated):
+        repeated[i] = local[ref] if ref >= 0 else -local[-ref - 1] - 1
+
+
+def _copy_into(sub: cp_model.CpModel, ct: Any, local: dict[int, int]) -> None:
+    """Add a copy of constraint ``ct`` to ``sub``, its references renumbered by ``local``."""
+    copy = sub.proto.constraints.add()
+    copy.copy_from(ct)
+    _renumber(copy.enforcement_literal, local)
+    if copy.has_linear():
+        _renumber(copy.linear.vars, local)
+    elif copy.has_lin_max():
+        _renumber(copy.lin_max.target.vars, local)
+        for expr in copy.lin_max.exprs:
+            _renumber(expr.vars, local)
+    else:
+        for kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
+            if getattr(copy, f"has_{kind}")():
+                _renumber(getattr(copy, kind).literals, local)
+
+
+class _Owners:
+    """Union-find over variables; a set may carry one agent, never two."""
+
+    def __init__(self, count: int) -> None:
+        self.parent = list(range(count))
+        self.agent = [GLOBAL] * count
+
+    def find(self, var: int) -> int:
+        while self.parent[var] != var:
+            self.parent[var] = self.parent[self.parent[var]]
+            var = self.parent[var]
+        return var
+
+    def join(self, variables: list[int]) -> bool:
+        """Tie the variables together, unless that would tie two agents (then False)."""
+        roots = {self.find(v) for v in variables}
+        agents = {self.agent[r] for r in roots} - {GLOBAL}
+        if len(agents) > 1:
+            return False
+        top = min(roots)
+        for root in roots:
+            self.parent[root] = top
+        self.agent[top] = agents.pop() if agents else GLOBAL
+        return True
+
+
+@dataclass
+class Block:
+    """One agent's part of the model: its variables (full-model indices) and sub-model."""
+
+    agent: str
+    variables: np.ndarray
+    model: cp_model.CpModel
+    upper: np.ndarray  # largest absolute value each variable may take
+
+
+@dataclass
+class Cut:
+    """The model cut into blocks, linking rows ``low <= rows @ values <= high`` over all
+    variables (negated literals already folded into ``low``/``high``), and the objective
+    ``cost @ values + offset``. Linking constraints the rows cannot express are relaxed:
+    ``relaxed`` counts them."""
+
+    blocks: list[Block]
+    owner: np.ndarray
+    rows: csc_array
+    low: np.ndarray
+    high: np.ndarray
+    cost: np.ndarray
+    offset: float
+    var_low: np.ndarray
+    var_high: np.ndarray
+    relaxed: int = 0
+
+    @property
+    def global_vars(self) -> np.ndarray:
+        """Variables of no agent (coverage slack, fairness extremes)."""
+        return np.flatnonzero(self.owner == GLOBAL)
+
+
+def cut(ctx: ModelContext) -> Cut | None:
+    """The model of ``ctx`` cut into one block per agent, or None when it cannot be cut."""
+    proto = ctx.model.proto
+    count = len(proto.variables)
+    owners = _Owners(count)
+    agent_index = {a.id: i for i, a in enumerate(ctx.problem.agents)}
+    for (agent, day), var in ctx._work.items():
+        owners.agent[var.index] = agent_index[agent]
+    for (agent, day, _), var in ctx.x.items():
+        owners.agent[var.index] = agent_index[agent]
+    linking: list[int] = []
+    joined: list[int] = []
+    for i, ct in enumerate(proto.constraints):
+        refs = _refs(ct)
+        if refs is None:
+            return None
+        variables = [_var(r) for r in refs]
+        if variables and owners.join(variables):
+            joined.append(i)
+        elif variables:
+            linking.append(i)
+    owner = np.array([owners.agent[owners.find(v)] for v in range(count)])
+    by_block: list[list[int]] = [[] for _ in agent_index]
+    for i in joined:
+        refs = _refs(proto.constraints[i]) or []
+        side = owner[_var(refs[0])]
+        (by_block[side] if side != GLOBAL else linking).append(i)
+    blocks = []
+    var_low = np.array([_side(v.domain[0]) for v in proto.variables])
+    var_high = np.array([_side(v.domain[len(v.domain) - 1]) for v in proto.variables])
+    for agent, b in agent_index.items():
+        variables = np.flatnonzero(owner == b)
+        local = {int(v): i for i, v in enumerate(variables)}
+        sub = cp_model.CpModel()
+        for v in variables:
+            sub.proto.variables.add().domain.extend(list(proto.variables[int(v)].domain))
+        for i in by_block[b]:
+            _copy_into(sub, proto.constraints[i], local)
+        upper = np.maximum(np.abs(var_low[variables]), np.abs(var_high[variables]))
+        blocks.append(Block(agent, variables, sub, upper))
+    rows, relaxed = _linking_rows(proto, linking, count)
+    cost, offset = _objective(proto, count)
+    return Cut(blocks, owner, *rows, cost, offset, var_low, var_high, relaxed)
+
+
+def _linking_rows(proto: Any, linking: list[int], count: int
+                  ) -> tuple[tuple[csc_array, np.ndarray, np.ndarray], int]:
+    row, col, val, low, high = [], [], [], [], []
+    relaxed = 0
+    for i in linking:
+        ct = proto.constraints[i]
+        found = [] if len(ct.enforcement_literal) else linear_rows(ct)
+        relaxed += not found
+        for terms, floor, ceiling in found:
+            shift = 0.0
+            for ref, coef in terms:
+                if ref < 0:  # "not x" is 1 - x
+                    shift += coef
+                row.append(len(low))
+                col.append(_var(ref))
+                val.append(coef if ref >= 0 else -coef)
+            low.append(floor - shift)
+            high.append(ceiling - shift)
+    matrix = csc_array((val, (row, col)), shape=(len(low), count))
+    return (matrix, np.array(low), np.array(high)), relaxed
+
+
+def _objective(proto: Any, count: int) -> tuple[np.ndarray, float]:
+    cost, offset = np.zeros(count), float(proto.objective.offset)
+    for ref, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
+        if ref < 0:
+            cost[-ref - 1] -= coef
+            offset += coef
+        else:
+            cost[ref] += coef
+    scale = proto.objective.scaling_factor or 1.0
+    return cost * scale, offset * scale
+

@@ -1,0 +1,271 @@
+"""Column generation over agents: a strong lower bound and a good roster from whole schedules.
+
+Each agent's part of the model (:mod:`.blocks`) is a small problem CP-SAT solves in
+milliseconds: the agent's best schedule for given prices on the linking rows (coverage). A
+master linear program chooses a mix of the schedules found so far; its duals price the rows,
+and each agent's best schedule at those prices is added when it lowers the master's cost. The
+bound is Lagrangian: for *any* prices, the rows' value plus each agent's least priced schedule
+(CP-SAT's proven bound) is a lower bound of the whole roster's penalty, so it is valid whenever
+the generation stops. This bound is far stronger than the linear relaxation of the CP-SAT
+model, since each agent's consecutive-day, weekend and hour rules hold exactly in it (Curtois
+and Qu proved their benchmark's optima by branch and price on this decomposition). Finally a
+small CP-SAT model picks one generated schedule per agent: a good whole roster.
+
+Every search is single-threaded and stops on CP-SAT's deterministic clock, and the agents are
+priced in a fixed order, so the same input and seed give the same bound and roster.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+from scipy.optimize import linprog
+from scipy.sparse import csc_array, hstack, vstack
+
+from scheduler.solvers.blocks import Block, Cut, cut
+from scheduler.solvers.context import ModelContext
+
+log = logging.getLogger(__name__)
+
+Values = dict[int, bool]
+PRECISION = 2.0**20  # prices are rounded to multiples of 1/PRECISION for CP-SAT
+
+
+@dataclass(frozen=True)
+class Priced:
+    """One agent's best schedule at given prices: its values, priced cost and proven bound."""
+
+    values: np.ndarray | None
+    priced: float
+    bound: float
+    work: float
+
+
+def price(block: Block, prices: np.ndarray, *, seed: int, work: float,
+          seconds: float) -> Priced:
+    """The block's least-cost schedule for per-variable ``prices`` (CP-SAT, one thread).
+
+    The prices are rounded for CP-SAT; the bound returned accounts for the rounding, so it
+    stays a proven lower bound of the exact priced cost.
+    """
+    largest = float(np.max(np.abs(prices) * block.upper, initial=0.0)) * len(prices)
+    scale = min(PRECISION, 2.0**50 / max(1.0, largest))
+    whole = np.rint(prices * scale)
+    error = float(np.sum(np.abs(prices - whole / scale) * block.upper))
+    model = block.model
+    model.proto.clear_objective()
+    used = np.flatnonzero(whole)
+    model.proto.objective.vars.extend(used.tolist())
+    model.proto.objective.coeffs.extend(whole[used].astype(np.int64).tolist())
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = seed
+    params.max_deterministic_time = work
+    params.max_time_in_seconds = max(0.05, seconds)
+    status = solver.solve(model)
+    bound = solver.best_objective_bound / scale - error
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status == cp_model.INFEASIBLE:
+            bound = math.inf
+        return Priced(None, math.inf, bound, solver.deterministic_time)
+    values = np.array(solver.response_proto.solution, dtype=float)
+    return Priced(values, float(prices @ values), bound, solver.deterministic_time)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What column generation found: a lower bound, and a roster (shift values) with its
+    penalty when the master could pick one."""
+
+    bound: float
+    values: Values | None
+    objective: float
+    rounds: int
+    columns: int
+
+
+class _Master:
+    """The restricted master: the schedules found so far and the linking rows."""
+
+    def __init__(self, split: Cut) -> None:
+        self.split = split
+        self.glob = split.global_vars
+        self.columns: list[tuple[int, np.ndarray]] = []  # (block, values)
+        self.seen: set[tuple[int, bytes]] = set()
+        self.coefs: list[np.ndarray] = []
+        self.costs: list[float] = []
+        self.block_rows = [split.rows[:, b.variables] for b in split.blocks]
+        scale = float(np.max(np.abs(split.cost), initial=1.0))
+        self.artificial = 1000.0 * max(1.0, scale)
+
+    def add(self, block: int, values: np.ndarray) -> bool:
+        key = (block, np.asarray(values, dtype=np.int64).tobytes())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        self.columns.append((block, values))
+        self.coefs.append(self.block_rows[block] @ values)
+        self.costs.append(float(self.split.cost[self.split.blocks[block].variables] @ values))
+        return True
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray] | None:
+        """The master LP's value, the rows' prices (duals) and each agent's dual."""
+        split, glob = self.split, self.glob
+        nrows, nblocks = len(split.low), len(split.blocks)
+        a = hstack([csc_array(np.column_stack(self.coefs)) if self.coefs else
+                    csc_array((nrows, 0)), split.rows[:, glob]]).tocsr()
+        cost = np.concatenate([self.costs, split.cost[glob]])
+        bounds = [(0, None)] * len(self.costs) + list(
+            zip(np.where(np.isinf(split.var_low[glob]), None, split.var_low[glob]),
+                np.where(np.isinf(split.var_high[glob]), None, split.var_high[glob]),
+                strict=True))
+        equal = split.low == split.high
+        upper = np.isfinite(split.high) & ~equal
+        lower = np.isfinite(split.low) & ~equal
+        convex = csc_array((np.ones(len(self.columns)),
+                            ([b for b, _ in self.columns], range(len(self.columns)))),
+                           shape=(nblocks, len(self.columns)))
+        convex = hstack([convex, csc_array((nblocks, len(glob)))])
+        # artificial slack on every side keeps the master feasible while columns are few
+        n_up, n_low, n_eq = int(upper.sum()), int(lower.sum()), int(equal.sum())
+        slack = n_up + n_low + 2 * n_eq
+        a_ub = hstack([vstack([a[upper], -a[lower]]),
+                       -csc_array(np.eye(n_up + n_low, slack))])
+        eq_slack = np.hstack([np.zeros((n_eq, n_up + n_low)), np.eye(n_eq), -np.eye(n_eq)])
+        a_eq = vstack([hstack([a[equal], csc_array(eq_slack)]),
+                       hstack([convex, csc_array((nblocks, slack))])])
+        found = linprog(np.concatenate([cost, np.full(slack, self.artificial)]),
+                        A_ub=a_ub, b_ub=np.concatenate([split.high[upper], -split.low[lower]]),
+                        A_eq=a_eq, b_eq=np.concatenate([split.low[equal], np.ones(nblocks)]),
+                        bounds=bounds + [(0, None)] * slack, method="highs-ds")
+        if found.status != 0:
+            log.info("column generation master not solved: %s", found.message)
+            return None
+        duals = np.zeros(nrows)
+        up, down = found.ineqlin.marginals[:n_up], found.ineqlin.marginals[n_up:]
+        duals[upper] += up
+        duals[lower] -= down
+        duals[equal] = found.eqlin.marginals[:n_eq]
+        return float(found.fun), duals, found.eqlin.marginals[n_eq:]
+
+
+def lagrangian(split: Cut, duals: np.ndarray, bounds: list[float]) -> float:
+    """The Lagrangian bound at ``duals`` given each block's least priced cost (a bound)."""
+    duals = np.where((duals > 0) & np.isinf(split.low), 0.0, duals)
+    duals = np.where((duals < 0) & np.isinf(split.high), 0.0, duals)
+    side = np.where(duals > 0, split.low, np.where(duals < 0, split.high, 0.0))
+    value = float(np.sum(duals * np.where(duals != 0, side, 0.0))) + split.offset + sum(bounds)
+    glob = split.global_vars
+    reduced = split.cost[glob] - split.rows[:, glob].T @ duals
+    for r, lo, hi in zip(reduced, split.var_low[glob], split.var_high[glob], strict=True):
+        if abs(r) < 1e-12:
+            continue
+        end = lo if r > 0 else hi
+        if math.isinf(end):
+            return -math.inf
+        value += r * end
+    return value
+
+
+def reduced_prices(split: Cut, duals: np.ndarray) -> np.ndarray:
+    """Each variable's cost less what the linking rows' duals pay for it."""
+    duals = np.where((duals > 0) & np.isinf(split.low), 0.0, duals)
+    duals = np.where((duals < 0) & np.isinf(split.high), 0.0, duals)
+    return split.cost - split.rows.T @ duals
+
+
+def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, workers: int,
+             pricing_work: float = 0.5, target: float = math.inf) -> Outcome | None:
+    """Column generation on the model of ``ctx`` until ``work`` deterministic seconds of
+    pricing are spent, the bound meets ``target``, the master is proven, or ``deadline``.
+
+    Returns None when the model cannot be cut into agents.
+    """
+    split = cut(ctx)
+    if split is None or not split.blocks:
+        return None
+    master = _Master(split)
+    duals = np.zeros(len(split.low))
+    convex = np.full(len(split.blocks), math.inf)
+    best, spent, rounds = -math.inf, 0.0, 0
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        while True:
+            rounds += 1
+            prices = reduced_prices(split, duals)
+            left = deadline - time.perf_counter()
+            jobs = [pool.submit(price, b, prices[b.variables], seed=seed, work=pricing_work,
+                                seconds=left) for b in split.blocks]
+            found = [job.result() for job in jobs]
+            spent += sum(p.work for p in found)
+            if any(math.isinf(p.bound) and p.bound > 0 for p in found):
+                return Outcome(math.inf, None, math.inf, rounds, len(master.columns))
+            bound = lagrangian(split, duals, [p.bound for p in found])
+            best = max(best, bound)
+            added = sum(master.add(i, p.values) for i, p in enumerate(found)
+                        if p.values is not None and p.priced < convex[i] - 1e-6)
+            log.info("columns round %d: bound %.2f, %d added", rounds, bound, added)
+            if not added or best >= target - 1e-6 or spent >= work or \
+                    time.perf_counter() >= deadline:
+                break
+            solved = master.solve()
+            if solved is None:
+                break
+            _, duals, convex = solved
+    values, objective = pick(ctx, split, master, seed=seed, work=max(0.5, 0.2 * work),
+                             seconds=max(0.1, deadline - time.perf_counter()))
+    return Outcome(rounded(best), values, objective, rounds, len(master.columns))
+
+
+def rounded(bound: float) -> float:
+    """An integer penalty's bound, rounded up (less a tolerance for the floating point)."""
+    if math.isinf(bound):
+        return max(0.0, bound)
+    return max(0.0, math.ceil(bound - 1e-6 * max(1.0, abs(bound))))
+
+
+def pick(ctx: ModelContext, split: Cut, master: _Master, *, seed: int, work: float,
+         seconds: float) -> tuple[Values | None, float]:
+    """One generated schedule per agent, the best mix of them (a small CP-SAT model)."""
+    model = cp_model.CpModel()
+    chosen = [model.new_bool_var(f"column{i}") for i in range(len(master.columns))]
+    for b in range(len(split.blocks)):
+        model.add_exactly_one([v for v, (k, _) in zip(chosen, master.columns, strict=True)
+                               if k == b])
+    glob = split.global_vars
+    gvars = [model.new_int_var(int(max(lo, -2**40)), int(min(hi, 2**40)), f"g{g}")
+             for g, lo, hi in zip(glob, split.var_low[glob], split.var_high[glob], strict=True)]
+    coefs = np.column_stack(master.coefs)
+    rows_g = split.rows[:, glob].tocsr()
+    for r in range(len(split.low)):
+        terms = [(chosen[k], int(round(c))) for k, c in enumerate(coefs[r]) if round(c)]
+        lo, hi = rows_g.indptr[r], rows_g.indptr[r + 1]
+        terms += [(gvars[j], int(round(c))) for j, c in
+                  zip(rows_g.indices[lo:hi], rows_g.data[lo:hi], strict=True)]
+        expr = sum(c * v for v, c in terms)
+        if math.isfinite(split.low[r]):
+            model.add(expr >= math.ceil(split.low[r] - 1e-9))
+        if math.isfinite(split.high[r]):
+            model.add(expr <= math.floor(split.high[r] + 1e-9))
+    model.minimize(sum(int(round(c)) * v for v, c in zip(chosen, master.costs, strict=True))
+                   + sum(int(round(c)) * v for v, c in zip(gvars, split.cost[glob],
+                                                             strict=True)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = work
+    solver.parameters.max_time_in_seconds = seconds
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, math.inf
+    full = np.zeros(len(split.owner))
+    for var, (b, values) in zip(chosen, master.columns, strict=True):
+        if solver.boolean_value(var):
+            full[split.blocks[b].variables] = values
+    values = {v.index: bool(full[v.index]) for v in ctx.x.values()}
+    return values, solver.objective_value + split.offset
