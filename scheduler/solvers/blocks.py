@@ -131,9 +131,9 @@ def cut(ctx: ModelContext) -> Cut | None:
     count = len(proto.variables)
     owners = _Owners(count)
     agent_index = {a.id: i for i, a in enumerate(ctx.problem.agents)}
-    for (agent, day), var in ctx._work.items():
+    for (agent, _day), var in ctx._work.items():
         owners.agent[var.index] = agent_index[agent]
-    for (agent, day, _), var in ctx.x.items():
+    for (agent, _day, _), var in ctx.x.items():
         owners.agent[var.index] = agent_index[agent]
     linking: list[int] = []
     joined: list[int] = []
@@ -156,15 +156,15 @@ def cut(ctx: ModelContext) -> Cut | None:
     var_low = np.array([_side(v.domain[0]) for v in proto.variables])
     var_high = np.array([_side(v.domain[len(v.domain) - 1]) for v in proto.variables])
     for agent, b in agent_index.items():
-        variables = np.flatnonzero(owner == b)
-        local = {int(v): i for i, v in enumerate(variables)}
+        mine = np.flatnonzero(owner == b)
+        local = {int(v): i for i, v in enumerate(mine)}
         sub = cp_model.CpModel()
-        for v in variables:
+        for v in mine:
             sub.proto.variables.add().domain.extend(list(proto.variables[int(v)].domain))
         for i in by_block[b]:
             _copy_into(sub, proto.constraints[i], local)
-        upper = np.maximum(np.abs(var_low[variables]), np.abs(var_high[variables]))
-        blocks.append(Block(agent, variables, sub, upper))
+        upper = np.maximum(np.abs(var_low[mine]), np.abs(var_high[mine]))
+        blocks.append(Block(agent, mine, sub, upper))
     rows, relaxed = _linking_rows(proto, linking, count)
     cost, offset = _objective(proto, count)
     return Cut(blocks, owner, *rows, cost, offset, var_low, var_high, relaxed)
@@ -172,7 +172,11 @@ def cut(ctx: ModelContext) -> Cut | None:
 
 def _linking_rows(proto: Any, linking: list[int], count: int
                   ) -> tuple[tuple[csc_array, np.ndarray, np.ndarray], int]:
-    row, col, val, low, high = [], [], [], [], []
+    row: list[int] = []
+    col: list[int] = []
+    val: list[float] = []
+    low: list[float] = []
+    high: list[float] = []
     relaxed = 0
     for i in linking:
         ct = proto.constraints[i]

@@ -267,5 +267,5 @@ def pick(ctx: ModelContext, split: Cut, master: _Master, *, seed: int, work: flo
     for var, (b, values) in zip(chosen, master.columns, strict=True):
         if solver.boolean_value(var):
             full[split.blocks[b].variables] = values
-    values = {v.index: bool(full[v.index]) for v in ctx.x.values()}
-    return values, solver.objective_value + split.offset
+    shifts = {v.index: bool(full[v.index]) for v in ctx.x.values()}
+    return shifts, solver.objective_value + split.offset

@@ -104,8 +104,8 @@ def lp_bound(model: cp_model.CpModel, *, time_limit: float = 30.0) -> float:
     rows = _Rows()
     for ct in proto.constraints:
         if not len(ct.enforcement_literal):  # conditional: leaving it out keeps the bound valid
-            for terms, floor, ceiling in linear_rows(ct):
-                rows.add(terms, floor, ceiling)
+            for terms, lo, hi in linear_rows(ct):
+                rows.add(terms, lo, hi)
     cost, offset = np.zeros(count), float(proto.objective.offset)
     for var, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
         if var < 0:  # "not x" is 1 - x
