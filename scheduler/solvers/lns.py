@@ -71,13 +71,19 @@ def fixed_model(ctx: ModelContext, values: Values, keep: Callable[[str, int], bo
     """A copy of the model with every shift variable fixed except those ``keep`` frees."""
     sub = ctx.model.clone()
     sub.clear_hints()
+    variables = sub.proto.variables  # looked up once: each lookup crosses into C++
+    freed: list[int] = []
+    hints: list[int] = []
     for (agent, day, _), var in ctx.x.items():
         value = int(values[var.index])
         if keep(agent, day):
-            sub.add_hint(sub.get_bool_var_from_proto_index(var.index), value)
+            freed.append(var.index)
+            hints.append(value)
         else:
-            domain = sub.proto.variables[var.index].domain
+            domain = variables[var.index].domain
             domain[0] = domain[1] = value
+    sub.proto.solution_hint.vars.extend(freed)
+    sub.proto.solution_hint.values.extend(hints)
     return sub
 
 
@@ -89,6 +95,12 @@ def single_worker(solver: cp_model.CpSolver, *, seed: int, work: float, seconds:
     params.linearization_level = 2
     params.max_deterministic_time = max(0.01, work)
     params.max_time_in_seconds = max(0.05, seconds)
+
+
+def shift_values(ctx: ModelContext, solver: cp_model.CpSolver) -> Values:
+    """The shift variables' values in the solver's last solution (read in one piece)."""
+    solution = solver.response_proto.solution
+    return {v.index: bool(solution[v.index]) for v in ctx.x.values()}
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,7 @@ def attempt(ctx: ModelContext, values: Values, hood: Neighbourhood, *, seed: int
     status = solver.solve(sub)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Attempt(status, float("inf"), solver.deterministic_time, None)
-    found = {v.index: solver.boolean_value(v) for v in ctx.x.values()}
+    found = shift_values(ctx, solver)
     return Attempt(status, solver.objective_value, solver.deterministic_time, found)
 
 

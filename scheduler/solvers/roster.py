@@ -18,7 +18,7 @@ from scheduler.domain import Problem, Roster, Shift
 from scheduler.solvers.columns import generate
 from scheduler.solvers.context import ModelContext
 from scheduler.solvers.explain import explain
-from scheduler.solvers.lns import Values, fixed_model, improve, single_worker
+from scheduler.solvers.lns import Values, fixed_model, improve, shift_values, single_worker
 from scheduler.solvers.relaxation import lp_bound
 from scheduler.solvers.result import SolveReport, SolveResult
 
@@ -124,7 +124,7 @@ def _first_try(ctx: ModelContext, *, local_search: bool, seed: int, work: float,
     status = solver.solve(ctx.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return float("inf"), None
-    return solver.objective_value, {v.index: solver.boolean_value(v) for v in ctx.x.values()}
+    return solver.objective_value, shift_values(ctx, solver)
 
 
 def first_roster(ctx: ModelContext, *, seed: int, work: float, seconds: float,
@@ -211,7 +211,7 @@ def exact_search(ctx: ModelContext, *, seed: int, work: float, seconds: float,
         stopped = "time limit" if solver.wall_time >= seconds - 0.05 else "work limit"
     if status not in ("OPTIMAL", "FEASIBLE"):
         return Search(status, None, float("inf"), max(0.0, solver.best_objective_bound), stopped)
-    values = {v.index: solver.boolean_value(v) for v in ctx.x.values()}
+    values = shift_values(ctx, solver)
     return Search(status, values, solver.objective_value, max(0.0, solver.best_objective_bound),
                   stopped)
 
