@@ -11,6 +11,8 @@ from cli import app
 from scheduler.check import check
 from scheduler.domain import Problem
 from scheduler.load import load_team, read_roster
+from scheduler.solvers import roster as roster_solver
+from scheduler.solvers.relaxation import lp_bound
 from scheduler.solvers.result import SolveResult
 from scheduler.solvers.roster import solve
 
@@ -93,3 +95,19 @@ def test_check_flags_a_hand_edited_roster(small_folder: Path, tmp_path: Path,
     else:
         assert done.exit_code == 1, done.output
         assert "time off" in done.output
+
+
+def test_large_team_path_identity_bound_and_determinism(small_problem: Problem,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # as if the fixture were a large team: the search starts before the relaxation's bound is
+    # known and neighbourhood search gets nearly all the work; the bound is still at least the
+    # relaxation's
+    monkeypatch.setattr(roster_solver, "SMALL_MODEL", 0)
+    monkeypatch.setattr(roster_solver, "LARGE_MODEL", 0)
+    first = solve(small_problem, time_limit=20, workers=2, seed=1)
+    assert_identity(small_problem, first)
+    relaxed = lp_bound(roster_solver.build(small_problem).model, time_limit=20)
+    assert relaxed > 0
+    assert relaxed <= first.report.bound <= first.report.objective
+    again = solve(small_problem, time_limit=20, workers=2, seed=1)
+    assert first.roster == again.roster
