@@ -18,24 +18,25 @@ from ortools.sat.python import cp_model
 from scipy.sparse import csc_array
 
 from scheduler.solvers.context import ModelContext
-from scheduler.solvers.relaxation import _side, linear_rows
+from scheduler.solvers.relaxation import Rows, linear_rows, objective_vector, variable_bounds
 
 GLOBAL = -1
 
 
-def _refs(ct: Any) -> list[int] | None:
-    """Every variable reference of a constraint, or None for a kind the cut does not copy."""
-    found = list(ct.enforcement_literal)
+LITERAL_KINDS = ("bool_or", "bool_and", "at_most_one", "exactly_one")
+
+
+def _ref_fields(ct: Any) -> list[Any] | None:
+    """The repeated fields of a constraint that hold variable references, or None for a kind
+    the cut does not copy."""
+    fields = [ct.enforcement_literal]
     if ct.has_linear():
-        return found + list(ct.linear.vars)
-    for kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
+        return [*fields, ct.linear.vars]
+    for kind in LITERAL_KINDS:
         if getattr(ct, f"has_{kind}")():
-            return found + list(getattr(ct, kind).literals)
+            return [*fields, getattr(ct, kind).literals]
     if ct.has_lin_max():
-        found += list(ct.lin_max.target.vars)
-        for expr in ct.lin_max.exprs:
-            found += list(expr.vars)
-        return found
+        return [*fields, ct.lin_max.target.vars, *(e.vars for e in ct.lin_max.exprs)]
     return None
 
 
@@ -43,26 +44,13 @@ def _var(ref: int) -> int:
     return ref if ref >= 0 else -ref - 1
 
 
-def _renumber(repeated: Any, local: dict[int, int]) -> None:
-    for i, ref in enumerate(repeated):
-        repeated[i] = local[ref] if ref >= 0 else -local[-ref - 1] - 1
-
-
 def _copy_into(sub: cp_model.CpModel, ct: Any, local: dict[int, int]) -> None:
     """Add a copy of constraint ``ct`` to ``sub``, its references renumbered by ``local``."""
     copy = sub.proto.constraints.add()
     copy.copy_from(ct)
-    _renumber(copy.enforcement_literal, local)
-    if copy.has_linear():
-        _renumber(copy.linear.vars, local)
-    elif copy.has_lin_max():
-        _renumber(copy.lin_max.target.vars, local)
-        for expr in copy.lin_max.exprs:
-            _renumber(expr.vars, local)
-    else:
-        for kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
-            if getattr(copy, f"has_{kind}")():
-                _renumber(getattr(copy, kind).literals, local)
+    for field in _ref_fields(copy) or []:
+        for i, ref in enumerate(field):
+            field[i] = local[ref] if ref >= 0 else -local[-ref - 1] - 1
 
 
 class _Owners:
@@ -136,25 +124,23 @@ def cut(ctx: ModelContext) -> Cut | None:
     for (agent, _day, _), var in ctx.x.items():
         owners.agent[var.index] = agent_index[agent]
     linking: list[int] = []
-    joined: list[int] = []
+    joined: list[tuple[int, int]] = []  # (constraint, one of its variables)
     for i, ct in enumerate(proto.constraints):
-        refs = _refs(ct)
-        if refs is None:
+        fields = _ref_fields(ct)
+        if fields is None:
             return None
-        variables = [_var(r) for r in refs]
+        variables = [_var(r) for field in fields for r in field]
         if variables and owners.join(variables):
-            joined.append(i)
+            joined.append((i, variables[0]))
         elif variables:
             linking.append(i)
     owner = np.array([owners.agent[owners.find(v)] for v in range(count)])
     by_block: list[list[int]] = [[] for _ in agent_index]
-    for i in joined:
-        refs = _refs(proto.constraints[i]) or []
-        side = owner[_var(refs[0])]
+    for i, first in joined:
+        side = owner[first]
         (by_block[side] if side != GLOBAL else linking).append(i)
     blocks = []
-    var_low = np.array([_side(v.domain[0]) for v in proto.variables])
-    var_high = np.array([_side(v.domain[len(v.domain) - 1]) for v in proto.variables])
+    var_low, var_high = variable_bounds(proto)
     for agent, b in agent_index.items():
         mine = np.flatnonzero(owner == b)
         local = {int(v): i for i, v in enumerate(mine)}
@@ -165,45 +151,14 @@ def cut(ctx: ModelContext) -> Cut | None:
             _copy_into(sub, proto.constraints[i], local)
         upper = np.maximum(np.abs(var_low[mine]), np.abs(var_high[mine]))
         blocks.append(Block(agent, mine, sub, upper))
-    rows, relaxed = _linking_rows(proto, linking, count)
-    cost, offset = _objective(proto, count)
-    return Cut(blocks, owner, *rows, cost, offset, var_low, var_high, relaxed)
-
-
-def _linking_rows(proto: Any, linking: list[int], count: int
-                  ) -> tuple[tuple[csc_array, np.ndarray, np.ndarray], int]:
-    row: list[int] = []
-    col: list[int] = []
-    val: list[float] = []
-    low: list[float] = []
-    high: list[float] = []
-    relaxed = 0
+    rows, relaxed = Rows(), 0
     for i in linking:
         ct = proto.constraints[i]
         found = [] if len(ct.enforcement_literal) else linear_rows(ct)
         relaxed += not found
         for terms, floor, ceiling in found:
-            shift = 0.0
-            for ref, coef in terms:
-                if ref < 0:  # "not x" is 1 - x
-                    shift += coef
-                row.append(len(low))
-                col.append(_var(ref))
-                val.append(coef if ref >= 0 else -coef)
-            low.append(floor - shift)
-            high.append(ceiling - shift)
-    matrix = csc_array((val, (row, col)), shape=(len(low), count))
-    return (matrix, np.array(low), np.array(high)), relaxed
-
-
-def _objective(proto: Any, count: int) -> tuple[np.ndarray, float]:
-    cost, offset = np.zeros(count), float(proto.objective.offset)
-    for ref, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-        if ref < 0:
-            cost[-ref - 1] -= coef
-            offset += coef
-        else:
-            cost[ref] += coef
-    scale = proto.objective.scaling_factor or 1.0
-    return cost * scale, offset * scale
-
+            rows.add(terms, floor, ceiling)
+    matrix, low, high = rows.arrays(count)
+    cost, offset = objective_vector(proto)
+    return Cut(blocks, owner, csc_array(matrix), low, high, cost, offset, var_low, var_high,
+               relaxed)

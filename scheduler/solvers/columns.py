@@ -156,10 +156,16 @@ class _Master:
         return float(found.fun), duals, found.eqlin.marginals[n_eq:]
 
 
+def _usable(split: Cut, duals: np.ndarray) -> np.ndarray:
+    """The duals with those of a side that is infinite set to zero (they would price nothing
+    and make the bound infinite)."""
+    duals = np.where((duals > 0) & np.isinf(split.low), 0.0, duals)
+    return np.where((duals < 0) & np.isinf(split.high), 0.0, duals)
+
+
 def lagrangian(split: Cut, duals: np.ndarray, bounds: list[float]) -> float:
     """The Lagrangian bound at ``duals`` given each block's least priced cost (a bound)."""
-    duals = np.where((duals > 0) & np.isinf(split.low), 0.0, duals)
-    duals = np.where((duals < 0) & np.isinf(split.high), 0.0, duals)
+    duals = _usable(split, duals)
     side = np.where(duals > 0, split.low, np.where(duals < 0, split.high, 0.0))
     value = float(np.sum(duals * np.where(duals != 0, side, 0.0))) + split.offset + sum(bounds)
     glob = split.global_vars
@@ -176,15 +182,16 @@ def lagrangian(split: Cut, duals: np.ndarray, bounds: list[float]) -> float:
 
 def reduced_prices(split: Cut, duals: np.ndarray) -> np.ndarray:
     """Each variable's cost less what the linking rows' duals pay for it."""
-    duals = np.where((duals > 0) & np.isinf(split.low), 0.0, duals)
-    duals = np.where((duals < 0) & np.isinf(split.high), 0.0, duals)
+    duals = _usable(split, duals)
     return split.cost - split.rows.T @ duals
 
 
 def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, workers: int,
-             pricing_work: float = 0.5, target: float = math.inf) -> Outcome | None:
+             pricing_work: float = 0.5, target: float = math.inf,
+             pick_roster: bool = True) -> Outcome | None:
     """Column generation on the model of ``ctx`` until ``work`` deterministic seconds of
-    pricing are spent, the bound meets ``target``, the master is proven, or ``deadline``.
+    pricing are spent, the bound meets ``target``, the master is proven, or ``deadline``;
+    then, unless ``pick_roster`` is False (only the bound is wanted), a roster is picked.
 
     Returns None when the model cannot be cut into agents.
     """
@@ -219,7 +226,8 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
                 break
             _, duals, convex = solved
     values, objective = pick(ctx, split, master, seed=seed, work=max(0.5, 0.2 * work),
-                             seconds=max(0.1, deadline - time.perf_counter()))
+                             seconds=max(0.1, deadline - time.perf_counter())) \
+        if pick_roster else (None, math.inf)
     return Outcome(rounded(best), values, objective, rounds, len(master.columns))
 
 

@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 HUGE = 1 << 60  # CP-SAT writes an unbounded side as the extreme of int64
 
 
-class _Rows:
-    """Rows ``low <= sum(coef * var) + constant <= high`` of the relaxation, built up."""
+class Rows:
+    """Rows ``low <= sum(coef * var) <= high`` over a model's variables, built up."""
 
     def __init__(self) -> None:
         self.row: list[int] = []
@@ -46,9 +46,34 @@ class _Rows:
         self.low.append(low - shift)
         self.high.append(high - shift)
 
+    def arrays(self, count: int) -> tuple[csr_array, np.ndarray, np.ndarray]:
+        """The rows as a matrix over ``count`` variables, and their low and high sides."""
+        matrix = csr_array((self.val, (self.row, self.col)), shape=(len(self.low), count))
+        return matrix, np.array(self.low), np.array(self.high)
+
 
 def _side(value: int) -> float:
     return math.inf if value >= HUGE else -math.inf if value <= -HUGE else float(value)
+
+
+def variable_bounds(proto: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Each variable's least and greatest value (infinite where CP-SAT leaves it unbounded)."""
+    low = np.array([_side(v.domain[0]) for v in proto.variables])
+    high = np.array([_side(v.domain[len(v.domain) - 1]) for v in proto.variables])
+    return low, high
+
+
+def objective_vector(proto: Any) -> tuple[np.ndarray, float]:
+    """The objective as ``cost @ values + offset`` over the model's variables, scaled."""
+    cost, offset = np.zeros(len(proto.variables)), float(proto.objective.offset)
+    for var, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
+        if var < 0:  # "not x" is 1 - x
+            cost[-var - 1] -= coef
+            offset += coef
+        else:
+            cost[var] += coef
+    scale = proto.objective.scaling_factor or 1.0
+    return cost * scale, offset * scale
 
 Terms = list[tuple[int, float]]
 
@@ -98,23 +123,14 @@ def lp_bound(model: cp_model.CpModel, *, time_limit: float = 30.0) -> float:
         A proven lower bound on the model's objective.
     """
     proto = model.proto
-    count = len(proto.variables)
-    low = np.array([_side(v.domain[0]) for v in proto.variables])
-    high = np.array([_side(v.domain[len(v.domain) - 1]) for v in proto.variables])
-    rows = _Rows()
+    low, high = variable_bounds(proto)
+    rows = Rows()
     for ct in proto.constraints:
         if not len(ct.enforcement_literal):  # conditional: leaving it out keeps the bound valid
             for terms, lo, hi in linear_rows(ct):
                 rows.add(terms, lo, hi)
-    cost, offset = np.zeros(count), float(proto.objective.offset)
-    for var, coef in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-        if var < 0:  # "not x" is 1 - x
-            cost[-var - 1] -= coef
-            offset += coef
-        else:
-            cost[var] += coef
-    matrix = csr_array((rows.val, (rows.row, rows.col)), shape=(len(rows.low), count))
-    floor, ceiling = np.array(rows.low), np.array(rows.high)
+    cost, offset = objective_vector(proto)
+    matrix, floor, ceiling = rows.arrays(len(proto.variables))
     equal = floor == ceiling
     upper = np.isfinite(ceiling) & ~equal
     lower = np.isfinite(floor) & ~equal
@@ -131,6 +147,6 @@ def lp_bound(model: cp_model.CpModel, *, time_limit: float = 30.0) -> float:
     if found.status != 0 or found.fun is None:
         log.info("linear relaxation not solved: %s", found.message)
         return 0.0
-    value = (found.fun + offset) * (proto.objective.scaling_factor or 1.0)
+    value = found.fun + offset
     # the penalty is an integer: round up, less HiGHS's tolerance
     return max(0.0, math.ceil(value - 1e-6 * max(1.0, abs(value))))

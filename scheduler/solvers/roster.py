@@ -294,15 +294,16 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     # on large teams the relaxation takes longer than the first roster (Curtois 12: 6 s and
     # 1.4 s), so the search starts without its bound and collects it after the first phase
     relaxed = relaxation.result() if small else 0.0
+    first_s = time.perf_counter() - started if first else None
     if small:
         # column generation's bound proves optima the model's own relaxation cannot (Curtois
         # 4: 1716 in 4 s, where CP-SAT's bound stays near 1590); on larger teams it would take
         # the time the roster search needs
         columns = generate(ctx, seed=seed, work=0.1 * work * workers,
-                           deadline=started + 0.2 * time_limit, workers=workers)
+                           deadline=started + 0.2 * time_limit, workers=workers,
+                           pick_roster=False)
         if columns and columns.bound < float("inf"):
             relaxed = max(relaxed, columns.bound)
-    first_s = time.perf_counter() - started if first else None
     if first and not small:
         # on small models CP-SAT finds good rosters by itself, and a hint of a poor first
         # roster steers its search there (Curtois 5 and 6 end 1-5 % worse with it)
