@@ -41,3 +41,20 @@ def test_two_seeds_keeps_the_first_search_when_it_proves_the_optimum() -> None:
     first = exact_search(ctx, seed=0, work=10, seconds=30)
     assert first.status == "OPTIMAL"
     assert two_seeds(ctx, lambda: first, seed=0, work=10, seconds=30) == first
+
+
+def four_weeks() -> Problem:
+    """Eight agents, two shifts a day over four weeks, two agents wanted on each."""
+    cover = tuple(ShiftCover(day=d, template=t, required=2, under_weight=50, over_weight=3)
+                  for d in range(28) for t in ("E", "L"))
+    return problem(*(agent(f"a{i}", max_minutes=480 * 20) for i in range(8)), days=28,
+                   cover=cover, rules=only(coverage=CoverageSettings()))
+
+
+def test_local_search_improves_its_first_roster_when_given_a_descent() -> None:
+    ctx = build(four_weeks())
+    quick = first_roster(ctx, seed=0, work=2, seconds=20, workers=2)
+    deep = first_roster(ctx, seed=0, work=2, seconds=20, workers=2, descent=2)
+    assert quick is not None and deep is not None
+    assert sum(polish(ctx, deep).values()) < sum(polish(ctx, quick).values())
+    assert first_roster(ctx, seed=0, work=2, seconds=20, workers=2, descent=2) == deep
