@@ -6,22 +6,11 @@ from __future__ import annotations
 import random
 import time
 
-from rules.helpers import agent, problem
+from rules.helpers import four_weeks
 
-from scheduler.domain import Problem, ShiftCover
-from scheduler.settings import ConsecutiveSettings, CoverageSettings, RuleSettings
+from scheduler.domain import Problem
 from scheduler.solvers.lns import KINDS, Neighbourhood, improve, pick
 from scheduler.solvers.roster import build, exact_search, polish
-
-
-def four_weeks(agents: int) -> Problem:
-    """Headcount rows every day; nothing else constrains who works when."""
-    cover = tuple(ShiftCover(day=d, template=t, required=2, under_weight=50, over_weight=3)
-                  for d in range(28) for t in ("E", "L"))
-    rules = RuleSettings(coverage=CoverageSettings(),
-                         consecutive=ConsecutiveSettings(max_days=5))
-    return problem(*(agent(f"a{i}", max_minutes=480 * 20) for i in range(agents)), days=28,
-                   cover=cover, rules=rules)
 
 
 def freed(hood: Neighbourhood, prob: Problem) -> float:

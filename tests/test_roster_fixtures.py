@@ -111,3 +111,15 @@ def test_large_team_path_identity_bound_and_determinism(small_problem: Problem,
     assert relaxed <= first.report.bound <= first.report.objective
     again = solve(small_problem, time_limit=20, workers=2, seed=1)
     assert first.roster == again.roster
+
+
+def test_large_team_path_reports_the_relaxation_collected_after_the_first_phase(
+        small_problem: Problem, monkeypatch: pytest.MonkeyPatch) -> None:
+    # on this fixture CP-SAT's own bound equals the relaxation's, so the test above cannot see
+    # a relaxation that is never collected; a stand-in relaxation whose bound nothing else can
+    # reach shows that its value gets to the report
+    monkeypatch.setattr(roster_solver, "SMALL_MODEL", 0)
+    monkeypatch.setattr(roster_solver, "LARGE_MODEL", 0)
+    unreachable = 10**7
+    monkeypatch.setattr(roster_solver, "lp_bound", lambda model, time_limit: unreachable)
+    assert solve(small_problem, time_limit=5, workers=2, seed=1).report.bound == unreachable

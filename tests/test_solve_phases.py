@@ -3,7 +3,7 @@ nothing to repair, and of two seeds the first wins ties while a better second is
 
 from __future__ import annotations
 
-from rules.helpers import agent, only, problem
+from rules.helpers import agent, four_weeks, only, problem
 
 from scheduler.domain import Problem, ShiftCover
 from scheduler.settings import CoverageSettings
@@ -43,16 +43,8 @@ def test_two_seeds_keeps_the_first_search_when_it_proves_the_optimum() -> None:
     assert two_seeds(ctx, lambda: first, seed=0, work=10, seconds=30) == first
 
 
-def four_weeks() -> Problem:
-    """Eight agents, two shifts a day over four weeks, two agents wanted on each."""
-    cover = tuple(ShiftCover(day=d, template=t, required=2, under_weight=50, over_weight=3)
-                  for d in range(28) for t in ("E", "L"))
-    return problem(*(agent(f"a{i}", max_minutes=480 * 20) for i in range(8)), days=28,
-                   cover=cover, rules=only(coverage=CoverageSettings()))
-
-
 def test_local_search_improves_its_first_roster_when_given_a_descent() -> None:
-    ctx = build(four_weeks())
+    ctx = build(four_weeks(agents=8))
     quick = first_roster(ctx, seed=0, work=2, seconds=20, workers=2)
     deep = first_roster(ctx, seed=0, work=2, seconds=20, workers=2, descent=2)
     assert quick is not None and deep is not None

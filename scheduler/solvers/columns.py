@@ -225,9 +225,10 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
             if solved is None:
                 break
             _, duals, convex = solved
-    values, objective = pick(ctx, split, master, seed=seed, work=max(0.5, 0.2 * work),
-                             seconds=max(0.1, deadline - time.perf_counter())) \
-        if pick_roster else (None, math.inf)
+    values, objective = None, math.inf
+    if pick_roster:
+        values, objective = pick(ctx, split, master, seed=seed, work=max(0.5, 0.2 * work),
+                                 seconds=max(0.1, deadline - time.perf_counter()))
     return Outcome(rounded(best), values, objective, rounds, len(master.columns))
 
 

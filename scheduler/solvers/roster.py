@@ -301,10 +301,9 @@ def solve(problem: Problem, *, time_limit: float = 60.0, work_limit: float | Non
     background = ThreadPoolExecutor(max_workers=1)
     relaxation = background.submit(lp_bound, ctx.model, time_limit=0.25 * time_limit)
     background.shutdown(wait=False)  # the relaxation runs on; its result is awaited below
-    small = len(ctx.x) <= SMALL_MODEL
+    small, large = len(ctx.x) <= SMALL_MODEL, len(ctx.x) > LARGE_MODEL
     first = first_roster(ctx, seed=seed, work=0.15 * work, seconds=0.25 * time_limit,
-                         workers=workers,
-                         descent=DESCENT * work if len(ctx.x) > LARGE_MODEL else 0.0)
+                         workers=workers, descent=DESCENT * work if large else 0.0)
     # on large teams the relaxation takes longer than the first roster (Curtois 12: 6 s and
     # 1.4 s), so the search starts without its bound and collects it after the first phase
     relaxed = relaxation.result() if small else 0.0

@@ -22,12 +22,13 @@ from scheduler.domain import (
     Problem,
     Roster,
     Shift,
+    ShiftCover,
     ShiftRequest,
     ShiftTemplate,
     TimeOff,
 )
 from scheduler.evaluation import Violation
-from scheduler.settings import RuleSettings
+from scheduler.settings import ConsecutiveSettings, CoverageSettings, RuleSettings
 from scheduler.solvers.result import SolveResult
 from scheduler.solvers.roster import solve
 
@@ -57,6 +58,17 @@ def problem(*agents: Agent | str, days: int, rules: RuleSettings, **fields: Any)
     fields.setdefault("templates", (E, L))
     return Problem(team="test", time_zone="UTC", start=START, days=days, agents=team,
                    rules=rules, **fields)
+
+
+def four_weeks(agents: int) -> Problem:
+    """Headcount rows for two shifts every day over four weeks (two agents wanted on each);
+    nothing else constrains who works when but at most five days in a row."""
+    cover = tuple(ShiftCover(day=d, template=t, required=2, under_weight=50, over_weight=3)
+                  for d in range(28) for t in ("E", "L"))
+    rules = RuleSettings(coverage=CoverageSettings(),
+                         consecutive=ConsecutiveSettings(max_days=5))
+    return problem(*(agent(f"a{i}", max_minutes=480 * 20) for i in range(agents)), days=28,
+                   cover=cover, rules=rules)
 
 
 def _from_patterns(first_day: int, patterns: dict[str, str]) -> tuple[Shift, ...]:
