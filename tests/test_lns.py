@@ -9,7 +9,8 @@ import time
 from rules.helpers import four_weeks
 
 from scheduler.domain import Problem
-from scheduler.solvers.lns import KINDS, Neighbourhood, improve, pick
+from scheduler.settings import WeekendSettings
+from scheduler.solvers.lns import KINDS, Neighbourhood, improve, pick, weekend_days
 from scheduler.solvers.roster import build, exact_search, polish
 
 
@@ -31,7 +32,28 @@ def test_each_kind_frees_the_fraction_asked() -> None:
             # agents: round(size * 40) of 40 agents; days: round(size * 28) of 28 days;
             # block: a week of round(size * 40 * 4) agents; rounding moves it by under 0.03
             assert abs(freed(hood, prob) - size) <= 0.03, (hood.kind, size, freed(hood, prob))
-    assert seen == set(KINDS)
+    assert seen == set(KINDS) - {"weekends"}  # no weekend limit: a weekends draw frees agents
+
+
+def test_weekends_free_the_chosen_agents_on_every_weekend_and_the_days_either_side() -> None:
+    prob = four_weeks(agents=40)
+    limited = prob.model_copy(update={"rules": prob.rules.model_copy(
+        update={"weekends": WeekendSettings(max_weekends=2)})})
+    ctx = build(limited)
+    assert prob.clock.weekday(0) == 0  # day 0 a Monday: weekends are days 5-6, 12-13, ...
+    # Friday to Monday around each of the four weekends; the last has no Monday in the horizon
+    around = {4, 5, 6, 7, 11, 12, 13, 14, 18, 19, 20, 21, 25, 26, 27}
+    assert weekend_days(ctx) == around
+    rng = random.Random(3)
+    hoods = [pick(ctx, rng, dict.fromkeys(KINDS, 0.25)) for _ in range(60)]
+    weekend = [h for h in hoods if h.kind == "weekends"]
+    assert weekend, "a weekend limit makes weekends neighbourhoods"
+    for hood in weekend:
+        assert len(hood.agents) == 10  # a quarter of 40
+        assert {d for a in hood.agents for d in range(28) if hood.frees(a, d)} == around
+        others = [a.id for a in prob.agents if a.id not in hood.agents]
+        assert not any(hood.frees(a, d) for a in others for d in range(28))
+    assert weekend_days(build(prob)) == frozenset()  # no limit: nothing ties the weekends
 
 
 def test_kinds_free_what_they_say() -> None:
@@ -41,6 +63,8 @@ def test_kinds_free_what_they_say() -> None:
     assert agents.frees("a1", 20) and not agents.frees("a2", 3)
     assert days.frees("a9", 3) and not days.frees("a1", 5)
     assert block.frees("a2", 4) and not block.frees("a2", 5) and not block.frees("a3", 3)
+    weekend = Neighbourhood("weekends", frozenset({"a1"}), frozenset({4, 5, 6, 7}))
+    assert weekend.frees("a1", 7) and not weekend.frees("a1", 8) and not weekend.frees("a2", 5)
 
 
 def test_improve_reaches_the_optimum_from_an_empty_roster_reproducibly() -> None:

@@ -1,7 +1,8 @@
 """Large-neighbourhood search over agents and days, on top of CP-SAT.
 
 CP-SAT's own neighbourhoods know nothing of rosters. Here a neighbourhood frees the shifts of
-a few agents, of every agent over a run of days, or of many agents over one week, keeps the rest
+a few agents, of every agent over a run of days, of many agents over one week, or of some agents
+on every weekend (when a weekend limit ties the weekends together), keeps the rest
 of the roster fixed, and lets CP-SAT re-plan the freed part. Each kind has its own size, grown
 while CP-SAT proves its re-plans optimal and shrunk when it runs out of time, as CP-SAT does for
 its own neighbourhoods. Each round tries one neighbourhood per worker at once (threads;
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.constraints.weekends import weekend_limit, weekends
 from scheduler.solvers.context import ModelContext
 
 log = logging.getLogger(__name__)
@@ -28,14 +30,17 @@ log = logging.getLogger(__name__)
 Values = dict[int, bool]
 
 
-KINDS = ("agents", "days", "block")
-CHANCE = (0.5, 0.25, 0.25)  # how often each kind is tried
+KINDS = ("agents", "days", "block", "weekends")
+# how often each kind is tried; a weekends draw falls back to agents when no limit ties the
+# weekends together (see weekend_days)
+CHANCE = (0.35, 0.25, 0.25, 0.15)
 
 
 @dataclass(frozen=True)
 class Neighbourhood:
     """The shift variables to free: some agents' whole horizon (``agents``), some days of every
-    agent (``days``), or many agents over a week (``block``), where agents swap shifts."""
+    agent (``days``), many agents over a week (``block``), where agents swap shifts, or some
+    agents on every weekend and the days either side (``weekends``), where they trade weekends."""
 
     kind: str
     agents: frozenset[str]
@@ -43,7 +48,7 @@ class Neighbourhood:
 
     def frees(self, agent: str, day: int) -> bool:
         """Whether (agent, day) is re-planned."""
-        if self.kind == "block":
+        if self.kind in ("block", "weekends"):
             return agent in self.agents and day in self.days
         return agent in self.agents or day in self.days
 
@@ -53,7 +58,13 @@ def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float]) -> Neig
     agents = [a.id for a in ctx.problem.agents]
     days = ctx.problem.days
     kind = rng.choices(KINDS, CHANCE)[0] if days >= 4 else "agents"
+    around = weekend_days(ctx)
+    if kind == "weekends" and not around:
+        kind = "agents"
     size = sizes[kind]
+    if kind == "weekends":
+        count = max(2, min(len(agents), round(size * len(agents))))
+        return Neighbourhood(kind, frozenset(rng.sample(agents, count)), around)
     if kind == "agents":
         count = max(2, min(len(agents), round(size * len(agents))))
         return Neighbourhood(kind, frozenset(rng.sample(agents, count)), frozenset())
@@ -64,6 +75,23 @@ def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float]) -> Neig
         return Neighbourhood(kind, frozenset(), chosen)
     many = min(len(agents), max(2, round(size * len(agents) * days / span)))
     return Neighbourhood(kind, frozenset(rng.sample(agents, many)), chosen)
+
+
+def weekend_days(ctx: ModelContext) -> frozenset[int]:
+    """Every weekend day and the days either side, when a weekend limit ties the weekends of
+    the horizon together (empty otherwise): which weekends an agent works moves only when
+    they are all free at once."""
+    if "weekend days" not in ctx.cache:
+        found: set[int] = set()
+        settings = ctx.problem.rules.weekends
+        groups = weekends(ctx.problem, settings)
+        limits = [weekend_limit(a, settings) for a in ctx.problem.agents]
+        if "weekends" in ctx.cache and any(m is not None and m < len(groups) for m in limits):
+            for group in groups:
+                found.update(range(max(0, group[0] - 1), min(ctx.problem.days, group[-1] + 2)))
+        ctx.cache["weekend days"] = frozenset(found)
+    days: frozenset[int] = ctx.cache["weekend days"]
+    return days
 
 
 def fixed_model(ctx: ModelContext, values: Values, keep: Callable[[str, int], bool]
