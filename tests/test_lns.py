@@ -10,7 +10,14 @@ from rules.helpers import four_weeks
 
 from scheduler.domain import Problem
 from scheduler.settings import WeekendSettings
-from scheduler.solvers.lns import KINDS, Neighbourhood, improve, pick, weekend_days
+from scheduler.solvers.lns import (
+    KINDS,
+    Neighbourhood,
+    hot_spots,
+    improve,
+    pick,
+    weekend_days,
+)
 from scheduler.solvers.roster import build, exact_search, polish
 
 
@@ -32,7 +39,8 @@ def test_each_kind_frees_the_fraction_asked() -> None:
             # agents: round(size * 40) of 40 agents; days: round(size * 28) of 28 days;
             # block: a week of round(size * 40 * 4) agents; rounding moves it by under 0.03
             assert abs(freed(hood, prob) - size) <= 0.03, (hood.kind, size, freed(hood, prob))
-    assert seen == set(KINDS) - {"weekends"}  # no weekend limit: a weekends draw frees agents
+    # no weekend limit: a weekends draw frees agents; no penalties given: a penalties draw a block
+    assert seen == set(KINDS) - {"weekends", "penalties"}
 
 
 def test_weekends_free_the_chosen_agents_on_every_weekend_and_the_days_either_side() -> None:
@@ -56,6 +64,37 @@ def test_weekends_free_the_chosen_agents_on_every_weekend_and_the_days_either_si
     assert weekend_days(build(prob)) == frozenset()  # no limit: nothing ties the weekends
 
 
+def test_hot_spots_are_the_penalised_days_and_agents_of_the_roster() -> None:
+    prob = four_weeks(agents=4)
+    ctx = build(prob)
+    # everyone works E on day 9 and nothing else: day 9 has E two over (2 x 3) and L two short
+    # (2 x 50); every other day both rows are two short (2 x 2 x 50)
+    values = {var.index: day == 9 and template == "E"
+              for (_, day, template), var in ctx.x.items()}
+    by_day: dict[int, int] = {}
+    for penalty, agent, day in hot_spots(ctx, values):
+        assert agent is None  # cover rows belong to no agent
+        by_day[day] = by_day.get(day, 0) + penalty
+    assert by_day == {d: 6 + 100 if d == 9 else 200 for d in range(28)}
+
+
+def test_penalties_free_a_week_around_the_spot_drawn_with_its_agent() -> None:
+    prob = four_weeks(agents=40)
+    ctx = build(prob)
+    rng = random.Random(2)
+    spots = [(1, None, 0), (1000, "a7", 26)]  # a week around day 26 is clipped to days 21-27
+    hoods = [pick(ctx, rng, dict.fromkeys(KINDS, 0.05), spots) for _ in range(80)]
+    drawn = [h for h in hoods if h.kind == "penalties"]
+    assert drawn
+    late = [h for h in drawn if h.days == frozenset(range(21, 28))]
+    assert len(late) >= 0.9 * len(drawn)  # 1000 to 1: nearly every draw is the costly spot
+    for hood in late:
+        assert "a7" in hood.agents and len(hood.agents) == 8  # round(0.05 * 40 * 28 / 7)
+    for hood in drawn:
+        if hood not in late:
+            assert hood.days == frozenset(range(7))  # the week from day 0, clipped at the start
+
+
 def test_kinds_free_what_they_say() -> None:
     agents = Neighbourhood("agents", frozenset({"a1"}), frozenset())
     days = Neighbourhood("days", frozenset(), frozenset({3, 4}))
@@ -65,6 +104,8 @@ def test_kinds_free_what_they_say() -> None:
     assert block.frees("a2", 4) and not block.frees("a2", 5) and not block.frees("a3", 3)
     weekend = Neighbourhood("weekends", frozenset({"a1"}), frozenset({4, 5, 6, 7}))
     assert weekend.frees("a1", 7) and not weekend.frees("a1", 8) and not weekend.frees("a2", 5)
+    spot = Neighbourhood("penalties", frozenset({"a1"}), frozenset({3, 4}))
+    assert spot.frees("a1", 3) and not spot.frees("a1", 5) and not spot.frees("a2", 3)
 
 
 def test_improve_reaches_the_optimum_from_an_empty_roster_reproducibly() -> None:

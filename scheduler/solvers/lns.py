@@ -1,8 +1,9 @@
 """Large-neighbourhood search over agents and days, on top of CP-SAT.
 
 CP-SAT's own neighbourhoods know nothing of rosters. Here a neighbourhood frees the shifts of
-a few agents, of every agent over a run of days, of many agents over one week, or of some agents
-on every weekend (when a weekend limit ties the weekends together), keeps the rest
+a few agents, of every agent over a run of days, of many agents over one week (anywhere, or
+around a day where the roster pays a penalty, drawn by the square root of the penalty), or of
+some agents on every weekend (when a weekend limit ties the weekends together), keeps the rest
 of the roster fixed, and lets CP-SAT re-plan the freed part. Each kind has its own size, grown
 while CP-SAT proves its re-plans optimal and shrunk when it runs out of time, as CP-SAT does for
 its own neighbourhoods. Each round tries one neighbourhood per worker at once (threads;
@@ -22,7 +23,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.check import check
 from scheduler.constraints.weekends import weekend_limit, weekends
+from scheduler.domain import Roster, Shift
 from scheduler.solvers.context import ModelContext
 
 log = logging.getLogger(__name__)
@@ -30,17 +33,18 @@ log = logging.getLogger(__name__)
 Values = dict[int, bool]
 
 
-KINDS = ("agents", "days", "block", "weekends")
+KINDS = ("agents", "days", "block", "weekends", "penalties")
 # how often each kind is tried; a weekends draw falls back to agents when no limit ties the
-# weekends together (see weekend_days)
-CHANCE = (0.35, 0.25, 0.25, 0.15)
+# weekends together (see weekend_days), a penalties draw to block when nothing is penalised
+CHANCE = (0.3, 0.25, 0.15, 0.15, 0.15)
 
 
 @dataclass(frozen=True)
 class Neighbourhood:
     """The shift variables to free: some agents' whole horizon (``agents``), some days of every
     agent (``days``), many agents over a week (``block``), where agents swap shifts, or some
-    agents on every weekend and the days either side (``weekends``), where they trade weekends."""
+    agents on every weekend and the days either side (``weekends``), where they trade weekends,
+    or many agents over the week around a penalised day (``penalties``)."""
 
     kind: str
     agents: frozenset[str]
@@ -48,19 +52,45 @@ class Neighbourhood:
 
     def frees(self, agent: str, day: int) -> bool:
         """Whether (agent, day) is re-planned."""
-        if self.kind in ("block", "weekends"):
+        if self.kind in ("block", "weekends", "penalties"):
             return agent in self.agents and day in self.days
         return agent in self.agents or day in self.days
 
 
-def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float]) -> Neighbourhood:
-    """A random neighbourhood; ``sizes`` gives, per kind, the fraction of the roster to free."""
+Spot = tuple[int, str | None, int]
+
+
+def hot_spots(ctx: ModelContext, values: Values) -> list[Spot]:
+    """Where a roster pays: (penalty, agent or None, day) of each soft finding on a day."""
+    roster = Roster(shifts=tuple(Shift(agent=a, day=d, template=t)
+                                 for (a, d, t), var in ctx.x.items() if values[var.index]))
+    return [(v.penalty, v.agent, v.day) for v in check(ctx.problem, roster).violations
+            if v.penalty > 0 and v.day is not None]
+
+
+def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float],
+         spots: list[Spot] | None = None) -> Neighbourhood:
+    """A random neighbourhood; ``sizes`` gives, per kind, the fraction of the roster to free,
+    ``spots`` where the current roster pays (see :func:`hot_spots`)."""
     agents = [a.id for a in ctx.problem.agents]
     days = ctx.problem.days
     kind = rng.choices(KINDS, CHANCE)[0] if days >= 4 else "agents"
     around = weekend_days(ctx)
     if kind == "weekends" and not around:
         kind = "agents"
+    if kind == "penalties" and not spots:
+        kind = "block"
+    if kind == "penalties":
+        assert spots
+        _, agent, day = rng.choices(spots, [s[0] ** 0.5 for s in spots])[0]
+        span = min(days, 7)
+        first = min(max(0, day - span // 2), days - span)
+        many = min(len(agents), max(2, round(sizes[kind] * len(agents) * days / span)))
+        team = set(rng.sample(agents, many))
+        if agent is not None and agent not in team:
+            team.discard(rng.choice(sorted(team)))
+            team.add(agent)
+        return Neighbourhood(kind, frozenset(team), frozenset(range(first, first + span)))
     size = sizes[kind]
     if kind == "weekends":
         count = max(2, min(len(agents), round(size * len(agents))))
@@ -186,6 +216,7 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
     """
     rng = random.Random(seed)
     sizes, spent = dict.fromkeys(KINDS, 0.15), 0.0
+    spots: list[Spot] | None = None
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while spent < budget:
             if objective <= bound + 1e-6 or cancelled():
@@ -193,7 +224,9 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
             seconds = deadline - time.perf_counter()
             if seconds <= 0:
                 return values, objective, "time limit"
-            hoods = [pick(ctx, rng, sizes) for _ in range(workers)]
+            if spots is None:
+                spots = hot_spots(ctx, values)
+            hoods = [pick(ctx, rng, sizes, spots) for _ in range(workers)]
             seeds = [rng.randrange(1 << 30) for _ in hoods]
             step = min(step_budget, (budget - spent) / workers)
             jobs = [pool.submit(attempt, ctx, values, h, seed=s, work=step, seconds=seconds)
@@ -207,7 +240,7 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
                 sizes[hood.kind] = min(0.9, max(0.02, sizes[hood.kind] * grow))
             best = min(runs, key=lambda r: r.objective)
             if best.values is not None and best.objective < objective - 1e-6:
-                values, objective = best.values, best.objective
+                values, objective, spots = best.values, best.objective, None
                 log.info("neighbourhood search: penalty %.0f", objective)
                 if on_better:
                     on_better(objective)
