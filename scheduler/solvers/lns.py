@@ -60,11 +60,16 @@ class Neighbourhood:
 Spot = tuple[int, str | None, int]
 
 
+def extract(ctx: ModelContext, values: Values) -> Roster:
+    """The chosen shifts, in (day, agent) order."""
+    chosen = [Shift(agent=a, day=d, template=t) for (a, d, t), v in ctx.x.items()
+              if values[v.index]]
+    return Roster(shifts=tuple(sorted(chosen, key=lambda s: (s.day, s.agent))))
+
+
 def hot_spots(ctx: ModelContext, values: Values) -> list[Spot]:
     """Where a roster pays: (penalty, agent or None, day) of each soft finding on a day."""
-    roster = Roster(shifts=tuple(Shift(agent=a, day=d, template=t)
-                                 for (a, d, t), var in ctx.x.items() if values[var.index]))
-    return [(v.penalty, v.agent, v.day) for v in check(ctx.problem, roster).violations
+    return [(v.penalty, v.agent, v.day) for v in check(ctx.problem, extract(ctx, values)).violations
             if v.penalty > 0 and v.day is not None]
 
 
@@ -80,31 +85,28 @@ def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float],
         kind = "agents"
     if kind == "penalties" and not spots:
         kind = "block"
-    if kind == "penalties":
-        assert spots
-        _, agent, day = rng.choices(spots, [s[0] ** 0.5 for s in spots])[0]
-        span = min(days, 7)
-        first = min(max(0, day - span // 2), days - span)
-        many = min(len(agents), max(2, round(sizes[kind] * len(agents) * days / span)))
-        team = set(rng.sample(agents, many))
-        if agent is not None and agent not in team:
-            team.discard(rng.choice(sorted(team)))
-            team.add(agent)
-        return Neighbourhood(kind, frozenset(team), frozenset(range(first, first + span)))
     size = sizes[kind]
-    if kind == "weekends":
+    if kind in ("agents", "weekends"):
         count = max(2, min(len(agents), round(size * len(agents))))
-        return Neighbourhood(kind, frozenset(rng.sample(agents, count)), around)
-    if kind == "agents":
-        count = max(2, min(len(agents), round(size * len(agents))))
-        return Neighbourhood(kind, frozenset(rng.sample(agents, count)), frozenset())
+        return Neighbourhood(kind, frozenset(rng.sample(agents, count)),
+                             around if kind == "weekends" else frozenset())
     span = max(2, round(size * days)) if kind == "days" else min(days, 7)
-    first = rng.randrange(0, max(1, days - span + 1))
+    spot = None
+    if kind == "penalties" and spots:
+        spot = rng.choices(spots, [s[0] ** 0.5 for s in spots])[0]
+    if spot is None:
+        first = rng.randrange(0, max(1, days - span + 1))
+    else:  # the week centred on the penalised day, kept inside the horizon
+        first = min(max(0, spot[2] - span // 2), days - span)
     chosen = frozenset(range(first, first + span))
     if kind == "days":
         return Neighbourhood(kind, frozenset(), chosen)
     many = min(len(agents), max(2, round(size * len(agents) * days / span)))
-    return Neighbourhood(kind, frozenset(rng.sample(agents, many)), chosen)
+    team = set(rng.sample(agents, many))
+    if spot is not None and spot[1] is not None and spot[1] not in team:
+        team.discard(rng.choice(sorted(team)))  # the agent who pays is among those re-planned
+        team.add(spot[1])
+    return Neighbourhood(kind, frozenset(team), chosen)
 
 
 def weekend_days(ctx: ModelContext) -> frozenset[int]:

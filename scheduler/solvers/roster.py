@@ -14,11 +14,18 @@ from ortools.sat.python import cp_model
 
 from scheduler.check import check
 from scheduler.constraints import RULES
-from scheduler.domain import Problem, Roster, Shift
+from scheduler.domain import Problem
 from scheduler.solvers.columns import generate
 from scheduler.solvers.context import ModelContext
 from scheduler.solvers.explain import explain
-from scheduler.solvers.lns import Values, fixed_model, improve, shift_values, single_worker
+from scheduler.solvers.lns import (
+    Values,
+    extract,
+    fixed_model,
+    improve,
+    shift_values,
+    single_worker,
+)
 from scheduler.solvers.relaxation import lp_bound
 from scheduler.solvers.result import SolveReport, SolveResult
 
@@ -169,13 +176,6 @@ def first_roster(ctx: ModelContext, *, seed: int, work: float, seconds: float,
         tries = [run(local_search=False, seed=seed)]
     found = [t for t in tries if t[1] is not None]
     return min(found, key=lambda t: t[0])[1] if found else None
-
-
-def extract(ctx: ModelContext, values: Values) -> Roster:
-    """The chosen shifts, in (day, agent) order."""
-    chosen = [Shift(agent=a, day=d, template=t) for (a, d, t), v in ctx.x.items()
-              if values[v.index]]
-    return Roster(shifts=tuple(sorted(chosen, key=lambda s: (s.day, s.agent))))
 
 
 def polish(ctx: ModelContext, values: Values) -> dict[str, int]:
