@@ -1,0 +1,89 @@
+"""Regression harness for engine refactors: same model, same roster, byte for byte.
+
+For every fixture and every Curtois instance it records the SHA-256 of the CP-SAT model as
+built (the proto in text form) and, for the fixtures, of roster.csv solved at
+a fixed seed, worker count and deterministic work limit (a generous wall clock, so that the
+run stops on CP-SAT's deterministic clock and a busy machine cannot change it).
+
+Usage::
+
+    python benchmarks/regression.py record  benchmarks/results/regression.json
+    python benchmarks/regression.py compare benchmarks/results/regression.json
+
+``compare`` exits 1 and lists what differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from curtois import DEFAULT_DATA, to_problem  # noqa: E402
+from curtois_format import read_instance  # noqa: E402
+
+from scheduler.domain import Problem  # noqa: E402
+from scheduler.load import load_team  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ("small", "acme-support")
+WORK_LIMIT = 4.0  # deterministic seconds per search thread
+SEED, WORKERS = 0, 2
+
+
+def model_digest(problem: Problem) -> str:
+    """SHA-256 of the CP-SAT model of a problem, as the solve builds it (hints included)."""
+    from scheduler.solvers import roster as engine
+
+    ctx = engine.build(problem, engine.requirements_for(problem)) \
+        if hasattr(engine, "requirements_for") else engine.build(problem)
+    engine.add_hints(ctx)
+    return hashlib.sha256(str(ctx.model.proto).encode()).hexdigest()
+
+
+def roster_digest(problem: Problem) -> tuple[str, int | None]:
+    """SHA-256 of roster.csv solved at the fixed seed, workers and work limit; its penalty."""
+    from scheduler.export.tables import roster_frame
+    from scheduler.solvers.roster import solve
+
+    result = solve(problem, time_limit=3600, work_limit=WORK_LIMIT, workers=WORKERS, seed=SEED)
+    assert result.roster is not None
+    text = roster_frame(problem, result.roster).to_csv(index=False)
+    return hashlib.sha256(text.encode()).hexdigest(), result.report.objective
+
+
+def measure() -> dict[str, Any]:
+    """Digests of every fixture and Curtois instance."""
+    found: dict[str, Any] = {}
+    for name in FIXTURES:
+        problem = load_team(ROOT / "fixtures" / name)
+        digest, objective = roster_digest(problem)
+        found[name] = {"model": model_digest(problem), "roster": digest, "objective": objective}
+        print(name, found[name], flush=True)
+    for number in range(1, 13):
+        problem = to_problem(read_instance(DEFAULT_DATA / f"Instance{number}.txt"))
+        found[f"Instance{number}"] = {"model": model_digest(problem)}
+        print(number, found[f"Instance{number}"], flush=True)
+    return found
+
+
+def main() -> int:
+    mode, path = sys.argv[1], Path(sys.argv[2])
+    found = measure()
+    if mode == "record":
+        path.write_text(json.dumps(found, indent=1) + "\n")
+        return 0
+    before = json.loads(path.read_text())
+    differ = [f"{name}.{key}" for name, values in before.items()
+              for key, value in values.items() if found.get(name, {}).get(key) != value]
+    print("identical" if not differ else "differ: " + ", ".join(differ))
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
