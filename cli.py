@@ -26,6 +26,8 @@ from rich.text import Text
 from scheduler.errors import TeamFolderError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from scheduler.domain import Problem
     from scheduler.evaluation import Evaluation, Violation
 
@@ -136,6 +138,15 @@ def _load(team_dir: Path) -> Problem:
     with _input_errors(team_dir):
         problem: Problem = load_team(team_dir)
     return problem
+
+
+def _requirements(problem: Problem, team_dir: Path) -> pd.DataFrame:
+    """The staffing stage: agents needed per interval and queue."""
+    from scheduler.staffing import requirements
+
+    with _input_errors(team_dir):
+        needs: pd.DataFrame = requirements(problem)
+    return needs
 
 
 def _day_label(problem: Problem, day: int | None) -> str:
@@ -267,11 +278,10 @@ def staffing(
 
     Example: [cyan]scheduler staffing fixtures/small --out out/requirements.csv[/cyan]
     """
-    from scheduler.export.tables import requirements_of, staffing_by_day, write_staffing_csv
+    from scheduler.export.tables import staffing_by_day, write_staffing_csv
 
     problem = _load(team_dir)
-    with _input_errors(team_dir):
-        requirements = requirements_of(problem)
+    requirements = _requirements(problem, team_dir)
     if requirements.empty:
         out.print("No forecast: there is nothing to staff (coverage comes from cover.csv).")
     else:
@@ -335,9 +345,10 @@ def roster(
     from scheduler.solvers.roster import solve
 
     problem = _load(team_dir)
+    needs = _requirements(problem, team_dir)
     options: dict[str, Any] = {"time_limit": time_limit, "workers": workers, "seed": seed}
     if quiet:
-        result = solve(problem, **options)
+        result = solve(problem, needs, **options)
     else:
         title = f"Solving {problem.team}"
         sizes = f"{_plural(len(problem.agents), 'agent')}, {_plural(problem.days, 'day')}"
@@ -349,7 +360,7 @@ def roster(
                               f"{gap}, {progress.elapsed_s:.1f} s "
                               f"({_plural(progress.solutions, 'solution')})")
 
-            result = solve(problem, on_progress=show, **options)
+            result = solve(problem, needs, on_progress=show, **options)
     report = result.report
     if result.roster is None or not report.solved:
         out.print(Panel(Text(report.summary()), title="No roster", border_style="red",
@@ -363,7 +374,7 @@ def roster(
     if not quiet:
         out.print(_penalty_table(report.penalties, result.evaluation, worst=False))
     try:
-        paths = write_roster_outputs(out_dir, problem, result)
+        paths = write_roster_outputs(out_dir, problem, needs, result)
     except OSError as exc:
         err.print(Text(f"Cannot write to {out_dir}: {exc}", style="red"))
         raise typer.Exit(2) from None
@@ -397,7 +408,7 @@ def check(
     problem = _load(team_dir)
     with _input_errors(roster_csv):
         plan = read_roster(roster_csv, problem)
-    evaluation = check_roster(problem, plan)
+    evaluation = check_roster(problem, plan, _requirements(problem, team_dir))
     hard = evaluation.hard
     if hard:
         out.print(_hard_table(problem, hard))

@@ -42,6 +42,7 @@ from scheduler.settings import (  # noqa: E402
     WeekendSettings,
 )
 from scheduler.solvers.roster import solve  # noqa: E402
+from scheduler.staffing import requirements  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
 MONDAY = date(2024, 1, 1)
@@ -92,7 +93,8 @@ def run(path: Path, known: dict[str, tuple[int, int]], time_limit: float, worker
     """Solve one instance and check the roster both ways."""
     inst = read_instance(path)
     problem = to_problem(inst)
-    result = solve(problem, time_limit=time_limit, workers=workers, seed=seed)
+    result = solve(problem, requirements(problem), time_limit=time_limit, workers=workers,
+                   seed=seed)
     report = result.report
     row: dict[str, object] = {"instance": inst.name, "status": report.status,
                               "best_known": known.get(inst.name, (None, None))[0],

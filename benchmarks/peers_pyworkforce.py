@@ -58,7 +58,7 @@ from scheduler.domain import Agent, Problem, Roster, Shift  # noqa: E402
 from scheduler.load import load_team  # noqa: E402
 from scheduler.settings import Level, RuleSettings  # noqa: E402
 from scheduler.solvers.roster import solve  # noqa: E402
-from scheduler.staffing import requirements_from_frame  # noqa: E402
+from scheduler.staffing import requirements, requirements_from_frame  # noqa: E402
 
 
 def pyworkforce_version() -> str | None:
@@ -115,7 +115,7 @@ def compare_staffing(problem: Problem, runs: int = 3) -> StaffingComparison:
     from pyworkforce.queuing import ErlangC
 
     phone = [q.id for q in problem.queues if q.channel == "phone"]
-    forecast = problem.requirements
+    forecast = requirements(problem)
     rows = forecast[forecast["queue"].isin(phone) & (forecast["volume"] > 0)]
     frame = rows[["interval", "queue", "volume", "aht_s"]].reset_index(drop=True)
     ours = requirements_from_frame(frame, problem)
@@ -197,7 +197,7 @@ def need_matrix(problem: Problem) -> np.ndarray:
     if problem.clock.n_intervals != problem.days * periods:
         raise ValueError("every day must have the same periods (no DST change in the horizon)")
     need = np.zeros(problem.days * periods, dtype=np.int64)
-    frame = problem.requirements
+    frame = requirements(problem)
     inside = frame["interval"].between(0, need.size - 1)
     need[frame["interval"][inside].to_numpy()] = frame["agents"][inside].to_numpy()
     return need.reshape(problem.days, periods)
@@ -248,7 +248,8 @@ def run_ours(problem: Problem, label: str, need: np.ndarray, *, time_limit: floa
              workers: int, seed: int) -> Coverage:
     """The project's roster engine, scored against ``need``."""
     started = time.perf_counter()
-    result = solve(problem, time_limit=time_limit, workers=workers, seed=seed)
+    result = solve(problem, requirements(problem), time_limit=time_limit, workers=workers,
+                   seed=seed)
     elapsed = time.perf_counter() - started
     report = result.report
     if result.roster is None or result.evaluation is None:

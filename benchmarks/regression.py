@@ -29,6 +29,7 @@ from curtois_format import read_instance  # noqa: E402
 
 from scheduler.domain import Problem  # noqa: E402
 from scheduler.load import load_team  # noqa: E402
+from scheduler.staffing import requirements  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ("small", "acme-support")
@@ -38,22 +39,25 @@ SEED, WORKERS = 0, 2
 
 def model_digest(problem: Problem) -> str:
     """SHA-256 of the CP-SAT model of a problem, as the solve builds it (hints included)."""
-    from scheduler.solvers import roster as engine
+    from scheduler.solvers.cpsat import add_hints, build
 
-    ctx = engine.build(problem, engine.requirements_for(problem)) \
-        if hasattr(engine, "requirements_for") else engine.build(problem)
-    engine.add_hints(ctx)
+    ctx = build(problem, requirements(problem))
+    add_hints(ctx)
     return hashlib.sha256(str(ctx.model.proto).encode()).hexdigest()
 
 
 def roster_digest(problem: Problem) -> tuple[str, int | None]:
     """SHA-256 of roster.csv solved at the fixed seed, workers and work limit; its penalty."""
+    from scheduler.covering import covering_plan
     from scheduler.export.tables import roster_frame
     from scheduler.solvers.roster import solve
 
-    result = solve(problem, time_limit=3600, work_limit=WORK_LIMIT, workers=WORKERS, seed=SEED)
+    needs = requirements(problem)
+    result = solve(problem, needs, time_limit=3600, work_limit=WORK_LIMIT, workers=WORKERS,
+                   seed=SEED)
     assert result.roster is not None
-    text = roster_frame(problem, result.roster).to_csv(index=False)
+    plan = covering_plan(problem, needs, result.roster)
+    text = roster_frame(problem, result.roster, plan).to_csv(index=False)
     return hashlib.sha256(text.encode()).hexdigest(), result.report.objective
 
 

@@ -31,6 +31,7 @@ def one(agents: int, time_limit: float, workers: int, seed: int) -> dict[str, ob
     from fixtures.generate import make_team
     from scheduler.load import load_team
     from scheduler.solvers.roster import Progress, solve
+    from scheduler.staffing import requirements
 
     folder = Path(tempfile.mkdtemp()) / f"team-{agents}"
     make_team(folder, agents=agents, queues=4, days=7, seed=seed)
@@ -43,7 +44,8 @@ def one(agents: int, time_limit: float, workers: int, seed: int) -> dict[str, ob
         if not within and step.gap is not None and step.gap <= 0.01:
             within.append(step.elapsed_s)
 
-    result = solve(problem, time_limit=time_limit, workers=workers, seed=seed, on_progress=watch)
+    result = solve(problem, requirements(problem), time_limit=time_limit, workers=workers,
+                   seed=seed, on_progress=watch)
     report = result.report
     if not within and report.gap is not None and report.gap <= 0.01:
         within.append(report.wall_time_s)

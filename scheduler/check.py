@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from scheduler.constraints import RULES
 from scheduler.constraints.base import day_label
 from scheduler.domain import Problem, Roster
 from scheduler.evaluation import Evaluation, Violation
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def structure(problem: Problem, roster: Roster) -> list[Violation]:
@@ -42,7 +46,7 @@ def structure(problem: Problem, roster: Roster) -> list[Violation]:
     return found
 
 
-def check(problem: Problem, roster: Roster) -> Evaluation:
+def check(problem: Problem, roster: Roster, requirements: pd.DataFrame) -> Evaluation:
     """Evaluate a roster against every active rule of the problem.
 
     Parameters
@@ -51,6 +55,8 @@ def check(problem: Problem, roster: Roster) -> Evaluation:
         The team's problem (rules, requirements, time off, ...).
     roster
         Any roster: solved, or edited by hand.
+    requirements
+        The staffing stage's frame (:func:`scheduler.staffing.requirements`).
 
     Returns
     -------
@@ -60,5 +66,5 @@ def check(problem: Problem, roster: Roster) -> Evaluation:
     found = structure(problem, roster)
     for rule in RULES:
         if rule.active(problem):
-            found += rule.evaluate(roster, problem)
+            found += rule.evaluate(roster, problem, requirements)
     return Evaluation(tuple(found))

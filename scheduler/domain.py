@@ -18,7 +18,6 @@ from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from scheduler.settings import RuleSettings
@@ -339,13 +338,6 @@ class Problem(Frozen):
         first = max(0, -(-span[0] // size))
         last = min(self.clock.n_intervals, span[1] // size)
         return range(first, max(first, last))
-
-    @cached_property
-    def requirements(self) -> pd.DataFrame:
-        """Agents needed per interval and queue (see :func:`scheduler.staffing.requirements`)."""
-        from scheduler.staffing import requirements
-
-        return requirements(self)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Problem:

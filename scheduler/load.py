@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from pydantic import ValidationError
 
 from scheduler.domain import Problem, Roster, Shift, cross_check
@@ -40,7 +39,7 @@ from scheduler.load_files import (
 )
 from scheduler.load_yaml import TEAM, key_path, read_team
 
-__all__ = ["InputProblem", "TeamFolderError", "forecast_frame", "load_team", "read_roster"]
+__all__ = ["InputProblem", "TeamFolderError", "load_team", "read_roster"]
 
 
 def load_team(folder: Path | str) -> Problem:
@@ -71,26 +70,6 @@ def load_team(folder: Path | str) -> Problem:
                                f"folder ({type(exc).__name__}: {exc})",
                                "please report this together with the team folder")
         raise TeamFolderError([problem], str(folder)) from exc
-
-
-def forecast_frame(problem: Problem) -> pd.DataFrame:
-    """The forecast as a tidy frame, one row per interval and queue.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``interval`` (int, 0-based planning interval: minute from the horizon start
-        // ``interval_minutes``), ``queue`` (str), ``volume`` (float, contacts arriving) and
-        ``aht_s`` (float, average handling time in seconds), sorted by interval, then queue.
-    """
-    clock, step, rows = problem.clock, problem.interval_minutes, problem.forecast
-    frame = pd.DataFrame({
-        "interval": pd.Series([clock.minute(r.start) // step for r in rows], dtype="int64"),
-        "queue": pd.Series([r.queue for r in rows], dtype=str),
-        "volume": pd.Series([r.volume for r in rows], dtype="float64"),
-        "aht_s": pd.Series([r.aht_s for r in rows], dtype="float64"),
-    })
-    return frame.sort_values(["interval", "queue"], kind="stable").reset_index(drop=True)
 
 
 def read_roster(path: Path | str, problem: Problem) -> Roster:

@@ -39,6 +39,9 @@ __all__ = [
     "erlang_a",
     "erlang_b",
     "erlang_c",
+    "forecast_frame",
+    "headcounts",
+    "no_requirements",
     "projected_service",
     "requirements",
     "requirements_from_frame",
@@ -584,22 +587,68 @@ def requirements_from_frame(frame: pd.DataFrame, problem: Problem) -> pd.DataFra
     )
 
 
-def requirements(problem: Problem) -> pd.DataFrame:
-    """Agents needed per interval and queue for the problem's own forecast.
+REQUIREMENT_COLUMNS = ("interval", "queue", "agents")
 
-    Parameters
-    ----------
-    problem
-        The validated problem; its forecast is read with ``scheduler.load.forecast_frame``.
+
+def forecast_frame(problem: Problem) -> pd.DataFrame:
+    """The forecast as a tidy frame, one row per interval and queue.
 
     Returns
     -------
     pandas.DataFrame
-        See :func:`requirements_from_frame`.
+        Columns ``interval`` (int, 0-based planning interval: minute from the horizon start
+        // ``interval_minutes``), ``queue`` (str), ``volume`` (float, contacts arriving) and
+        ``aht_s`` (float, average handling time in seconds), sorted by interval, then queue.
     """
-    from scheduler.load import forecast_frame  # lazy: the loader imports far more than we need
+    clock, step, rows = problem.clock, problem.interval_minutes, problem.forecast
+    frame = pd.DataFrame({
+        "interval": pd.Series([clock.minute(r.start) // step for r in rows], dtype="int64"),
+        "queue": pd.Series([r.queue for r in rows], dtype=str),
+        "volume": pd.Series([r.volume for r in rows], dtype="float64"),
+        "aht_s": pd.Series([r.aht_s for r in rows], dtype="float64"),
+    })
+    return frame.sort_values(["interval", "queue"], kind="stable").reset_index(drop=True)
 
+
+def no_requirements() -> pd.DataFrame:
+    """Requirements of a team that plans without a forecast: no rows, the usual columns."""
+    return pd.DataFrame({"interval": pd.Series(dtype="int64"), "queue": pd.Series(dtype="object"),
+                         "agents": pd.Series(dtype="int64")})
+
+
+def requirements(problem: Problem) -> pd.DataFrame:
+    """The staffing stage: agents needed per interval and queue for the problem's forecast.
+
+    Every later step (the roster's solve, ``check``, the exports) takes this frame as an
+    argument; nothing reads requirements from the problem itself.
+
+    Parameters
+    ----------
+    problem
+        The validated problem.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :func:`requirements_from_frame`; :func:`no_requirements` when the team has no queues
+        or no forecast.
+    """
+    if not problem.queues or not problem.forecast:
+        return no_requirements()
     return requirements_from_frame(forecast_frame(problem), problem)
+
+
+def headcounts(table: dict[int, dict[str, int]]) -> pd.DataFrame:
+    """Requirements written by hand: ``{interval: {queue: agents}}`` as the stage's frame.
+
+    For tests and what-if changes that state the need directly instead of through a forecast.
+    """
+    rows = [(interval, queue, agents) for interval, needs in sorted(table.items())
+            for queue, agents in needs.items()]
+    if not rows:
+        return no_requirements()
+    return pd.DataFrame(rows, columns=list(REQUIREMENT_COLUMNS)).astype(
+        {"interval": "int64", "agents": "int64"})
 
 
 def projected_service(frame_with_agents: pd.DataFrame, problem: Problem) -> pd.DataFrame:

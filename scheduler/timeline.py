@@ -91,3 +91,12 @@ class Clock:
     def day_of_date(self, when: date) -> int:
         """Horizon day index of a calendar date."""
         return (when - self.start).days
+
+    def weekends(self, weekend_days: tuple[int, ...]) -> list[list[int]]:
+        """The horizon's weekends: its ``weekend_days`` grouped by calendar week (Monday first)."""
+        grouped: dict[int, list[int]] = {}
+        for day in range(self.days):
+            if self.weekday(day) in weekend_days:
+                week = (self.date_of(day) - self.date_of(0)).days
+                grouped.setdefault((week + self.weekday(0)) // 7, []).append(day)
+        return [grouped[k] for k in sorted(grouped)]

@@ -1,14 +1,11 @@
 """The command line: exit codes, error tables instead of tracebacks, files written.
 
-Tests on ``fixtures/small`` run the real loader and solver once they exist; the others stub
-the scheduler functions the CLI calls, so they test the CLI alone.
+Tests on ``fixtures/small`` run the real loader and solver; the others patch the scheduler
+functions the CLI calls (by their real names), so they test the CLI alone.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import sys
 import types
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,10 @@ import pytest
 from test_export import PLAN, ROSTER, make_problem
 from typer.testing import CliRunner
 
+import scheduler.check
+import scheduler.load
+import scheduler.solvers.roster
+import scheduler.staffing
 from cli import app
 from scheduler.errors import InputProblem, TeamFolderError
 from scheduler.evaluation import Evaluation, Violation
@@ -29,43 +30,13 @@ SMALL = ROOT / "fixtures" / "small"
 runner = CliRunner()
 
 
-def exists(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def has(module: str, name: str) -> bool:
-    return exists(module) and hasattr(importlib.import_module(module), name)
-
-
-needs_loader = pytest.mark.skipif(
-    not (SMALL.is_dir() and has("scheduler.load", "load_team")),
-    reason="fixtures/small or scheduler.load not written yet")
-needs_solver = pytest.mark.skipif(
-    not has("scheduler.solvers.roster", "solve"), reason="scheduler.solvers.roster not written yet")
-
-
-def module(monkeypatch: pytest.MonkeyPatch, name: str) -> Any:
-    """The real module when it exists, else an empty stand-in registered under its name."""
-    if name in sys.modules:
-        return sys.modules[name]
-    if exists(name):
-        return importlib.import_module(name)
-    stand_in = types.ModuleType(name)
-    monkeypatch.setitem(sys.modules, name, stand_in)
-    return stand_in
-
-
 @pytest.fixture
 def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A team folder whose loading gives the hand-built problem of test_export."""
     folder = tmp_path / "team"
     folder.mkdir()
-    load = module(monkeypatch, "scheduler.load")
-    monkeypatch.setattr(load, "load_team", lambda path: make_problem(), raising=False)
-    monkeypatch.setattr(tables, "queue_plan_of", lambda problem, roster: PLAN)
+    monkeypatch.setattr(scheduler.load, "load_team", lambda path: make_problem())
+    monkeypatch.setattr(tables, "covering_plan", lambda problem, needs, roster: PLAN)
     return folder
 
 
@@ -111,7 +82,7 @@ def test_team_folder_error_is_a_table(team: Path, monkeypatch: pytest.MonkeyPatc
     def broken(path: Path) -> None:
         raise TeamFolderError([problem], str(path))
 
-    monkeypatch.setattr(importlib.import_module("scheduler.load"), "load_team", broken)
+    monkeypatch.setattr(scheduler.load, "load_team", broken)
     for command in (["validate"], ["staffing"], ["roster", "--out", str(team / "out")]):
         result = run(command[0], team, *command[1:])
         assert result.exit_code == 2
@@ -135,7 +106,7 @@ def test_validate_summary(team: Path) -> None:
 def test_staffing_table_and_csv(team: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     needs = pd.DataFrame({"interval": [14, 15, 62], "queue": ["phone"] * 3, "volume": 1.0,
                           "aht_s": 300.0, "agents": [1, 2, 3]})
-    monkeypatch.setattr(tables, "requirements_of", lambda problem: needs)
+    monkeypatch.setattr(scheduler.staffing, "requirements", lambda problem: needs)
     result = run("staffing", team, "--out", team / "needs.csv")
     assert result.exit_code == 0
     assert "Mon 2025-03-03" in result.output and "Tue 2025-03-04" in result.output
@@ -148,7 +119,7 @@ def test_staffing_table_and_csv(team: Path, monkeypatch: pytest.MonkeyPatch) -> 
 def stub_solve(monkeypatch: pytest.MonkeyPatch, result: SolveResult) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
 
-    def solve(problem: Any, **options: Any) -> SolveResult:
+    def solve(problem: Any, needs: pd.DataFrame, **options: Any) -> SolveResult:
         calls.append(options)
         if options.get("on_progress"):
             progress = types.SimpleNamespace(objective=12, bound=10.0, gap=0.17, elapsed_s=0.5,
@@ -156,8 +127,7 @@ def stub_solve(monkeypatch: pytest.MonkeyPatch, result: SolveResult) -> list[dic
             options["on_progress"](progress)
         return result
 
-    monkeypatch.setattr(module(monkeypatch, "scheduler.solvers.roster"), "solve", solve,
-                        raising=False)
+    monkeypatch.setattr(scheduler.solvers.roster, "solve", solve)
     return calls
 
 
@@ -198,10 +168,8 @@ def test_roster_unwritable_output_exits_2(team: Path, monkeypatch: pytest.Monkey
 
 
 def stub_check(monkeypatch: pytest.MonkeyPatch, evaluation: Evaluation) -> None:
-    load = module(monkeypatch, "scheduler.load")
-    monkeypatch.setattr(load, "read_roster", lambda path, problem: ROSTER, raising=False)
-    monkeypatch.setattr(module(monkeypatch, "scheduler.check"), "check",
-                        lambda problem, roster: evaluation, raising=False)
+    monkeypatch.setattr(scheduler.load, "read_roster", lambda path, problem: ROSTER)
+    monkeypatch.setattr(scheduler.check, "check", lambda problem, roster, needs: evaluation)
 
 
 def test_check_clean_roster(team: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -228,8 +196,7 @@ def test_check_bad_roster_file_exits_2(team: Path, monkeypatch: pytest.MonkeyPat
         raise TeamFolderError([InputProblem("roster.csv", 2, "shift", "X", "unknown shift",
                                             "use one of: E, L, N")])
 
-    monkeypatch.setattr(module(monkeypatch, "scheduler.load"), "read_roster", broken,
-                        raising=False)
+    monkeypatch.setattr(scheduler.load, "read_roster", broken)
     (team / "roster.csv").write_text("agent,date,shift\nana,2025-03-03,X\n")
     result = run("check", team, team / "roster.csv")
     assert result.exit_code == 2
@@ -240,22 +207,18 @@ def test_check_bad_roster_file_exits_2(team: Path, monkeypatch: pytest.MonkeyPat
 # The real thing on fixtures/small
 
 
-@needs_loader
 def test_validate_small() -> None:
     result = run("validate", SMALL)
     assert result.exit_code == 0, result.output
     assert "is valid" in result.output
 
 
-@needs_loader
 def test_staffing_small(tmp_path: Path) -> None:
     result = run("staffing", SMALL, "--out", tmp_path / "needs.csv")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "needs.csv").is_file()
 
 
-@needs_loader
-@needs_solver
 def test_roster_then_check_small(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("roster", SMALL, "--out", out, "--time-limit", "10")

@@ -9,12 +9,14 @@ from ortools.sat.python import cp_model
 from scheduler.domain import Problem
 from scheduler.solvers.blocks import GLOBAL, cut
 from scheduler.solvers.columns import generate
-from scheduler.solvers.roster import build, exact_search, polish
+from scheduler.solvers.cpsat import build, polish
+from scheduler.solvers.searches import exact_search
+from scheduler.staffing import requirements
 
 
 def test_every_shift_belongs_to_its_agent_and_coverage_links_them(
         small_problem: Problem) -> None:
-    ctx = build(small_problem)
+    ctx = build(small_problem, requirements(small_problem))
     split = cut(ctx)
     assert split is not None
     names = [b.agent for b in split.blocks]
@@ -25,7 +27,7 @@ def test_every_shift_belongs_to_its_agent_and_coverage_links_them(
 
 
 def test_bound_is_valid_and_picked_roster_is_a_real_roster(small_problem: Problem) -> None:
-    ctx = build(small_problem)
+    ctx = build(small_problem, requirements(small_problem))
     optimum = exact_search(ctx, seed=0, work=30, seconds=60)
     assert optimum.status == "OPTIMAL"
     found = generate(ctx, seed=0, work=20, deadline=time.perf_counter() + 60, workers=1)
@@ -56,7 +58,7 @@ def test_tiny_two_agent_bound_by_hand() -> None:
         ctx = Ctx()
         ctx.model = model  # type: ignore[attr-defined]
         ctx.x = {("a", 0, "t"): a, ("b", 0, "t"): b}  # type: ignore[attr-defined]
-        ctx._work = {}  # type: ignore[attr-defined]
+        ctx.work_days = {}  # type: ignore[attr-defined]
         ctx.problem = type("P", (), {"agents": [type("A", (), {"id": "a"}),  # type: ignore
                                                  type("A", (), {"id": "b"})]})
         found = generate(ctx, seed=0, work=5, deadline=time.perf_counter() + 30,  # type: ignore

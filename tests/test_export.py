@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date, datetime, time
 from pathlib import Path
@@ -12,6 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from scheduler.covering import covering_plan
 from scheduler.domain import Agent, Problem, Queue, Roster, Shift, ShiftTemplate, TimeOff
 from scheduler.export import tables
 from scheduler.export.files import Writer, write_atomic, write_group, write_text_atomic
@@ -76,8 +76,8 @@ REPORT = SolveReport(status="OPTIMAL", objective=0, bound=0.0, gap=0.0, wall_tim
 
 @pytest.fixture
 def stub_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use PLAN instead of the coverage rule's queue_plan (hand-made, predictable)."""
-    monkeypatch.setattr(tables, "queue_plan_of", lambda problem, roster: PLAN)
+    """Use PLAN instead of the covering plan (hand-made, predictable)."""
+    monkeypatch.setattr(tables, "covering_plan", lambda problem, needs, roster: PLAN)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def test_roster_xlsx_weeks(tmp_path: Path) -> None:
 
 def test_write_roster_outputs(tmp_path: Path, stub_plan: None) -> None:
     result = SolveResult(roster=ROSTER, report=REPORT)
-    out = write_roster_outputs(tmp_path / "out", make_problem(), result)
+    out = write_roster_outputs(tmp_path / "out", make_problem(), REQUIREMENTS, result)
     assert [p.name for p in out] == ["roster.csv", "roster.xlsx", "solve-report.json"]
     assert all(p.is_file() for p in out)
     assert json.loads(out.report.read_text())["status"] == "OPTIMAL"
@@ -205,14 +205,16 @@ def test_write_roster_outputs(tmp_path: Path, stub_plan: None) -> None:
 def test_write_roster_outputs_refuses_missing_roster(tmp_path: Path) -> None:
     result = SolveResult(roster=None, report=SolveReport(status="INFEASIBLE"))
     with pytest.raises(ValueError, match="no roster"):
-        write_roster_outputs(tmp_path, make_problem(), result)
+        write_roster_outputs(tmp_path, make_problem(), REQUIREMENTS, result)
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(importlib.util.find_spec("scheduler.constraints.coverage") is None,
-                    reason="scheduler.constraints.coverage not written yet")
-def test_roster_frame_with_real_queue_plan() -> None:
-    frame = roster_frame(make_problem(), ROSTER)
+def test_roster_frame_with_the_real_covering_plan() -> None:
+    problem = make_problem()
+    plan = covering_plan(problem, REQUIREMENTS, ROSTER)
+    # interval 15 needs two on phone: Ana (on duty from 07:00, interval 14) serves it
+    assert set(plan[plan["interval"] == 15]["agent"]) == {"ana"}
+    frame = roster_frame(problem, ROSTER, plan)
     assert all(frame["queues"].str.contains("phone"))
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import random
 import time
 
-from rules.helpers import four_weeks
+from rules.helpers import four_weeks, model_of
 
 from scheduler.domain import Problem
 from scheduler.settings import WeekendSettings
+from scheduler.solvers.cpsat import polish
 from scheduler.solvers.lns import (
     KINDS,
     Neighbourhood,
@@ -18,7 +19,7 @@ from scheduler.solvers.lns import (
     pick,
     weekend_days,
 )
-from scheduler.solvers.roster import build, exact_search, polish
+from scheduler.solvers.searches import exact_search
 
 
 def freed(hood: Neighbourhood, prob: Problem) -> float:
@@ -29,7 +30,7 @@ def freed(hood: Neighbourhood, prob: Problem) -> float:
 
 def test_each_kind_frees_the_fraction_asked() -> None:
     prob = four_weeks(agents=40)
-    ctx = build(prob)
+    ctx = model_of(prob)
     rng = random.Random(1)
     seen = set()
     for size in (0.05, 0.1, 0.2):  # a block is one week: at most a quarter of four weeks
@@ -47,7 +48,7 @@ def test_weekends_free_the_chosen_agents_on_every_weekend_and_the_days_either_si
     prob = four_weeks(agents=40)
     limited = prob.model_copy(update={"rules": prob.rules.model_copy(
         update={"weekends": WeekendSettings(max_weekends=2)})})
-    ctx = build(limited)
+    ctx = model_of(limited)
     assert prob.clock.weekday(0) == 0  # day 0 a Monday: weekends are days 5-6, 12-13, ...
     # Friday to Monday around each of the four weekends; the last has no Monday in the horizon
     around = {4, 5, 6, 7, 11, 12, 13, 14, 18, 19, 20, 21, 25, 26, 27}
@@ -61,12 +62,12 @@ def test_weekends_free_the_chosen_agents_on_every_weekend_and_the_days_either_si
         assert {d for a in hood.agents for d in range(28) if hood.frees(a, d)} == around
         others = [a.id for a in prob.agents if a.id not in hood.agents]
         assert not any(hood.frees(a, d) for a in others for d in range(28))
-    assert weekend_days(build(prob)) == frozenset()  # no limit: nothing ties the weekends
+    assert weekend_days(model_of(prob)) == frozenset()  # no limit: nothing ties the weekends
 
 
 def test_hot_spots_are_the_penalised_days_and_agents_of_the_roster() -> None:
     prob = four_weeks(agents=4)
-    ctx = build(prob)
+    ctx = model_of(prob)
     # everyone works E on day 9 and nothing else: day 9 has E two over (2 x 3) and L two short
     # (2 x 50); every other day both rows are two short (2 x 2 x 50)
     values = {var.index: day == 9 and template == "E"
@@ -80,7 +81,7 @@ def test_hot_spots_are_the_penalised_days_and_agents_of_the_roster() -> None:
 
 def test_penalties_free_a_week_around_the_spot_drawn_with_its_agent() -> None:
     prob = four_weeks(agents=40)
-    ctx = build(prob)
+    ctx = model_of(prob)
     rng = random.Random(2)
     spots = [(1, None, 0), (1000, "a7", 26)]  # a week around day 26 is clipped to days 21-27
     hoods = [pick(ctx, rng, dict.fromkeys(KINDS, 0.05), spots) for _ in range(80)]
@@ -110,7 +111,7 @@ def test_kinds_free_what_they_say() -> None:
 
 def test_improve_reaches_the_optimum_from_an_empty_roster_reproducibly() -> None:
     prob = four_weeks(agents=6)
-    ctx = build(prob)
+    ctx = model_of(prob)
     empty = {var.index: False for var in ctx.x.values()}
     start = sum(polish(ctx, empty).values())
     assert start == 28 * 2 * 2 * 50  # nobody works: every row is two agents short
@@ -118,10 +119,10 @@ def test_improve_reaches_the_optimum_from_an_empty_roster_reproducibly() -> None
     assert optimum.status == "OPTIMAL"
 
     def run() -> tuple[dict[int, bool], float]:
-        values, objective, _ = improve(ctx, empty, start, budget=40, workers=2, seed=5,
-                                       deadline=time.perf_counter() + 120,
-                                       bound=optimum.objective)
-        return values, objective
+        found = improve(ctx, empty, start, budget=40, workers=2, seed=5,
+                        deadline=time.perf_counter() + 120, bound=optimum.objective)
+        assert found.values is not None
+        return found.values, found.objective
 
     values, objective = run()
     assert objective == optimum.objective

@@ -13,8 +13,9 @@ import pytest
 
 from scheduler.domain import Problem, Shift, ShiftRequest, Window
 from scheduler.errors import InputProblem, TeamFolderError
-from scheduler.load import forecast_frame, load_team, read_roster
+from scheduler.load import load_team, read_roster
 from scheduler.settings import Level
+from scheduler.staffing import forecast_frame
 
 BERLIN, LONDON = ZoneInfo("Europe/Berlin"), ZoneInfo("Europe/London")
 FORECAST_HEAD = "interval_start,queue,volume,aht_s\n"

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from scheduler.domain import Problem
 from scheduler.errors import TeamFolderError
-from scheduler.load import forecast_frame, load_team, read_roster
+from scheduler.load import load_team, read_roster
+from scheduler.staffing import forecast_frame
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "small"
 EXTRA = {

@@ -5,8 +5,10 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Problem
+from scheduler.solvers.cpsat import build
 from scheduler.solvers.relaxation import lp_bound
-from scheduler.solvers.roster import build, exact_search
+from scheduler.solvers.searches import exact_search
+from scheduler.staffing import requirements
 
 
 def test_fractional_relaxation_rounds_up_to_the_integer_optimum() -> None:
@@ -45,7 +47,7 @@ def test_conditional_constraints_are_left_out() -> None:
 
 
 def test_never_above_the_proven_optimum(small_problem: Problem) -> None:
-    ctx = build(small_problem)
+    ctx = build(small_problem, requirements(small_problem))
     optimum = exact_search(ctx, seed=0, work=30, seconds=60)
     assert optimum.status == "OPTIMAL"
     bound = lp_bound(ctx.model)

@@ -5,45 +5,45 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rules.helpers import assert_identity, model_of
 from typer.testing import CliRunner
 
 from cli import app
-from scheduler.check import check
 from scheduler.domain import Problem
 from scheduler.load import load_team, read_roster
 from scheduler.solvers import roster as roster_solver
+from scheduler.solvers.plan import LARGE
 from scheduler.solvers.relaxation import lp_bound
-from scheduler.solvers.result import SolveResult
 from scheduler.solvers.roster import solve
+from scheduler.staffing import requirements
 
 runner = CliRunner(env={"COLUMNS": "250"})
 
 
-def assert_identity(problem: Problem, result: SolveResult) -> None:
-    """Solver objective == sum of evaluate() penalties, per rule too; no hard violation."""
-    assert result.roster is not None and result.evaluation is not None
-    evaluation = check(problem, result.roster)
-    assert evaluation.hard == ()
-    assert result.report.objective == evaluation.total_penalty
-    found = {rule: p for rule, p in evaluation.penalty_by_rule.items() if p}
-    assert {rule: p for rule, p in result.report.penalties.items() if p} == found
-
-
 def test_small_fixture_identity_and_determinism(small_problem: Problem) -> None:
-    first = solve(small_problem, time_limit=30, workers=2, seed=3)
+    first = solve(small_problem, requirements(small_problem), time_limit=30, workers=2, seed=3)
     assert_identity(small_problem, first)
-    again = solve(small_problem, time_limit=30, workers=2, seed=3)
+    again = solve(small_problem, requirements(small_problem), time_limit=30, workers=2, seed=3)
     assert first.roster == again.roster
     assert first.report.objective == again.report.objective
 
 
 def test_acme_fixture_identity(acme_folder: Path) -> None:
     problem = load_team(acme_folder)
-    result = solve(problem, time_limit=60, workers=2)
+    result = solve(problem, requirements(problem), time_limit=60, workers=2)
     assert_identity(problem, result)
     assert result.report.status in ("OPTIMAL", "FEASIBLE")
-    # every agent-day holds at most one shift and approved time off is never worked
+    assert result.roster is not None
+    # every agent-day holds at most one shift
     assert len({(s.agent, s.day) for s in result.roster.shifts}) == len(result.roster.shifts)
+    # and no shift overlaps approved time off (the fixture has some)
+    approved = [t for t in problem.time_off if t.status == "approved"]
+    assert approved
+    for off in approved:
+        start, end = problem.clock.minute(off.start), problem.clock.minute(off.end)
+        for shift in result.roster.shifts:
+            first, last = problem.shift_span(shift)
+            assert shift.agent != off.agent or last <= start or first >= end, (shift, off)
 
 
 def test_roster_cli_writes_files_that_check_accepts(small_folder: Path, tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_roster_cli_writes_files_that_check_accepts(small_folder: Path, tmp_path
     assert {p.name for p in out.iterdir()} == {"roster.csv", "roster.xlsx", "solve-report.json"}
     problem = load_team(small_folder)
     roster = read_roster(out / "roster.csv", problem)
-    result = solve(problem, time_limit=20, workers=2)
+    result = solve(problem, requirements(problem), time_limit=20, workers=2)
     assert roster == result.roster  # deterministic: the CLI wrote the same roster
     checked = runner.invoke(app, ["check", str(small_folder), str(out / "roster.csv")])
     assert checked.exit_code == 0, checked.output
@@ -76,7 +76,7 @@ def test_infeasible_folder_is_explained_in_words(data_dir: Path, tmp_path: Path)
 def test_check_flags_a_hand_edited_roster(small_folder: Path, tmp_path: Path,
                                           broken: str) -> None:
     problem = load_team(small_folder)
-    result = solve(problem, time_limit=20, workers=2)
+    result = solve(problem, requirements(problem), time_limit=20, workers=2)
     assert result.roster is not None
     rows = ["agent,date,shift"] + [
         f"{s.agent},{problem.clock.date_of(s.day)},{s.template}" for s in result.roster.shifts]
@@ -102,14 +102,13 @@ def test_large_team_path_identity_bound_and_determinism(small_problem: Problem,
     # as if the fixture were a large team: the search starts before the relaxation's bound is
     # known and neighbourhood search gets nearly all the work; the bound is still at least the
     # relaxation's
-    monkeypatch.setattr(roster_solver, "SMALL_MODEL", 0)
-    monkeypatch.setattr(roster_solver, "LARGE_MODEL", 0)
-    first = solve(small_problem, time_limit=20, workers=2, seed=1)
+    monkeypatch.setattr(roster_solver, "plan_for", lambda shift_variables: LARGE)
+    first = solve(small_problem, requirements(small_problem), time_limit=20, workers=2, seed=1)
     assert_identity(small_problem, first)
-    relaxed = lp_bound(roster_solver.build(small_problem).model, time_limit=20)
+    relaxed = lp_bound(model_of(small_problem).model, time_limit=20)
     assert relaxed > 0
     assert relaxed <= first.report.bound <= first.report.objective
-    again = solve(small_problem, time_limit=20, workers=2, seed=1)
+    again = solve(small_problem, requirements(small_problem), time_limit=20, workers=2, seed=1)
     assert first.roster == again.roster
 
 
@@ -117,9 +116,11 @@ def test_large_team_path_reports_the_relaxation_collected_after_the_first_phase(
         small_problem: Problem, monkeypatch: pytest.MonkeyPatch) -> None:
     # on this fixture CP-SAT's own bound equals the relaxation's, so the test above cannot see
     # a relaxation that is never collected; a stand-in relaxation whose bound nothing else can
-    # reach shows that its value gets to the report
-    monkeypatch.setattr(roster_solver, "SMALL_MODEL", 0)
-    monkeypatch.setattr(roster_solver, "LARGE_MODEL", 0)
+    # reach shows that its value gets to the report, where a bound above the roster's penalty
+    # is refused rather than reported as an optimum
+    monkeypatch.setattr(roster_solver, "plan_for", lambda shift_variables: LARGE)
     unreachable = 10**7
     monkeypatch.setattr(roster_solver, "lp_bound", lambda model, time_limit: unreachable)
-    assert solve(small_problem, time_limit=5, workers=2, seed=1).report.bound == unreachable
+    needs = requirements(small_problem)
+    with pytest.raises(RuntimeError, match=f"bound {unreachable} is above the roster's penalty"):
+        solve(small_problem, needs, time_limit=5, workers=2, seed=1)

@@ -3,11 +3,17 @@ nothing to repair, and of two seeds the first wins ties while a better second is
 
 from __future__ import annotations
 
-from rules.helpers import agent, four_weeks, only, problem
+from collections.abc import Callable
+from typing import Any
+
+from rules.helpers import agent, four_weeks, model_of, only, problem
 
 from scheduler.domain import Problem, ShiftCover
+from scheduler.model import ModelContext
 from scheduler.settings import CoverageSettings
-from scheduler.solvers.roster import Search, build, exact_search, first_roster, polish, two_seeds
+from scheduler.solvers.cpsat import polish
+from scheduler.solvers.plan import SearchResult, StopReason
+from scheduler.solvers.searches import exact_search, first_roster, two_seeds
 
 
 def week() -> Problem:
@@ -20,31 +26,41 @@ def week() -> Problem:
 
 def test_first_roster_without_history_adds_no_hint() -> None:
     # an empty hint in the model changes CP-SAT's search (Curtois 5: 1240 instead of 1144)
-    ctx = build(week())
+    ctx = model_of(week())
     found = first_roster(ctx, seed=0, work=2, seconds=20, workers=2)
     assert found is not None
     assert not ctx.model.proto.has_solution_hint()
 
 
+def first_then_cpsat(ctx: ModelContext, first: SearchResult) -> Callable[..., SearchResult]:
+    """A search whose first run gives ``first`` and whose second (seeded) run is CP-SAT."""
+
+    def search(**second: Any) -> SearchResult:
+        return exact_search(ctx, work=10, seconds=30, **second) if second else first
+
+    return search
+
+
 def test_two_seeds_takes_the_better_second_search() -> None:
-    ctx = build(week())
+    ctx = model_of(week())
     empty = {var.index: False for var in ctx.x.values()}
-    poor = Search("FEASIBLE", empty, float(sum(polish(ctx, empty).values())), 0.0, "work limit")
+    poor = SearchResult("FEASIBLE", empty, float(sum(polish(ctx, empty).values())), 0.0,
+                        StopReason.WORK_LIMIT)
     assert poor.objective == 100  # ten rows, each one agent short, weight 10
-    best = two_seeds(ctx, lambda: poor, seed=0, work=10, seconds=30)
+    best = two_seeds(ctx, first_then_cpsat(ctx, poor), seed=1)
     assert best.objective == 0 and best.bound == 0
     assert best.values != empty
 
 
 def test_two_seeds_keeps_the_first_search_when_it_proves_the_optimum() -> None:
-    ctx = build(week())
+    ctx = model_of(week())
     first = exact_search(ctx, seed=0, work=10, seconds=30)
     assert first.status == "OPTIMAL"
-    assert two_seeds(ctx, lambda: first, seed=0, work=10, seconds=30) == first
+    assert two_seeds(ctx, first_then_cpsat(ctx, first), seed=1) == first
 
 
 def test_local_search_improves_its_first_roster_when_given_a_descent() -> None:
-    ctx = build(four_weeks(agents=8))
+    ctx = model_of(four_weeks(agents=8))
     quick = first_roster(ctx, seed=0, work=2, seconds=20, workers=2)
     deep = first_roster(ctx, seed=0, work=2, seconds=20, workers=2, descent=2)
     assert quick is not None and deep is not None

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from scheduler.constraints.base import Rule, day_label, finding
 from scheduler.domain import WEEKDAYS, Agent, Problem, Roster, Shift
 from scheduler.evaluation import Violation
 from scheduler.settings import AvailabilitySettings, Level
-from scheduler.solvers.context import ModelContext
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.model import ModelContext
 
 
 def fits(problem: Problem, agent: Agent, shift: Shift) -> bool:
@@ -55,7 +60,8 @@ class AvailabilityRule(Rule[AvailabilitySettings]):
                 for var in outside:
                     ctx.penalize(var, settings.weight, self.name)
 
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """One finding per shift outside the agent's windows."""
         settings = self.settings(problem)
         found = []

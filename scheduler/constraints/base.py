@@ -16,7 +16,9 @@ from scheduler.evaluation import Violation
 from scheduler.settings import Level, RuleSetting
 
 if TYPE_CHECKING:
-    from scheduler.solvers.context import ModelContext
+    import pandas as pd
+
+    from scheduler.model import ModelContext
 
 
 Settings = TypeVar("Settings", bound=RuleSetting)
@@ -35,12 +37,21 @@ class Rule(ABC, Generic[Settings]):
         """False when the team switched the rule off."""
         return self.settings(problem).level != Level.OFF
 
+    def tied_days(self, problem: Problem) -> frozenset[int]:
+        """Days this rule ties together over the horizon (none by default).
+
+        A re-plan that frees only some of them cannot move what the rule counts across them,
+        so the neighbourhood search frees them all at once (see :mod:`scheduler.solvers.lns`).
+        """
+        return frozenset()
+
     @abstractmethod
     def encode(self, ctx: ModelContext) -> None:
         """Add this rule's hard constraints or penalty terms to the model."""
 
     @abstractmethod
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """Find this rule's violations and penalties in a roster, without CP-SAT."""
 
 

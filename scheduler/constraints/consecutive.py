@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scheduler.constraints.base import Rule, Worked, day_label, finding
 from scheduler.domain import Agent, Problem, Roster
 from scheduler.evaluation import Violation
 from scheduler.settings import ConsecutiveSettings, Level
-from scheduler.solvers.context import ModelContext
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.model import ModelContext
 
 HISTORY_DAYS = 7
 
@@ -118,7 +123,8 @@ class ConsecutiveRule(Rule[ConsecutiveSettings]):
                         works[s - 1] + works[s + k] - works[s] <= 1
                     ctx.require(ctx.model.add(cut), self.name, agent.id, subject)
 
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """One finding per forbidden stretch in the roster (last roster included)."""
         settings = self.settings(problem)
         worked = Worked(problem, roster)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scheduler.constraints.base import Rule, Worked, day_label, finding, weeks
 from scheduler.domain import Agent, Problem, Roster
 from scheduler.evaluation import Violation
 from scheduler.settings import ContractSettings, Level
-from scheduler.solvers.context import ModelContext
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.model import ModelContext
 
 PER_UNIT = 60  # a day or a shift over the limit costs like an hour outside the hours
 
@@ -103,7 +108,8 @@ class ContractRule(Rule[ContractSettings]):
                     over = ctx.excess(total, lim.high, top, f"over[{agent.id}]")
                     ctx.penalize(over, settings.weight * unit, self.name)
 
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """One finding per limit not met, sized in minutes, days or shifts."""
         settings = self.settings(problem)
         worked = Worked(problem, roster)

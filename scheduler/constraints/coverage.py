@@ -13,96 +13,19 @@ shift template, with their own weights for short and over.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from functools import cached_property
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from ortools.graph.python import min_cost_flow
 
 from scheduler.constraints.base import Rule, day_label, finding
+from scheduler.covering import need_table, on_duty, served
 from scheduler.domain import Problem, Roster
 from scheduler.evaluation import Violation
 from scheduler.settings import CoverageSettings, Level
-from scheduler.solvers.context import ModelContext
 
-
-@dataclass(frozen=True)
-class Need:
-    """Required agents per interval and queue, from the staffing requirements."""
-
-    problem: Problem
-
-    @cached_property
-    def table(self) -> dict[int, dict[str, int]]:
-        """interval → queue → agents required (only positive needs inside the horizon)."""
-        frame = self.problem.requirements if self.problem.forecast else pd.DataFrame()
-        found: dict[int, dict[str, int]] = defaultdict(dict)
-        if frame.empty:
-            return found
-        inside = frame["interval"].between(0, self.problem.clock.n_intervals - 1)
-        needed = frame[(frame["agents"] > 0) & inside]
-        for interval, queue, agents in zip(needed["interval"], needed["queue"],
-                                           needed["agents"], strict=True):
-            found[int(interval)][str(queue)] = int(agents)
-        return found
-
-
-def served(need: dict[str, int], on_duty: dict[frozenset[str], int],
-           priority: dict[str, int]) -> dict[tuple[frozenset[str], str], int]:
-    """Agents of each skill profile serving each queue, covering the most weighted need."""
-    flow = min_cost_flow.SimpleMinCostFlow()
-    profiles = sorted(on_duty, key=sorted)
-    queues = sorted(need)
-    source, sink = 0, 1 + len(profiles) + len(queues)
-    arcs = {}
-    for i, profile in enumerate(profiles, start=1):
-        flow.add_arc_with_capacity_and_unit_cost(source, i, on_duty[profile], 0)
-        for j, queue in enumerate(queues, start=1 + len(profiles)):
-            if queue in profile:
-                arcs[profile, queue] = flow.add_arc_with_capacity_and_unit_cost(
-                    i, j, need[queue], 0)
-    for j, queue in enumerate(queues, start=1 + len(profiles)):
-        flow.add_arc_with_capacity_and_unit_cost(j, sink, need[queue], -priority[queue])
-    # Supplies bound the flow: all agents on duty may leave the source, all need may reach
-    # the sink; the solver then finds the largest flow and, among those, the cheapest.
-    flow.set_node_supply(source, sum(on_duty.values()))
-    flow.set_node_supply(sink, -sum(need.values()))
-    flow.solve_max_flow_with_min_cost()
-    return {key: flow.flow(arc) for key, arc in arcs.items() if flow.flow(arc)}
-
-
-def on_duty(problem: Problem, roster: Roster) -> dict[int, dict[frozenset[str], list[str]]]:
-    """interval → skill profile → the agents on duty (by id)."""
-    found: dict[int, dict[frozenset[str], list[str]]] = defaultdict(lambda: defaultdict(list))
-    for shift in sorted(roster.shifts, key=lambda s: s.agent):
-        agent = problem.agent_index[shift.agent]
-        for interval in problem.covered_intervals(problem.shift_span(shift)):
-            found[interval][frozenset(agent.skills)].append(agent.id)
-    return found
-
-
-def queue_plan(problem: Problem, roster: Roster) -> pd.DataFrame:
-    """Which queue each on-duty agent serves per interval (agent, interval, queue).
-
-    Agents the need does not use serve their first skill (or no queue, shown as empty).
-    """
-    need = Need(problem).table
-    priority = {q.id: q.priority for q in problem.queues}
-    members = on_duty(problem, roster)
-    rows = []
-    for interval in sorted(members):
-        groups = members[interval]
-        counts = {p: len(a) for p, a in groups.items()}
-        plan = served(need.get(interval, {}), counts, priority)
-        for profile, agents in groups.items():
-            queue_of = [q for (p, q), n in sorted(plan.items(), key=lambda kv: kv[0][1])
-                        if p == profile for _ in range(n)]
-            spare = problem.agent_index[agents[0]].skills[:1] or ("",)
-            for i, agent_id in enumerate(agents):
-                queue = queue_of[i] if i < len(queue_of) else spare[0]
-                rows.append((agent_id, interval, queue))
-    return pd.DataFrame(rows, columns=["agent", "interval", "queue"])
+if TYPE_CHECKING:
+    from scheduler.model import ModelContext
 
 
 class CoverageRule(Rule[CoverageSettings]):
@@ -118,12 +41,12 @@ class CoverageRule(Rule[CoverageSettings]):
     def _encode_intervals(self, ctx: ModelContext) -> None:
         problem, model = ctx.problem, ctx.model
         settings = self.settings(problem)
-        need_table = Need(problem).table
-        if not need_table:
+        needs = need_table(problem, ctx.requirements)
+        if not needs:
             return
-        for interval in sorted(set(ctx.duty) | set(need_table)):
+        for interval in sorted(set(ctx.duty) | set(needs)):
             duty = ctx.duty.get(interval, [])
-            need = need_table.get(interval, {})
+            need = needs.get(interval, {})
             by_profile: dict[frozenset[str], list] = defaultdict(list)
             for agent, var in duty:
                 by_profile[frozenset(problem.agent_index[agent].skills)].append(var)
@@ -164,22 +87,24 @@ class CoverageRule(Rule[CoverageSettings]):
             over = ctx.excess(staffed, row.required, len(present), "over")
             ctx.penalize(over, row.over_weight, self.name)
 
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """Shortfalls per queue and run of intervals, over-staffing, and headcount rows."""
-        return self._evaluate_intervals(roster, problem) + \
+        return self._evaluate_intervals(roster, problem, requirements) + \
             self._evaluate_headcount(roster, problem)
 
-    def _evaluate_intervals(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def _evaluate_intervals(self, roster: Roster, problem: Problem,
+                           requirements: pd.DataFrame) -> list[Violation]:
         settings = self.settings(problem)
-        need_table = Need(problem).table
-        if not need_table:
+        needs = need_table(problem, requirements)
+        if not needs:
             return []
         priority = {q.id: q.priority for q in problem.queues}
         members = on_duty(problem, roster)
         short: dict[str, dict[int, int]] = defaultdict(dict)
         over_total = 0
         for interval in range(problem.clock.n_intervals):
-            need = need_table.get(interval, {})
+            need = needs.get(interval, {})
             duty = {p: len(a) for p, a in members.get(interval, {}).items()}
             plan = served(need, duty, priority)
             for queue, required in need.items():

@@ -7,14 +7,19 @@ rule is hard, weekend and late counts may differ by at most one and hour shares 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from scheduler.constraints.availability import fits
 from scheduler.constraints.base import Rule, Worked, finding, weeks
-from scheduler.constraints.weekends import weekend_limit, weekends, worked_weekend_vars
+from scheduler.constraints.weekends import weekend_limit
 from scheduler.domain import Agent, Problem, Roster, Shift
 from scheduler.evaluation import Violation
 from scheduler.settings import FairnessSettings, Level, WeekendSettings
-from scheduler.solvers.context import LinearExpr, ModelContext
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.model import LinearExpr, ModelContext
 
 HARD_SPREAD = {"weekends": 1, "late shifts": 1, "share of contract hours": 10}
 
@@ -22,7 +27,7 @@ HARD_SPREAD = {"weekends": 1, "late shifts": 1, "share of contract hours": 10}
 def weekend_agents(problem: Problem) -> list[Agent]:
     """Agents who may work weekends at all."""
     settings: WeekendSettings = problem.rules.weekends
-    days = [d for w in weekends(problem, settings) for d in w]
+    days = [d for w in problem.clock.weekends(settings.weekend_days) for d in w]
     return [a for a in problem.agents if weekend_limit(a, settings) != 0 and any(
         fits(problem, a, Shift(agent=a.id, day=d, template=t.id))
         for d in days for t in problem.templates)]
@@ -85,7 +90,7 @@ class FairnessRule(Rule[FairnessSettings]):
     def _value_var(self, ctx: ModelContext, measure: str, agent: Agent) -> tuple[LinearExpr, int]:
         problem = ctx.problem
         if measure == "weekends":
-            flags = worked_weekend_vars(ctx, problem.rules.weekends)[agent.id]
+            flags = ctx.worked_weekends(agent.id)
             return sum(flags), len(flags)
         options = ctx.options(agent.id)
         if measure == "late shifts":
@@ -99,7 +104,8 @@ class FairnessRule(Rule[FairnessSettings]):
         ctx.model.add(100 * minutes <= target * share + target - 1)
         return share, most
 
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """One finding per measure whose spread is not zero."""
         settings = self.settings(problem)
         worked = Worked(problem, roster)
@@ -107,7 +113,8 @@ class FairnessRule(Rule[FairnessSettings]):
         found = []
         value: dict[str, Callable[[Agent], int]] = {
             "weekends": lambda a: sum(any(worked.works(a.id, d) for d in w)
-                                      for w in weekends(problem, problem.rules.weekends)),
+                                      for w in problem.clock.weekends(
+                                          problem.rules.weekends.weekend_days)),
             "late shifts": lambda a: sum(s.template in late for s in worked.shifts(a.id)),
             "share of contract hours": lambda a: 100 * sum(
                 paid(problem, s.template) for s in worked.shifts(a.id))

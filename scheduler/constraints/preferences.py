@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scheduler.constraints.base import Rule, day_label, finding
 from scheduler.domain import Problem, Roster, ShiftRequest
 from scheduler.evaluation import Violation
 from scheduler.settings import Level, PreferenceSettings
-from scheduler.solvers.context import LinearExpr, ModelContext
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.model import LinearExpr, ModelContext
 
 
 def describe(request: ShiftRequest, problem: Problem) -> str:
@@ -44,7 +50,8 @@ class PreferenceRule(Rule[PreferenceSettings]):
             else:
                 ctx.penalize(missed, request.weight, self.name)
 
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """One finding per request not granted."""
         level = self.settings(problem).level
         return [finding(self.name, level, r.weight, 1, describe(r, problem) + " — not granted",

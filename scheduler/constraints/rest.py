@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scheduler.constraints.base import Rule, Worked, day_label, finding
 from scheduler.domain import Problem, Roster, Shift
 from scheduler.evaluation import Violation
 from scheduler.settings import Level, RestSettings
-from scheduler.solvers.context import ModelContext
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.model import ModelContext
 
 REACH = 3  # shifts more than three days apart always have more than 48 h between them
 
@@ -71,7 +77,8 @@ class RestRule(Rule[RestSettings]):
                         clashed = ctx.excess(va + vb, 1, 1, "rest")
                         ctx.penalize(clashed, settings.weight, self.name)
 
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """One finding per clashing pair of worked shifts (last roster included)."""
         settings = self.settings(problem)
         worked = Worked(problem, roster)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scheduler.constraints.base import Rule, day_label, finding
 from scheduler.domain import Problem, Roster
 from scheduler.evaluation import Violation
 from scheduler.settings import Level, StabilitySettings
-from scheduler.solvers.context import LinearExpr, ModelContext
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.model import LinearExpr, ModelContext
 
 
 class StabilityRule(Rule[StabilitySettings]):
@@ -46,7 +52,8 @@ class StabilityRule(Rule[StabilitySettings]):
                 else:
                     ctx.penalize(changed, settings.weight, self.name)
 
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """Locked shifts missing (hard) and changed agent-days (soft by default)."""
         found = []
         for shift in problem.locked:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import time, timedelta
+from typing import TYPE_CHECKING
 
 from scheduler.constraints.base import Rule, finding
 from scheduler.domain import Problem, Roster, Shift, TimeOff
 from scheduler.evaluation import Violation
 from scheduler.settings import Level, TimeOffSettings
-from scheduler.solvers.context import ModelContext
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.model import ModelContext
 
 
 def describe(off: TimeOff, problem: Problem) -> str:
@@ -64,7 +69,8 @@ class TimeOffRule(Rule[TimeOffSettings]):
                 for var in clashes:
                     ctx.penalize(var, weight, self.name)
 
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """One finding per shift that overlaps a time off."""
         found = []
         for off in problem.time_off:

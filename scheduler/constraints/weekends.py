@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from scheduler.constraints.base import Rule, Worked, finding
 from scheduler.domain import Agent, Problem, Roster
 from scheduler.evaluation import Violation
 from scheduler.settings import Level, WeekendSettings
-from scheduler.solvers.context import ModelContext
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def weekends(problem: Problem, settings: WeekendSettings) -> list[list[int]]:
-    """The horizon's weekends: weekend days grouped by calendar week (Monday first)."""
-    grouped: dict[int, list[int]] = defaultdict(list)
-    for day in range(problem.days):
-        if problem.clock.weekday(day) in settings.weekend_days:
-            week = (problem.clock.date_of(day) - problem.clock.date_of(0)).days
-            week = (week + problem.clock.weekday(0)) // 7
-            grouped[week].append(day)
-    return [grouped[k] for k in sorted(grouped)]
+    from scheduler.model import ModelContext
 
 
 def weekend_limit(agent: Agent, settings: WeekendSettings) -> int | None:
@@ -28,45 +21,40 @@ def weekend_limit(agent: Agent, settings: WeekendSettings) -> int | None:
     return settings.max_weekends if own is None else own
 
 
-def worked_weekend_vars(ctx: ModelContext, settings: WeekendSettings) -> dict[str, list]:
-    """Per agent, a boolean per weekend: 1 exactly when the agent works any day of it."""
-    cached = ctx.cache.get("weekends")
-    if cached is None:
-        cached = {}
-        for agent in ctx.problem.agents:
-            flags = []
-            for days in weekends(ctx.problem, settings):
-                days_worked = [ctx.works(agent.id, d) for d in days]
-                flag = ctx.model.new_bool_var(f"weekend[{agent.id},{days[0]}]")
-                ctx.model.add_max_equality(flag, days_worked)
-                flags.append(flag)
-            cached[agent.id] = flags
-        ctx.cache["weekends"] = cached
-    return cached
-
-
 class WeekendRule(Rule[WeekendSettings]):
     """Each weekend worked beyond the limit is one violation."""
 
     name = "weekends"
 
+    def tied_days(self, problem: Problem) -> frozenset[int]:
+        """Every weekend day and the days either side, when some agent's limit is below the
+        number of weekends: which weekends an agent works moves only when all are free."""
+        settings = self.settings(problem)
+        groups = problem.clock.weekends(settings.weekend_days)
+        if all(m is None or m >= len(groups) for m in
+               (weekend_limit(a, settings) for a in problem.agents)):
+            return frozenset()
+        return frozenset(day for group in groups
+                         for day in range(max(0, group[0] - 1), min(problem.days, group[-1] + 2)))
+
     def encode(self, ctx: ModelContext) -> None:
         """Count worked weekends per agent and bound (or penalise) the count."""
         settings = self.settings(ctx.problem)
-        flags = worked_weekend_vars(ctx, settings)
         for agent in ctx.problem.agents:
+            flags = ctx.worked_weekends(agent.id)
             limit = weekend_limit(agent, settings)
-            if limit is None or limit >= len(flags[agent.id]):
+            if limit is None or limit >= len(flags):
                 continue
-            count = sum(flags[agent.id])
+            count = sum(flags)
             if settings.level == Level.HARD:
                 ctx.require(ctx.model.add(count <= limit), self.name, agent.id,
                             f"{agent.label}: at most {limit} weekends worked")
             else:
-                over = ctx.excess(count, limit, len(flags[agent.id]), "weekends")
+                over = ctx.excess(count, limit, len(flags), "weekends")
                 ctx.penalize(over, settings.weight, self.name)
 
-    def evaluate(self, roster: Roster, problem: Problem) -> list[Violation]:
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
         """One finding per agent over the limit, sized by the weekends over."""
         settings = self.settings(problem)
         worked = Worked(problem, roster)
@@ -74,7 +62,7 @@ class WeekendRule(Rule[WeekendSettings]):
         for agent in problem.agents:
             limit = weekend_limit(agent, settings)
             count = sum(any(worked.works(agent.id, d) for d in days)
-                        for days in weekends(problem, settings))
+                        for days in problem.clock.weekends(settings.weekend_days))
             if limit is not None and count > limit:
                 found.append(finding(self.name, settings.level, settings.weight, count - limit,
                                      f"{agent.label} works {count} weekends (at most {limit})",

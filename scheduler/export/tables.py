@@ -4,10 +4,10 @@ Times are shown in the team's time zone (``YYYY-MM-DD HH:MM``); the roster CSV a
 shift in the agent's own zone. The engine's integer minutes are converted here and nowhere else
 on the way out (see :mod:`scheduler.timeline`).
 
-Which queue an on-duty agent serves in each interval comes from
-:func:`scheduler.constraints.coverage.queue_plan` (a frame ``agent``, ``interval``, ``queue``).
-Functions that need it accept it as ``plan`` so that one computation serves every output; when
-it is not given it is computed.
+Which queue an on-duty agent serves in each interval comes from the covering plan
+(:func:`scheduler.covering.covering_plan`, a frame ``agent``, ``interval``, ``queue``), and the
+agents needed from the staffing stage (:func:`scheduler.staffing.requirements`): both are
+computed once by the caller and passed in, so that one computation serves every output.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from scheduler.covering import PLAN_COLUMNS, covering_plan
 from scheduler.domain import WEEKDAYS, Problem, Roster, Shift
 from scheduler.export.files import write_atomic, write_group, write_text_atomic
 
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ROSTER_COLUMNS",
     "RosterOutputs",
-    "queue_plan_of",
-    "requirements_of",
     "roster_frame",
     "roster_workbook",
     "staffing_by_day",
@@ -55,7 +54,6 @@ ROSTER_COLUMNS = (
     "agent", "agent_name", "date", "weekday", "shift", "shift_name", "start", "end",
     "start_agent_tz", "end_agent_tz", "paid_hours", "queues",
 )
-PLAN_COLUMNS = ("agent", "interval", "queue")
 STAMP = "%Y-%m-%d %H:%M"
 CLOCK = "%H:%M"
 
@@ -78,25 +76,6 @@ MAX_WIDTH = 48
 def weekday_name(weekday: int) -> str:
     """``Mon`` .. ``Sun`` for 0 .. 6."""
     return WEEKDAYS[weekday].capitalize()
-
-
-def queue_plan_of(problem: Problem, roster: Roster) -> pd.DataFrame:
-    """Which queue each on-duty agent serves per interval (empty for a team without queues)."""
-    if not problem.queues or not roster.shifts:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in PLAN_COLUMNS})
-    from scheduler.constraints.coverage import queue_plan  # lazy: pulls in the rule machinery
-
-    plan: pd.DataFrame = queue_plan(problem, roster)
-    return plan
-
-
-def requirements_of(problem: Problem) -> pd.DataFrame:
-    """The problem's requirements, or an empty frame when it has no queues or forecast."""
-    if not problem.queues or not problem.forecast:
-        return pd.DataFrame({"interval": pd.Series(dtype="int64"),
-                             "queue": pd.Series(dtype="object"),
-                             "agents": pd.Series(dtype="int64")})
-    return problem.requirements
 
 
 def _segments(problem: Problem, span: tuple[int, int],
@@ -136,8 +115,7 @@ def _served_by_agent(plan: pd.DataFrame) -> dict[str, list[tuple[int, str]]]:
     return served
 
 
-def roster_frame(problem: Problem, roster: Roster,
-                 plan: pd.DataFrame | None = None) -> pd.DataFrame:
+def roster_frame(problem: Problem, roster: Roster, plan: pd.DataFrame) -> pd.DataFrame:
     """One row per shift, sorted by date then agent id.
 
     Columns: ``agent``, ``agent_name``, ``date`` (ISO), ``weekday`` (``Mon``..), ``shift``
@@ -146,8 +124,6 @@ def roster_frame(problem: Problem, roster: Roster,
     none), ``paid_hours`` and ``queues`` (the shift's queue segments, ``08:00-12:00 phone;
     12:00-15:30 chat``, in team time).
     """
-    if plan is None:
-        plan = queue_plan_of(problem, roster)
     served = _served_by_agent(plan)
     clock = problem.clock
     rows = []
@@ -379,7 +355,7 @@ def _shifts_sheet(wb: Workbook, problem: Problem, fills: dict[str, PatternFill])
 
 
 def roster_workbook(problem: Problem, roster: Roster, requirements: pd.DataFrame,
-                    plan: pd.DataFrame | None = None) -> Workbook:
+                    plan: pd.DataFrame) -> Workbook:
     """The roster as a workbook a coordinator can print or edit.
 
     Sheets: ``Week 1 (YYYY-MM-DD)``, ... (weeks of 7 days from the horizon's first day; agents
@@ -388,8 +364,6 @@ def roster_workbook(problem: Problem, roster: Roster, requirements: pd.DataFrame
     row), ``Coverage`` (per interval and queue: required, scheduled, short) and ``Shifts`` (the
     templates and their colours).
     """
-    if plan is None:
-        plan = queue_plan_of(problem, roster)
     fills = {t.id: PatternFill("solid", fgColor=colour)
              for t, colour in zip(problem.templates, cycle(TEMPLATE_FILLS))}
     wb = Workbook()
@@ -417,7 +391,7 @@ def write_roster_csv(path: str | os.PathLike[str], frame: pd.DataFrame) -> Path:
 
 
 def write_roster_xlsx(path: str | os.PathLike[str], problem: Problem, roster: Roster,
-                      requirements: pd.DataFrame, plan: pd.DataFrame | None = None) -> Path:
+                      requirements: pd.DataFrame, plan: pd.DataFrame) -> Path:
     """Write :func:`roster_workbook` to ``path``, whole or not at all."""
     wb = roster_workbook(problem, roster, requirements, plan)
     return write_atomic(path, lambda temp: wb.save(temp))
@@ -447,7 +421,7 @@ class RosterOutputs(NamedTuple):
 
 
 def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
-                         result: SolveResult) -> RosterOutputs:
+                         requirements: pd.DataFrame, result: SolveResult) -> RosterOutputs:
     """Write ``roster.csv``, ``roster.xlsx`` and ``solve-report.json`` into ``out_dir``.
 
     All three are built in memory first, then written as a group: either every file is new or
@@ -461,9 +435,9 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
     if result.roster is None:
         raise ValueError(f"there is no roster to write (solver status {result.report.status})")
     roster = result.roster
-    plan = queue_plan_of(problem, roster)
+    plan = covering_plan(problem, requirements, roster)
     csv_text = _csv_text(roster_frame(problem, roster, plan))
-    wb = roster_workbook(problem, roster, requirements_of(problem), plan)
+    wb = roster_workbook(problem, roster, requirements, plan)
     json_text = result.report.model_dump_json(indent=2) + "\n"
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 from scipy.sparse import csc_array
 
-from scheduler.solvers.context import ModelContext
+from scheduler.model import ModelContext
 from scheduler.solvers.relaxation import Rows, linear_rows, objective_vector, variable_bounds
 
 GLOBAL = -1
@@ -119,7 +119,7 @@ def cut(ctx: ModelContext) -> Cut | None:
     count = len(proto.variables)
     owners = _Owners(count)
     agent_index = {a.id: i for i, a in enumerate(ctx.problem.agents)}
-    for (agent, _day), var in ctx._work.items():
+    for (agent, _day), var in ctx.work_days.items():
         owners.agent[var.index] = agent_index[agent]
     for (agent, _day, _), var in ctx.x.items():
         owners.agent[var.index] = agent_index[agent]

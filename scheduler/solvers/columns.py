@@ -28,8 +28,9 @@ from ortools.sat.python import cp_model
 from scipy.optimize import linprog
 from scipy.sparse import csc_array, hstack, vstack
 
+from scheduler.model import ModelContext
 from scheduler.solvers.blocks import Block, Cut, cut
-from scheduler.solvers.context import ModelContext
+from scheduler.solvers.cpsat import one_thread
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +64,7 @@ def price(block: Block, prices: np.ndarray, *, seed: int, work: float,
     used = np.flatnonzero(whole)
     model.proto.objective.vars.extend(used.tolist())
     model.proto.objective.coeffs.extend(whole[used].astype(np.int64).tolist())
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.num_workers = 1
-    params.random_seed = seed
-    params.max_deterministic_time = work
-    params.max_time_in_seconds = max(0.05, seconds)
+    solver = one_thread(seed=seed, work=work, seconds=max(0.05, seconds))
     status = solver.solve(model)
     bound = solver.best_objective_bound / scale - error
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -265,11 +261,7 @@ def pick(ctx: ModelContext, split: Cut, master: _Master, *, seed: int, work: flo
     model.minimize(sum(int(round(c)) * v for v, c in zip(chosen, master.costs, strict=True))
                    + sum(int(round(c)) * v for v, c in zip(gvars, split.cost[glob],
                                                              strict=True)))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = work
-    solver.parameters.max_time_in_seconds = seconds
+    solver = one_thread(seed=seed, work=work, seconds=seconds)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, math.inf
     full = np.zeros(len(split.owner))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import Problem
+from scheduler.model import ModelContext
+from scheduler.solvers.cpsat import one_thread
 
 SHRINK_SECONDS = 5.0
 
@@ -19,28 +20,25 @@ def _infeasible(model: cp_model.CpModel, assumptions: list[cp_model.IntVar],
     """Whether the model is infeasible under the assumptions, and CP-SAT's core."""
     model.clear_assumptions()
     model.add_assumptions(assumptions)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = seconds
+    solver = one_thread(seconds=seconds)
     status = solver.solve(model)
     if status != cp_model.INFEASIBLE:
         return False, []
     return True, list(solver.sufficient_assumptions_for_infeasibility())
 
 
-def explain(problem: Problem, *, time_limit: float = 60.0) -> list[str]:
+def explain(ctx: ModelContext, *, time_limit: float = 60.0) -> list[str]:
     """Sentences naming a minimal set of hard rules that cannot all hold.
 
     Parameters
     ----------
-    problem
-        A problem whose hard rules admit no roster.
+    ctx
+        The model of a problem whose hard rules admit no roster, built in explain mode
+        (``build(problem, requirements, explain_mode=True)``: every hard constraint guarded by
+        its group's literal). Its objective is cleared.
     time_limit
         Seconds for the first, whole-model search for a conflict.
     """
-    from scheduler.solvers.roster import build
-
-    ctx = build(problem, explain_mode=True)
     ctx.model.clear_objective()
     by_index = {g.literal.index: g for g in ctx.groups.values()}
     literals = [g.literal for g in ctx.groups.values()]

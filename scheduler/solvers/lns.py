@@ -24,14 +24,12 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.check import check
-from scheduler.constraints.weekends import weekend_limit, weekends
-from scheduler.domain import Roster, Shift
-from scheduler.solvers.context import ModelContext
+from scheduler.constraints import RULES
+from scheduler.model import ModelContext
+from scheduler.solvers.cpsat import Values, extract, fixed_model, shift_values, single_worker
+from scheduler.solvers.plan import SearchResult, StopReason
 
 log = logging.getLogger(__name__)
-
-Values = dict[int, bool]
-
 
 KINDS = ("agents", "days", "block", "weekends", "penalties")
 # how often each kind is tried; a weekends draw falls back to agents when no limit ties the
@@ -60,16 +58,10 @@ class Neighbourhood:
 Spot = tuple[int, str | None, int]
 
 
-def extract(ctx: ModelContext, values: Values) -> Roster:
-    """The chosen shifts, in (day, agent) order."""
-    chosen = [Shift(agent=a, day=d, template=t) for (a, d, t), v in ctx.x.items()
-              if values[v.index]]
-    return Roster(shifts=tuple(sorted(chosen, key=lambda s: (s.day, s.agent))))
-
-
 def hot_spots(ctx: ModelContext, values: Values) -> list[Spot]:
     """Where a roster pays: (penalty, agent or None, day) of each soft finding on a day."""
-    return [(v.penalty, v.agent, v.day) for v in check(ctx.problem, extract(ctx, values)).violations
+    return [(v.penalty, v.agent, v.day) for v in check(ctx.problem, extract(ctx, values),
+                                                ctx.requirements).violations
             if v.penalty > 0 and v.day is not None]
 
 
@@ -110,57 +102,10 @@ def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float],
 
 
 def weekend_days(ctx: ModelContext) -> frozenset[int]:
-    """Every weekend day and the days either side, when a weekend limit ties the weekends of
-    the horizon together (empty otherwise): which weekends an agent works moves only when
-    they are all free at once."""
-    if "weekend days" not in ctx.cache:
-        found: set[int] = set()
-        settings = ctx.problem.rules.weekends
-        groups = weekends(ctx.problem, settings)
-        limits = [weekend_limit(a, settings) for a in ctx.problem.agents]
-        if "weekends" in ctx.cache and any(m is not None and m < len(groups) for m in limits):
-            for group in groups:
-                found.update(range(max(0, group[0] - 1), min(ctx.problem.days, group[-1] + 2)))
-        ctx.cache["weekend days"] = frozenset(found)
-    days: frozenset[int] = ctx.cache["weekend days"]
-    return days
-
-
-def fixed_model(ctx: ModelContext, values: Values, keep: Callable[[str, int], bool]
-                ) -> cp_model.CpModel:
-    """A copy of the model with every shift variable fixed except those ``keep`` frees."""
-    sub = ctx.model.clone()
-    sub.clear_hints()
-    variables = sub.proto.variables  # looked up once: each lookup crosses into C++
-    freed: list[int] = []
-    hints: list[int] = []
-    for (agent, day, _), var in ctx.x.items():
-        value = int(values[var.index])
-        if keep(agent, day):
-            freed.append(var.index)
-            hints.append(value)
-        else:
-            domain = variables[var.index].domain
-            domain[0] = domain[1] = value
-    sub.proto.solution_hint.vars.extend(freed)
-    sub.proto.solution_hint.values.extend(hints)
-    return sub
-
-
-def single_worker(solver: cp_model.CpSolver, *, seed: int, work: float, seconds: float) -> None:
-    """Parameters of one deterministic single-worker CP-SAT run."""
-    params = solver.parameters
-    params.num_workers = 1
-    params.random_seed = seed
-    params.linearization_level = 2
-    params.max_deterministic_time = max(0.01, work)
-    params.max_time_in_seconds = max(0.05, seconds)
-
-
-def shift_values(ctx: ModelContext, solver: cp_model.CpSolver) -> Values:
-    """The shift variables' values in the solver's last solution (read in one piece)."""
-    solution = solver.response_proto.solution
-    return {v.index: bool(solution[v.index]) for v in ctx.x.values()}
+    """The days the active rules tie together (see ``Rule.tied_days``): when a weekend limit
+    ties the weekends of the horizon together, every weekend day and the days either side."""
+    problem = ctx.problem
+    return frozenset().union(*(rule.tied_days(problem) for rule in RULES if rule.active(problem)))
 
 
 @dataclass(frozen=True)
@@ -186,10 +131,18 @@ def attempt(ctx: ModelContext, values: Values, hood: Neighbourhood, *, seed: int
     return Attempt(status, solver.objective_value, solver.deterministic_time, found)
 
 
+def adapt(sizes: dict[str, float], hoods: list[Neighbourhood], runs: list[Attempt]) -> None:
+    """Each kind grows while CP-SAT closes it, shrinks when it does not: about half of the
+    attempts end proven optimal, where neighbourhoods are largest yet useful."""
+    for hood, run in zip(hoods, runs, strict=True):
+        grow = 1.1 if run.status == cp_model.OPTIMAL else 1 / 1.1
+        sizes[hood.kind] = min(0.9, max(0.02, sizes[hood.kind] * grow))
+
+
 def improve(ctx: ModelContext, values: Values, objective: float, *, budget: float, workers: int,
             seed: int, deadline: float, bound: float = 0.0, step_budget: float = 0.25,
             on_better: Callable[[float], None] | None = None,
-            cancelled: Callable[[], bool] = lambda: False) -> tuple[Values, float, str]:
+            cancelled: Callable[[], bool] = lambda: False) -> SearchResult:
     """Re-plan neighbourhoods until ``budget`` deterministic seconds are spent.
 
     Parameters
@@ -213,19 +166,22 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
 
     Returns
     -------
-    tuple
-        The best roster's values, its objective, and what stopped the search.
+    SearchResult
+        The best roster's values and objective, ``bound``, and what stopped the search.
     """
+    def result(stopped: StopReason) -> SearchResult:
+        return SearchResult("FEASIBLE", values, objective, bound, stopped)
+
     rng = random.Random(seed)
     sizes, spent = dict.fromkeys(KINDS, 0.15), 0.0
     spots: list[Spot] | None = None
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while spent < budget:
             if objective <= bound + 1e-6 or cancelled():
-                return values, objective, "optimal"
+                return result(StopReason.OPTIMAL)
             seconds = deadline - time.perf_counter()
             if seconds <= 0:
-                return values, objective, "time limit"
+                return result(StopReason.TIME_LIMIT)
             if spots is None:
                 spots = hot_spots(ctx, values)
             hoods = [pick(ctx, rng, sizes, spots) for _ in range(workers)]
@@ -235,15 +191,11 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
                     for h, s in zip(hoods, seeds, strict=True)]
             runs = [job.result() for job in jobs]
             spent += sum(max(r.work, 0.01) for r in runs)
-            for hood, run in zip(hoods, runs, strict=True):
-                # each kind grows while CP-SAT closes it, shrinks when it does not: about half
-                # of the attempts end proven optimal, where neighbourhoods are largest yet useful
-                grow = 1.1 if run.status == cp_model.OPTIMAL else 1 / 1.1
-                sizes[hood.kind] = min(0.9, max(0.02, sizes[hood.kind] * grow))
+            adapt(sizes, hoods, runs)
             best = min(runs, key=lambda r: r.objective)
             if best.values is not None and best.objective < objective - 1e-6:
                 values, objective, spots = best.values, best.objective, None
                 log.info("neighbourhood search: penalty %.0f", objective)
                 if on_better:
                     on_better(objective)
-    return values, objective, "work limit"
+    return result(StopReason.WORK_LIMIT)

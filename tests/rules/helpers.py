@@ -14,11 +14,10 @@ from typing import Any
 import pandas as pd
 
 from scheduler.check import check
-from scheduler.constraints.base import day_label
+from scheduler.constraints.base import Rule, day_label
 from scheduler.domain import (
     Agent,
     Contract,
-    ForecastRow,
     Problem,
     Roster,
     Shift,
@@ -28,9 +27,12 @@ from scheduler.domain import (
     TimeOff,
 )
 from scheduler.evaluation import Violation
+from scheduler.model import ModelContext
 from scheduler.settings import ConsecutiveSettings, CoverageSettings, RuleSettings
+from scheduler.solvers.cpsat import build
 from scheduler.solvers.result import SolveResult
 from scheduler.solvers.roster import solve
+from scheduler.staffing import requirements
 
 START = date(2024, 1, 1)  # a Monday
 E = ShiftTemplate(id="E", name="Early", start=time(6), paid_minutes=480)
@@ -108,20 +110,15 @@ def time_off(agent_id: str, first: int, last: int, status: str = "approved") -> 
     return TimeOff(agent=agent_id, start=at(first), end=at(last + 1), status=status)
 
 
-def with_need(prob: Problem, need: dict[int, dict[str, int]]) -> Problem:
-    """Replace the staffing requirements by a hand-made table {interval: {queue: agents}}.
-
-    The problem must have a forecast (coverage reads requirements only then); its rows are
-    not used.
-    """
-    rows = [(i, q, n) for i, by_queue in need.items() for q, n in by_queue.items()]
-    prob.__dict__["requirements"] = pd.DataFrame(rows, columns=["interval", "queue", "agents"])
-    return prob
+def evaluate(rule: Rule[Any], found: Roster, prob: Problem,
+             needs: pd.DataFrame | None = None) -> list[Violation]:
+    """One rule's findings on a roster; ``needs`` defaults to the problem's own staffing."""
+    return rule.evaluate(found, prob, requirements(prob) if needs is None else needs)
 
 
-def dummy_forecast(queue: str) -> tuple[ForecastRow, ...]:
-    """One forecast row so that coverage reads the (replaced) requirements."""
-    return (ForecastRow(start=at(0), queue=queue, volume=0, aht_s=0),)
+def model_of(prob: Problem) -> ModelContext:
+    """The problem's CP-SAT model as the solve builds it, with its own staffing requirements."""
+    return build(prob, requirements(prob))
 
 
 def label(prob: Problem, day: int) -> str:
@@ -129,10 +126,15 @@ def label(prob: Problem, day: int) -> str:
     return day_label(prob, day)
 
 
-def assert_identity(prob: Problem, result: SolveResult) -> None:
-    """Solver objective = evaluated penalty, rule by rule, and no hard violation."""
+def assert_identity(prob: Problem, result: SolveResult,
+                    needs: pd.DataFrame | None = None) -> None:
+    """Solver objective = evaluated penalty, rule by rule, and no hard violation.
+
+    The one check of the project's identity: every test that solves a roster calls it.
+    ``needs`` defaults to the problem's own staffing requirements.
+    """
     assert result.roster is not None, result.report.summary()
-    evaluation = check(prob, result.roster)
+    evaluation = check(prob, result.roster, requirements(prob) if needs is None else needs)
     assert not evaluation.hard, [v.message for v in evaluation.hard]
     assert result.report.objective == evaluation.total_penalty, evaluation.violations
     solver = {rule: p for rule, p in result.report.penalties.items() if p}
@@ -140,12 +142,13 @@ def assert_identity(prob: Problem, result: SolveResult) -> None:
     assert solver == evaluated
 
 
-def solved(prob: Problem, optimum: int) -> Roster:
+def solved(prob: Problem, optimum: int, needs: pd.DataFrame | None = None) -> Roster:
     """Solve to optimality, check the optimum and the identity; return the roster."""
-    result = solve(prob, time_limit=10, workers=1)
+    needs = requirements(prob) if needs is None else needs
+    result = solve(prob, needs, time_limit=10, workers=1)
     assert result.report.status == "OPTIMAL", result.report.summary()
     assert result.report.objective == optimum, result.report.summary()
-    assert_identity(prob, result)
+    assert_identity(prob, result, needs)
     assert result.roster is not None
     return result.roster
 

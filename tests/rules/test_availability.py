@@ -6,7 +6,7 @@ from scheduler.constraints.availability import AvailabilityRule
 from scheduler.domain import Agent, Window
 from scheduler.settings import AvailabilitySettings, PreferenceSettings
 
-from .helpers import label, one, only, problem, roster, same, solved, wants
+from .helpers import evaluate, label, one, only, problem, roster, same, solved, wants
 
 RULE = AvailabilityRule()
 # Monday 06:00-14:00: E fits, L (14-22) does not.
@@ -24,14 +24,14 @@ def case(level: str, weight: int = 50):
 
 def test_shift_outside_the_window_is_hard_violation():
     prob = case("hard")
-    assert RULE.evaluate(roster(ana="E"), prob) == []
-    found = one(RULE.evaluate(roster(ana="L"), prob))
+    assert evaluate(RULE, roster(ana="E"), prob) == []
+    found = one(evaluate(RULE, roster(ana="L"), prob))
     assert (found.hard, found.penalty, found.agent, found.day) == (True, 0, "ana", 0)
     assert found.message == f"Ana works L on {label(prob, 0)}, outside their availability"
 
 
 def test_soft_availability_costs_weight_per_shift():
-    found = one(RULE.evaluate(roster(ana="L"), case("soft", 50)))
+    found = one(evaluate(RULE, roster(ana="L"), case("soft", 50)))
     assert (found.hard, found.penalty) == (False, 50)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scheduler.constraints.consecutive import ConsecutiveRule
 from scheduler.settings import ConsecutiveSettings, PreferenceSettings
 
-from .helpers import history, label, only, problem, roster, same, solved, wants
+from .helpers import evaluate, history, label, only, problem, roster, same, solved, wants
 
 RULE = ConsecutiveRule()
 WANTS = PreferenceSettings()
@@ -21,7 +21,7 @@ def case(days: int, level: str = "hard", weight: int = 20, requests=(), agents=(
 
 
 def findings(worked: str, prob) -> list[tuple[int | None, bool, int]]:
-    return [(v.day, v.hard, v.penalty) for v in RULE.evaluate(roster(ana=worked), prob)]
+    return [(v.day, v.hard, v.penalty) for v in evaluate(RULE, roster(ana=worked), prob)]
 
 
 def test_max_days_one_finding_per_window_too_long():
@@ -30,7 +30,7 @@ def test_max_days_one_finding_per_window_too_long():
     assert findings("EEEE", prob) == [(2, True, 0), (3, True, 0)]
     assert findings("EE-E", prob) == []
     assert findings("EEEE", case(4, "soft", 3, max_days=2)) == [(2, False, 3), (3, False, 3)]
-    message = RULE.evaluate(roster(ana="EEE-"), prob)[0].message
+    message = evaluate(RULE, roster(ana="EEE-"), prob)[0].message
     assert message == f"Ana works 3 days in a row up to {label(prob, 2)} (at most 2)"
 
 
@@ -47,7 +47,7 @@ def test_min_days_exempts_runs_touching_the_horizon_ends_without_history():
     assert findings("E-E--", prob) == [(3, True, 0)]  # day 0 exempt, day 2 alone
     assert findings("----E", prob) == []  # touches the end
     assert findings("-EE-E", prob) == []
-    message = RULE.evaluate(roster(ana="-E---"), prob)[0].message
+    message = evaluate(RULE, roster(ana="-E---"), prob)[0].message
     assert message == f"Ana only 1 working days in a row from {label(prob, 1)} (at least 2)"
 
 

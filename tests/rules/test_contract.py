@@ -7,7 +7,7 @@ import pytest
 from scheduler.constraints.contract import ContractRule
 from scheduler.settings import ContractSettings, PreferenceSettings
 
-from .helpers import agent, label, one, only, problem, roster, solved, wants
+from .helpers import agent, evaluate, label, one, only, problem, roster, solved, wants
 
 RULE = ContractRule()
 HARD = ContractSettings()
@@ -23,13 +23,13 @@ def case(days: int, settings: ContractSettings = HARD, requests=(), **contract):
 @pytest.mark.parametrize(("worked", "hours", "minutes_off"), [("E--", 8, 480), ("EEL", 24, 480)])
 def test_minutes_over_the_horizon(worked, hours, minutes_off):
     # Exactly 16 h over three days: one shift is 480 minutes short, three are 480 over.
-    found = one(RULE.evaluate(roster(ana=worked), case(3, **TWO_SHIFTS)))
+    found = one(evaluate(RULE, roster(ana=worked), case(3, **TWO_SHIFTS)))
     assert (found.hard, found.penalty, found.agent, found.day) == (True, 0, "ana", 0)
     assert found.message == f"Ana: {hours} h, contract says 16–16 h in the horizon"
-    soft = one(RULE.evaluate(roster(ana=worked), case(3, ContractSettings(level="soft", weight=2),
+    soft = one(evaluate(RULE, roster(ana=worked), case(3, ContractSettings(level="soft", weight=2),
                                                       **TWO_SHIFTS)))
     assert (soft.hard, soft.penalty) == (False, 2 * minutes_off)  # weight per minute outside
-    assert RULE.evaluate(roster(ana="EL-"), case(3, **TWO_SHIFTS)) == []
+    assert evaluate(RULE, roster(ana="EL-"), case(3, **TWO_SHIFTS)) == []
 
 
 def test_solver_meets_horizon_minutes():
@@ -50,10 +50,10 @@ WEEKLY = {"min_minutes": 2400, "max_minutes": 2400}  # 40 h a week = five shifts
 def test_minutes_per_week_with_a_short_last_week():
     # Eight days: week 1 is days 0-6 (40 h), week 2 only day 7: at least int(2400/7) = 342 min.
     prob = case(8, ContractSettings(level="soft", weight=1), **WEEKLY)
-    four = one(RULE.evaluate(roster(ana="EEEE---E"), prob))
+    four = one(evaluate(RULE, roster(ana="EEEE---E"), prob))
     assert (four.penalty, four.day) == (480, 0)
     assert f"week of {label(prob, 0)}" in four.message
-    none_in_week_two = one(RULE.evaluate(roster(ana="EEEEE---"), prob))
+    none_in_week_two = one(evaluate(RULE, roster(ana="EEEEE---"), prob))
     assert (none_in_week_two.penalty, none_in_week_two.day) == (342, 7)
 
 
@@ -65,10 +65,10 @@ def test_solver_meets_weekly_minutes():
 
 def test_days_per_week_team_limit_and_contract_override():
     soft = ContractSettings(level="soft", weight=2, max_days_per_week=2)
-    found = one(RULE.evaluate(roster(ana="EEE-"), case(4, soft)))
+    found = one(evaluate(RULE, roster(ana="EEE-"), case(4, soft)))
     assert (found.penalty, found.day) == (2 * 60, 0)  # a day over costs weight × 60
     assert "at most 2 days" in found.message
-    assert RULE.evaluate(roster(ana="EEE-"), case(4, soft, max_days_per_week=3)) == []
+    assert evaluate(RULE, roster(ana="EEE-"), case(4, soft, max_days_per_week=3)) == []
     # Hard, two days a week: two of four requests unmet.
     hard = ContractSettings(max_days_per_week=2)
     assert len(solved(case(4, hard, requests=wants("ana", 0, 1, 2, 3)), 2).shifts) == 2
@@ -76,7 +76,7 @@ def test_days_per_week_team_limit_and_contract_override():
 
 def test_shifts_per_template():
     soft = ContractSettings(level="soft", weight=1)
-    found = one(RULE.evaluate(roster(ana="LLE"), case(3, soft, max_shifts={"L": 1})))
+    found = one(evaluate(RULE, roster(ana="LLE"), case(3, soft, max_shifts={"L": 1})))
     assert (found.penalty, found.hard) == (60, False)
     assert "at most 1 L shifts" in found.message
     # Hard: Ana asks for L each day (1 each), may have one.

@@ -12,6 +12,7 @@ import pytest
 from scheduler.domain import Problem, ShiftCover
 from scheduler.settings import ConsecutiveSettings, CoverageSettings, FairnessSettings, RuleSettings
 from scheduler.solvers.roster import solve
+from scheduler.staffing import requirements
 
 from .helpers import agent, problem, time_off
 
@@ -19,7 +20,9 @@ SOLVE_IN_A_FRESH_PROCESS = """
 import sys
 from scheduler.domain import Problem
 from scheduler.solvers.roster import solve
-result = solve(Problem.model_validate_json(sys.stdin.read()), time_limit=5, workers=1, seed=7)
+from scheduler.staffing import requirements
+problem = Problem.model_validate_json(sys.stdin.read())
+result = solve(problem, requirements(problem), time_limit=5, workers=1, seed=7)
 print(result.roster.model_dump_json())
 """
 
@@ -38,8 +41,8 @@ def busy_week() -> Problem:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_same_roster_twice(workers):
     prob = busy_week()
-    first = solve(prob, time_limit=5, workers=workers, seed=7)
-    second = solve(prob, time_limit=5, workers=workers, seed=7)
+    first = solve(prob, requirements(prob), time_limit=5, workers=workers, seed=7)
+    second = solve(prob, requirements(prob), time_limit=5, workers=workers, seed=7)
     assert first.roster is not None
     assert first.roster == second.roster
     assert first.report.objective == second.report.objective
@@ -56,6 +59,6 @@ def test_same_roster_whatever_the_hash_seed():
                               env=env, check=True, timeout=120,
                               cwd=Path(__file__).parents[2])
         rosters.append(done.stdout)
-    here = solve(prob, time_limit=5, workers=1, seed=7).roster
+    here = solve(prob, requirements(prob), time_limit=5, workers=1, seed=7).roster
     assert here is not None
     assert rosters[0] == rosters[1] == here.model_dump_json() + "\n"

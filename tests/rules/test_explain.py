@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scheduler.settings import ContractSettings, TimeOffSettings
 from scheduler.solvers.roster import solve
+from scheduler.staffing import requirements
 
 from .helpers import agent, only, problem, time_off
 
@@ -14,7 +15,7 @@ def test_time_off_against_contract_minimum():
     prob = problem(agent("ana", min_minutes=3 * 480, period="horizon"), "bo", days=5,
                    time_off=(time_off("ana", 0, 3),),
                    rules=only(time_off=TimeOffSettings(), contract=ContractSettings()))
-    result = solve(prob, time_limit=10, workers=1)
+    result = solve(prob, requirements(prob), time_limit=10, workers=1)
     assert result.report.status == "INFEASIBLE"
     assert result.roster is None
     conflict = result.report.conflict

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scheduler.constraints.fairness import FairnessRule
 from scheduler.settings import FairnessSettings, PreferenceSettings
 
-from .helpers import agent, one, only, problem, roster, solved, wants
+from .helpers import agent, evaluate, one, only, problem, roster, solved, wants
 
 RULE = FairnessRule()
 SOFT = FairnessSettings(weekend_weight=5, late_weight=2, late_templates=("L",), hours_weight=1)
@@ -20,13 +20,13 @@ def case(*agents, days: int, settings: FairnessSettings = SOFT, requests=()):
 
 def test_weekend_spread():
     # One weekend (days 5-6): Ana works it, Ben does not: spread 1 × 5.
-    found = one(RULE.evaluate(roster(ana="-----E-"), case(days=7)))
+    found = one(evaluate(RULE, roster(ana="-----E-"), case(days=7)))
     assert (found.penalty, found.hard) == (5, False)
     assert found.message == "weekends: Ana has 1, Ben 0"
-    assert RULE.evaluate(roster(ana="-----E-", ben="------E"), case(days=7)) == []
+    assert evaluate(RULE, roster(ana="-----E-", ben="------E"), case(days=7)) == []
     # Hard allows a spread of 1, not 2.
-    assert RULE.evaluate(roster(ana="-----E-"), case(days=14, settings=HARD)) == []
-    assert one(RULE.evaluate(roster(ana="-----E------E-"), case(days=14, settings=HARD))).hard
+    assert evaluate(RULE, roster(ana="-----E-"), case(days=14, settings=HARD)) == []
+    assert one(evaluate(RULE, roster(ana="-----E------E-"), case(days=14, settings=HARD))).hard
 
 
 def test_solver_weekend_spread():
@@ -43,7 +43,7 @@ def test_solver_weekend_spread():
 
 def test_late_spread():
     # Ana 3 late shifts, Ben 1: spread 2 × 2. E shifts do not count.
-    found = one(RULE.evaluate(roster(ana="LLL", ben="LEE"), case(days=3)))
+    found = one(evaluate(RULE, roster(ana="LLL", ben="LEE"), case(days=3)))
     assert (found.penalty, found.message) == (4, "late shifts: Ana has 3, Ben 1")
     # Ana asks for L every day (10); Ben asks to be off (3 a day), each of his L would save 2.
     requests = wants("ana", 0, 1, 2, template="L", weight=10) + \
@@ -56,7 +56,7 @@ def test_hours_share_spread_in_whole_percent():
     # Targets: Ana 16 h, Ben 24 h over the horizon. Ana 16 h = 100 %, Ben 8 h = 33 % (floored).
     team = (agent("ana", max_minutes=960, period="horizon"),
             agent("ben", max_minutes=1440, period="horizon"))
-    found = one(RULE.evaluate(roster(ana="EE", ben="E-"), case(*team, days=2)))
+    found = one(evaluate(RULE, roster(ana="EE", ben="E-"), case(*team, days=2)))
     assert (found.penalty, found.message) == (67, "share of contract hours: Ana has 100%, Ben 33%")
 
 

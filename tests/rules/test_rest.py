@@ -5,7 +5,7 @@ from __future__ import annotations
 from scheduler.constraints.rest import RestRule
 from scheduler.settings import PreferenceSettings, RestSettings
 
-from .helpers import history, label, one, only, problem, roster, same, solved, wants
+from .helpers import evaluate, history, label, one, only, problem, roster, same, solved, wants
 
 RULE = RestRule()
 WANTS = PreferenceSettings()
@@ -20,12 +20,12 @@ def case(settings: RestSettings, days: int = 2, **fields):
 
 def test_late_then_early_has_eight_hours_rest():
     prob = case(RestSettings())  # 11 h, hard
-    found = one(RULE.evaluate(roster(ana="LE"), prob))
+    found = one(evaluate(RULE, roster(ana="LE"), prob))
     assert (found.hard, found.agent, found.day) == (True, "ana", 1)
     assert found.message == f"Ana: only 8 h rest between L on {label(prob, 0)} and E (needs 11 h)"
-    assert RULE.evaluate(roster(ana="EL"), prob) == []  # 24 h
-    assert RULE.evaluate(roster(ana="L-E"), prob) == []  # 32 h
-    soft = one(RULE.evaluate(roster(ana="LE"), case(RestSettings(level="soft", weight=50))))
+    assert evaluate(RULE, roster(ana="EL"), prob) == []  # 24 h
+    assert evaluate(RULE, roster(ana="L-E"), prob) == []  # 32 h
+    soft = one(evaluate(RULE, roster(ana="LE"), case(RestSettings(level="soft", weight=50))))
     assert (soft.hard, soft.penalty) == (False, 50)
 
 
@@ -39,10 +39,10 @@ def test_solver_rest_hard_and_soft():
 def test_forbidden_succession():
     settings = RestSettings(min_rest_hours=0, forbidden_successions=(("E", "L"),))
     prob = case(settings, days=3)
-    found = one(RULE.evaluate(roster(ana="ELE"), prob))  # E→L forbidden, L→E allowed
+    found = one(evaluate(RULE, roster(ana="ELE"), prob))  # E→L forbidden, L→E allowed
     assert (found.day, found.hard) == (1, True)
     assert found.message == f"Ana: L on {label(prob, 1)} may not follow E"
-    assert RULE.evaluate(roster(ana="E-L"), prob) == []  # not on the next day
+    assert evaluate(RULE, roster(ana="E-L"), prob) == []  # not on the next day
     # Ana asks for E on day 0 (4) and L on day 1 (2): one must go.
     requests = wants("ana", 0, template="E", weight=4) + wants("ana", 1, template="L", weight=2)
     found_roster = solved(case(settings, requests=requests), 2)
@@ -54,9 +54,9 @@ def test_clash_with_last_roster():
     # Last roster: L on day -1 (ends 22:00). E on day 0 starts 8 h later.
     prob = case(RestSettings(), days=1, history=history(ana="L"),
                 requests=wants("ana", 0, template="E", weight=5) + wants("ana", 0, weight=3))
-    found = one(RULE.evaluate(roster(ana="E"), prob))
+    found = one(evaluate(RULE, roster(ana="E"), prob))
     assert (found.day, found.hard) == (0, True)
     assert "only 8 h rest between L on Sun 31 Dec" in found.message
-    assert RULE.evaluate(roster(ana="L"), prob) == []
+    assert evaluate(RULE, roster(ana="L"), prob) == []
     # E is impossible (5 unmet); L on day 0 grants "any shift".
     assert same(solved(prob, 5), ana="L")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scheduler.constraints.stability import StabilityRule
 from scheduler.settings import PreferenceSettings, StabilitySettings
 
-from .helpers import label, one, only, problem, roster, same, shifts, solved, wants
+from .helpers import evaluate, label, one, only, problem, roster, same, shifts, solved, wants
 
 RULE = StabilityRule()
 REFERENCE = shifts(ana="EL-", ben="--E")
@@ -19,12 +19,12 @@ def case(level: str = "soft", requests=(), **fields):
 
 def test_changes_counted_per_agent_day():
     # Ana's day 1 L → E and Ben's day 2 E → off: two changes × 10.
-    found = RULE.evaluate(roster(ana="EE-"), case())
+    found = evaluate(RULE, roster(ana="EE-"), case())
     assert [(v.agent, v.day, v.penalty) for v in found] == [("ana", 1, 10), ("ben", 2, 10)]
     assert found[0].message == f"Ana on {label(case(), 1)}: L → E"
     assert found[1].message == f"Ben on {label(case(), 2)}: E → off"
-    assert RULE.evaluate(roster(ana="EL-", ben="--E"), case()) == []
-    assert [v.hard for v in RULE.evaluate(roster(ana="EE-"), case("hard"))] == [True, True]
+    assert evaluate(RULE, roster(ana="EL-", ben="--E"), case()) == []
+    assert [v.hard for v in evaluate(RULE, roster(ana="EE-"), case("hard"))] == [True, True]
 
 
 def test_solver_changes_only_what_is_worth_it():
@@ -38,8 +38,8 @@ def test_solver_changes_only_what_is_worth_it():
 
 def test_locked_shifts_stay_even_with_stability_off():
     prob = case("off", locked=shifts(ben="L"))
-    found = one(RULE.evaluate(roster(), prob))
+    found = one(evaluate(RULE, roster(), prob))
     assert (found.rule, found.hard, found.agent, found.day) == ("locked", True, "ben", 0)
     assert "locked shift L" in found.message
-    assert RULE.evaluate(roster(ben="L"), prob) == []
+    assert evaluate(RULE, roster(ben="L"), prob) == []
     assert solved(prob, 0).by_agent_day.get(("ben", 0)) == "L"

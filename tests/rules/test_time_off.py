@@ -6,8 +6,9 @@ from scheduler.check import check
 from scheduler.constraints.time_off import TimeOffRule
 from scheduler.domain import TimeOff
 from scheduler.settings import PreferenceSettings, TimeOffSettings
+from scheduler.staffing import requirements
 
-from .helpers import at, one, only, problem, roster, same, solved, time_off, wants
+from .helpers import at, evaluate, one, only, problem, roster, same, solved, time_off, wants
 
 RULE = TimeOffRule()
 DEFAULT = TimeOffSettings()  # approved hard, pending soft at 20
@@ -17,7 +18,7 @@ WANTS = PreferenceSettings()  # shift requests make working worth something
 def test_approved_time_off_is_a_hard_violation():
     prob = problem("ana", days=3, time_off=(time_off("ana", 1, 1),),
                    rules=only(time_off=DEFAULT))
-    found = one(RULE.evaluate(roster(ana="EEE"), prob))
+    found = one(evaluate(RULE, roster(ana="EEE"), prob))
     assert (found.hard, found.penalty, found.agent, found.day) == (True, 0, "ana", 1)
     assert found.message.startswith("Ana works E during approved time off Tue 02 Jan")
 
@@ -32,7 +33,7 @@ def test_solver_never_schedules_approved_time_off():
 def test_pending_time_off_costs_pending_weight_per_clashing_shift():
     prob = problem("ana", days=3, time_off=(time_off("ana", 1, 2, "pending"),),
                    rules=only(time_off=DEFAULT))
-    found = RULE.evaluate(roster(ana="ELL"), prob)  # days 1 and 2 clash: 2 × 20
+    found = evaluate(RULE, roster(ana="ELL"), prob)  # days 1 and 2 clash: 2 × 20
     assert [(v.penalty, v.hard, v.day) for v in found] == [(20, False, 1), (20, False, 2)]
     assert "Ana works L during pending time off" in found[0].message
 
@@ -51,8 +52,8 @@ def test_partial_day_time_off_overlaps_only_the_late_shift():
     off = TimeOff(agent="ana", start=at(0, 15), end=at(0, 18))
     prob = problem("ana", days=1, time_off=(off,), rules=only(time_off=DEFAULT, preferences=WANTS),
                    requests=wants("ana", 0, template="L", weight=5) + wants("ana", 0, weight=3))
-    assert RULE.evaluate(roster(ana="E"), prob) == []
-    assert one(RULE.evaluate(roster(ana="L"), prob)).hard
+    assert evaluate(RULE, roster(ana="E"), prob) == []
+    assert one(evaluate(RULE, roster(ana="L"), prob)).hard
     # L is impossible (its request costs 5); E still grants "any shift" (3).
     assert same(solved(prob, 5), ana="E")
 
@@ -65,6 +66,6 @@ def test_pending_time_off_counts_when_approved_time_off_is_off():
     prob = problem("ana", days=2, rules=only(time_off=settings, preferences=WANTS),
                    requests=wants("ana", 0, 1, weight=5),
                    time_off=(time_off("ana", 0, 0), time_off("ana", 1, 1, "pending")))
-    assert one(RULE.evaluate(roster(ana="EE"), prob)).penalty == 20
-    assert check(prob, roster(ana="EE")).total_penalty == 20
+    assert one(evaluate(RULE, roster(ana="EE"), prob)).penalty == 20
+    assert check(prob, roster(ana="EE"), requirements(prob)).total_penalty == 20
     assert {s.day for s in solved(prob, 5).shifts} == {0}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from scheduler.constraints.weekends import WeekendRule
 from scheduler.settings import PreferenceSettings, WeekendSettings
 
-from .helpers import agent, one, only, problem, roster, solved, wants
+from .helpers import agent, evaluate, one, only, problem, roster, solved, wants
 
 RULE = WeekendRule()
 # Two weeks from Monday: weekends are days 5-6 and 12-13.
@@ -22,21 +22,21 @@ def case(level: str = "hard", weight: int = 20, team: int | None = 1, own: int |
 
 
 def test_weekends_over_the_limit():
-    found = one(RULE.evaluate(roster(ana=BOTH), case()))
+    found = one(evaluate(RULE, roster(ana=BOTH), case()))
     assert (found.hard, found.agent) == (True, "ana")
     assert found.message == "Ana works 2 weekends (at most 1)"
-    assert RULE.evaluate(roster(ana=ONE_WHOLE), case()) == []  # Saturday and Sunday: one
-    assert RULE.evaluate(roster(ana=BOTH), case(team=None)) == []  # no limit
+    assert evaluate(RULE, roster(ana=ONE_WHOLE), case()) == []  # Saturday and Sunday: one
+    assert evaluate(RULE, roster(ana=BOTH), case(team=None)) == []  # no limit
 
 
 def test_soft_weekends_cost_weight_per_weekend_over():
-    assert one(RULE.evaluate(roster(ana=BOTH), case("soft", 20))).penalty == 20
-    assert one(RULE.evaluate(roster(ana=BOTH), case("soft", 20, team=0))).penalty == 40
+    assert one(evaluate(RULE, roster(ana=BOTH), case("soft", 20))).penalty == 20
+    assert one(evaluate(RULE, roster(ana=BOTH), case("soft", 20, team=0))).penalty == 40
 
 
 def test_contract_overrides_the_team_limit():
-    assert RULE.evaluate(roster(ana=BOTH), case(team=1, own=2)) == []
-    assert one(RULE.evaluate(roster(ana=ONE_WHOLE), case(team=None, own=0))).hard
+    assert evaluate(RULE, roster(ana=BOTH), case(team=1, own=2)) == []
+    assert one(evaluate(RULE, roster(ana=ONE_WHOLE), case(team=None, own=0))).hard
 
 
 def test_solver_weekends():

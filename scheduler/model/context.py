@@ -10,11 +10,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Problem, Shift
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LinearExpr = cp_model.LinearExprT
 
@@ -46,21 +49,25 @@ class ModelContext:
     ----------
     problem
         The validated problem to model.
+    requirements
+        The staffing stage's frame: agents needed per interval and queue.
     explain
         When True, every hard constraint is guarded by its group's literal so that an
         infeasible model can be explained by the smallest set of groups that conflict.
     """
 
-    def __init__(self, problem: Problem, *, explain: bool = False) -> None:
+    def __init__(self, problem: Problem, requirements: pd.DataFrame, *,
+                 explain: bool = False) -> None:
         self.problem = problem
+        self.requirements = requirements
         self.model = cp_model.CpModel()
         self.explain = explain
         self.penalties: list[Penalty] = []
         self.groups: dict[tuple[str, str], Group] = {}
         self.x: dict[tuple[str, int, str], cp_model.IntVar] = {}
         self.day_vars: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
-        self._work: dict[tuple[str, int], cp_model.IntVar] = {}
-        self.cache: dict[str, Any] = {}  # variables several rules share, e.g. worked weekends
+        self.work_days: dict[tuple[str, int], cp_model.IntVar] = {}
+        self._weekends: dict[str, list[cp_model.IntVar]] | None = None
         self._build_shifts()
 
     def _build_shifts(self) -> None:
@@ -77,7 +84,7 @@ class ModelContext:
                 choices = [v for _, v in self.day_vars[agent.id, day]]
                 work = self.model.new_bool_var(f"work[{agent.id},{day}]")
                 self.model.add(sum(choices) == work)
-                self._work[agent.id, day] = work
+                self.work_days[agent.id, day] = work
             self._forbid_overlaps(agent.id)
 
     def _forbid_overlaps(self, agent: str) -> None:
@@ -106,8 +113,31 @@ class ModelContext:
     def works(self, agent: str, day: int) -> cp_model.IntVar | int:
         """1 when the agent works on ``day``; history days give the constant from last roster."""
         if 0 <= day < self.problem.days:
-            return self._work[agent, day]
+            return self.work_days[agent, day]
         return int((agent, day) in self.problem.history_index)
+
+    @property
+    def has_worked_weekends(self) -> bool:
+        """Whether some rule asked for :meth:`worked_weekends` (the variables exist)."""
+        return self._weekends is not None
+
+    def worked_weekends(self, agent: str) -> list[cp_model.IntVar]:
+        """Per weekend of the horizon, 1 exactly when the agent works any day of it.
+
+        Built on first use for every agent at once (the weekend limit and fairness share them);
+        the weekends are those of the team's weekend rule settings.
+        """
+        if self._weekends is None:
+            groups = self.problem.clock.weekends(self.problem.rules.weekends.weekend_days)
+            self._weekends = {}
+            for each in self.problem.agents:
+                flags = []
+                for days in groups:
+                    flag = self.model.new_bool_var(f"weekend[{each.id},{days[0]}]")
+                    self.model.add_max_equality(flag, [self.works(each.id, d) for d in days])
+                    flags.append(flag)
+                self._weekends[each.id] = flags
+        return self._weekends[agent]
 
     @cached_property
     def duty(self) -> dict[int, list[tuple[str, cp_model.IntVar]]]:

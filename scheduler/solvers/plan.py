@@ -1,0 +1,144 @@
+"""How a solve spends its time: the plan of phases by model size, the budget, the outcome.
+
+Every share of the work below was measured on this project's reference machine (2 cores) and
+the Curtois & Qu instances (``benchmarks/curtois.py``); each says why it is what it is. A new
+phase gets its share here, in the plan, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+# Default CP-SAT deterministic seconds of search per wall-clock second of time limit. On the
+# reference machine a deterministic second takes 1.5-3 real seconds, so teams up to about 60
+# agents stop on the work limit (reproducibly) or a proof; larger ones may run into the
+# wall-clock limit, which the report says.
+WORK_PER_SECOND = 0.4
+
+# Up to this many shift variables CP-SAT on the whole model often proves the optimum: it runs
+# with two seeds and gets most of the effort. Above it neighbourhood search finds far better
+# rosters (Curtois 8-12), and CP-SAT on the whole model only runs long enough to give a bound.
+SMALL_MODEL = 3000
+
+# Above this many shift variables the full linear relaxation (level 2) costs more than it
+# gives: on a generated 200-agent week the root bound took three times as long to settle.
+LARGE_MODEL = 9000
+
+
+class StopReason(StrEnum):
+    """Why a search stopped."""
+
+    OPTIMAL = "optimal"
+    WORK_LIMIT = "work limit"
+    TIME_LIMIT = "time limit"
+    NOT_RUN = "not run"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The outcome of one search: status, the roster found (shift values, None when none),
+    its objective, the search's proven bound and why it stopped."""
+
+    status: str
+    values: dict[int, bool] | None
+    objective: float
+    bound: float
+    stopped: StopReason
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What every phase may spend: deterministic work per thread, the wall clock, the threads,
+    and a cancellation that one search sets when it has proven the optimum.
+
+    Shares of the time limit are measured from ``started``; the work limit stops each search
+    reproducibly, the wall clock is a safety net.
+    """
+
+    time_limit: float
+    work: float
+    workers: int
+    started: float = field(default_factory=time.perf_counter)
+    cancelled: threading.Event = field(default_factory=threading.Event, compare=False)
+
+    def deadline(self, share: float) -> float:
+        """``time.perf_counter()`` value at ``share`` of the time limit."""
+        return self.started + share * self.time_limit
+
+    def seconds_until(self, share: float) -> float:
+        """Wall-clock seconds left until ``share`` of the time limit."""
+        return self.deadline(share) - time.perf_counter()
+
+    def elapsed(self) -> float:
+        """Seconds since the solve started."""
+        return time.perf_counter() - self.started
+
+
+@dataclass(frozen=True)
+class SolvePlan:
+    """The phases of a solve and their shares, chosen by model size (:func:`plan_for`).
+
+    Shares of ``work`` are of the deterministic work limit per thread; shares of ``time`` of
+    the wall-clock time limit.
+    """
+
+    size: str
+    # the linear relaxation's bound (HiGHS) runs beside the first phases for this share of the
+    # time; small models wait for it, since it may prove the first roster optimal
+    relaxation_time: float = 0.25
+    wait_for_relaxation: bool = False
+    # the first roster: a quick local search and a repaired hint, single-threaded
+    first_work: float = 0.15
+    first_time: float = 0.25
+    # local search keeps improving its first roster for this share of the work (0: it stops at
+    # its first roster). Curtois 12: 17402 -> 6625 in 10 deterministic seconds, where
+    # neighbourhood search needs about 30 thread-seconds; on medium models it gave nothing;
+    # 0.25 / 0.4 / 0.6 ended at 4439 / 4425 / 4541 (seed 0) and 4737 / 4538 / 4545 (seed 2)
+    descent: float = 0.0
+    # column generation's bound (times the workers, up to this share of the time): it proves
+    # optima the model's own relaxation cannot (Curtois 4: 1716 in 4 s, where CP-SAT's bound
+    # stays near 1590); on larger teams it would take the time the roster search needs
+    columns_work: float = 0.0
+    columns_time: float = 0.2
+    # the first roster as CP-SAT's hint: on small models CP-SAT finds good rosters by itself,
+    # and a hint of a poor first roster steers it there (Curtois 5 and 6 end 1-5 % worse)
+    hint_first: bool = True
+    # CP-SAT on the whole model with a second seed beside it (small: the seed decides much,
+    # Curtois 5 ends at 1144 or 1247 by seed alone), else neighbourhood search beside it
+    two_seeds: bool = False
+    # CP-SAT on the whole model's share of the work when neighbourhood search runs; the main
+    # phase ends this much of the time later, and the final neighbourhood search by ``end``
+    exact_share: float = 0.9
+    phase_slack: float = 0.05
+    end: float = 0.95
+    # CP-SAT's own linear relaxation on the whole model (see LARGE_MODEL)
+    linearization: int = 2
+
+    def exact_work(self, neighbourhood_search: bool) -> float:
+        """CP-SAT on the whole model's share of the work (all of the 0.9 without neighbourhood
+        search: nothing else would use the rest)."""
+        return self.exact_share if neighbourhood_search else 0.9
+
+    def main_end(self, neighbourhood_search: bool) -> float:
+        """The share of the time by which the main phase stops."""
+        return min(self.end, self.exact_work(neighbourhood_search) + self.phase_slack)
+
+
+SMALL = SolvePlan("small", wait_for_relaxation=True, columns_work=0.1, hint_first=False,
+                  two_seeds=True)
+# medium: CP-SAT on the whole model gets 0.3 of the work, for its bound, and neighbourhood
+# search the rest of the threads
+MEDIUM = SolvePlan("medium", exact_share=0.3)
+# largest: CP-SAT on the whole model gains nothing in a minute beyond the relaxation's bound
+# (Curtois 12: 3628 both), while neighbourhood search still improves steeply at the end
+LARGE = SolvePlan("large", descent=0.4, exact_share=0.02, linearization=1)
+
+
+def plan_for(shift_variables: int) -> SolvePlan:
+    """The plan for a model with this many shift variables."""
+    if shift_variables <= SMALL_MODEL:
+        return SMALL
+    return MEDIUM if shift_variables <= LARGE_MODEL else LARGE

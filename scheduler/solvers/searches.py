@@ -1,0 +1,113 @@
+"""The searches a solve runs: a quick first roster, and CP-SAT on the whole model.
+
+Every search is single-threaded and stops on CP-SAT's deterministic clock, so its outcome is
+reproducible; several run side by side in threads (CP-SAT releases the interpreter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from functools import partial
+
+from ortools.sat.python import cp_model
+
+from scheduler.model import ModelContext
+from scheduler.solvers.cpsat import STATUS, Values, shift_values, single_worker
+from scheduler.solvers.plan import SearchResult, StopReason
+from scheduler.solvers.progress import Watcher
+
+
+def _first_try(ctx: ModelContext, *, local_search: bool, seed: int, work: float,
+               seconds: float, descent: float = 0.0) -> tuple[float, Values | None]:
+    """One quick search for a first roster: (objective, values), values None when none.
+
+    With ``descent`` > 0 local search does not stop at its first roster but improves it until
+    ``descent`` deterministic seconds are spent.
+    """
+    solver = cp_model.CpSolver()
+    descend = local_search and descent > 0
+    single_worker(solver, seed=seed, work=max(work, descent) if descend else work,
+                  seconds=seconds)
+    solver.parameters.linearization_level = 0
+    solver.parameters.use_ls_only = local_search
+    solver.parameters.repair_hint = not local_search
+    solver.parameters.stop_after_first_solution = not descend
+    status = solver.solve(ctx.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return float("inf"), None
+    return solver.objective_value, shift_values(ctx, solver)
+
+
+def first_roster(ctx: ModelContext, *, seed: int, work: float, seconds: float,
+                 workers: int, descent: float = 0.0) -> Values | None:
+    """A quick first roster, or None: the better of local search and a repaired hint.
+
+    Local search finds rosters fast when the hard rules are loose; a search without linear
+    relaxation that repairs the hint (last week's pattern) when they are tight. Without a hint
+    that second search is slow, so it runs only when local search (with two seeds) finds
+    nothing. With two or more workers two searches run at once. The main search, which spends
+    its effort on the linear relaxation, starts from this roster.
+    """
+    run = partial(_first_try, ctx, work=work, seconds=seconds, descent=descent)
+    # reading proto.solution_hint would create an empty hint, which changes CP-SAT's search
+    hinted = ctx.model.proto.has_solution_hint()
+    kinds = [(True, seed), (False, seed) if hinted else (True, seed + 1)]
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = [pool.submit(run, local_search=ls, seed=s) for ls, s in kinds]
+            tries = [job.result() for job in jobs]
+    else:
+        tries = [run(local_search=ls, seed=s) for ls, s in kinds]
+    if all(values is None for _, values in tries) and not hinted:
+        tries = [run(local_search=False, seed=seed)]
+    found = [t for t in tries if t[1] is not None]
+    return min(found, key=lambda t: t[0])[1] if found else None
+
+
+def exact_search(ctx: ModelContext, *, seed: int, work: float, seconds: float,
+                 linearization: int = 2, watcher: Watcher | None = None,
+                 log_progress: bool = False,
+                 solver: cp_model.CpSolver | None = None) -> SearchResult:
+    """CP-SAT on the whole model, one thread, with its linear relaxation (proves optima).
+
+    ``solver`` may be given so that another thread can stop the search.
+    """
+    solver = solver or cp_model.CpSolver()
+    single_worker(solver, seed=seed, work=work, seconds=seconds)
+    if linearization != 2:
+        solver.parameters.linearization_level = linearization
+    solver.parameters.log_search_progress = log_progress
+    status = STATUS[solver.solve(ctx.model, watcher)]
+    if status == "OPTIMAL":
+        stopped = StopReason.OPTIMAL
+    elif solver.wall_time >= seconds - 0.05:
+        stopped = StopReason.TIME_LIMIT
+    else:
+        stopped = StopReason.WORK_LIMIT
+    bound = max(0.0, solver.best_objective_bound)
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return SearchResult(status, None, float("inf"), bound, stopped)
+    return SearchResult(status, shift_values(ctx, solver), solver.objective_value, bound, stopped)
+
+
+def two_seeds(ctx: ModelContext, search: Callable[..., SearchResult], *,
+              seed: int) -> SearchResult:
+    """CP-SAT on the whole model with two seeds side by side; the first (``search``) wins ties.
+
+    ``search()`` runs the first; ``search(seed=..., watcher=None, log_progress=False,
+    solver=...)`` the second, with ``seed`` and a solver the first may stop. Only the first
+    search stops the second (when it has proven its answer), never the reverse, so the outcome
+    does not depend on which thread finishes first.
+    """
+    twin = cp_model.CpSolver()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        second = pool.submit(search, seed=seed, watcher=None, log_progress=False, solver=twin)
+        one = search()
+        proven = one.status in ("OPTIMAL", "INFEASIBLE")
+        if proven:
+            twin.stop_search()
+        two = second.result()
+    best = two if not proven and two.objective < one.objective - 1e-6 else one
+    return replace(best, bound=max(one.bound, two.bound))

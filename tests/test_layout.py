@@ -1,0 +1,100 @@
+"""The package's shape: no import circle, and the check path never loads CP-SAT."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "scheduler"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def runtime_imports(path: Path, modules: set[str]) -> set[str]:
+    """The project modules a file imports at run time (``if TYPE_CHECKING:`` blocks skipped)."""
+    tree = ast.parse(path.read_text())
+    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+               and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name in modules}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                whole = f"{node.module}.{alias.name}"
+                if whole in modules:
+                    found.add(whole)
+                elif node.module in modules:
+                    found.add(node.module)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    return {name: runtime_imports(path, set(files)) - {name} for name, path in files.items()}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every circle of imports, found by a depth-first walk."""
+    found, done = [], set()
+
+    def walk(node: str, path: list[str]) -> None:
+        if node in path:
+            found.append(path[path.index(node):] + [node])
+            return
+        if node in done:
+            return
+        for nxt in sorted(graph.get(node, ())):
+            walk(nxt, path + [node])
+        done.add(node)
+
+    for start in sorted(graph):
+        walk(start, [])
+    return found
+
+
+def test_the_walk_finds_a_circle_when_there_is_one() -> None:
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+    assert circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_circle_in_the_package() -> None:
+    graph = import_graph()
+    assert "scheduler.solvers.roster" in graph and graph["scheduler.solvers.roster"]
+    assert circles(graph) == []
+
+
+def test_the_rules_sit_above_the_model_and_below_the_solver() -> None:
+    graph = import_graph()
+    rules = [m for m in graph if m.startswith("scheduler.constraints")]
+    assert rules and not any(dep.startswith(("scheduler.solvers", "scheduler.model"))
+                             for m in rules for dep in graph[m])
+
+
+def test_checking_a_roster_never_loads_cp_sat() -> None:
+    script = (
+        "import sys\n"
+        "import scheduler.check\n"
+        "assert not [m for m in sys.modules if m.startswith('ortools')], 'import loads ortools'\n"
+        "from scheduler.check import check\n"
+        "from scheduler.load import load_team, read_roster\n"
+        "from scheduler.staffing import requirements\n"
+        "from scheduler.domain import Roster, Shift\n"
+        "problem = load_team('fixtures/small')\n"
+        "roster = Roster(shifts=(Shift(agent=problem.agents[0].id, day=0,\n"
+        "                              template=problem.templates[0].id),))\n"
+        "evaluation = check(problem, roster, requirements(problem))\n"
+        "assert evaluation.violations\n"
+        "assert not [m for m in sys.modules if m.startswith('ortools.sat')], 'check loads CP-SAT'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
