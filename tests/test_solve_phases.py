@@ -3,6 +3,7 @@ nothing to repair, and of two seeds the first wins ties while a better second is
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,8 @@ from scheduler.domain import Problem, ShiftCover
 from scheduler.model import ModelContext
 from scheduler.settings import CoverageSettings
 from scheduler.solvers.cpsat import polish
-from scheduler.solvers.plan import SearchResult, StopReason
+from scheduler.solvers.plan import Budget, SearchResult, StopReason
+from scheduler.solvers.progress import Progress, Recorder
 from scheduler.solvers.searches import exact_search, first_roster, two_seeds
 
 
@@ -66,3 +68,30 @@ def test_local_search_improves_its_first_roster_when_given_a_descent() -> None:
     assert quick is not None and deep is not None
     assert sum(polish(ctx, deep).values()) < sum(polish(ctx, quick).values())
     assert first_roster(ctx, seed=0, work=2, seconds=20, workers=2, descent=2) == deep
+
+
+def test_progress_reports_the_best_bound_known_at_the_time() -> None:
+    seen: list[Progress] = []
+    recorder = Recorder(Budget(time_limit=10, work=4, workers=2), seen.append)
+    recorder.bound_proven(90)
+    recorder.roster_found(120)  # neighbourhood search: it proves no bound of its own
+    recorder.roster_found(130)  # worse than the best: counted, not reported
+    recorder.roster_found(100, bound=95)
+    assert [(p.objective, p.bound, p.solutions) for p in seen] == [(120, 90, 1), (100, 95, 3)]
+    assert seen[-1].gap == 0.05
+
+
+def test_progress_counts_every_roster_from_many_threads() -> None:
+    recorder = Recorder(Budget(time_limit=10, work=4, workers=8))
+
+    def report(start: int) -> None:
+        for objective in range(start + 2000, start, -1):
+            recorder.roster_found(objective)
+
+    threads = [threading.Thread(target=report, args=(k,)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert recorder.solutions == 8 * 2000
+    assert recorder.best == 1
