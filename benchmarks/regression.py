@@ -3,7 +3,8 @@
 For every fixture and every Curtois instance it records the SHA-256 of the CP-SAT model as
 built (the proto in text form) and, for the fixtures, of roster.csv solved at
 a fixed seed, worker count and deterministic work limit (a generous wall clock, so that the
-run stops on CP-SAT's deterministic clock and a busy machine cannot change it).
+run stops on CP-SAT's deterministic clock and a busy machine cannot change it); Curtois 5, 8
+and 12 (one per solve plan: small, medium, large) are solved the same way.
 
 Usage::
 
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ("small", "acme-support")
 WORK_LIMIT = 4.0  # deterministic seconds per search thread
 SEED, WORKERS = 0, 2
+SOLVED, CURTOIS_WORK = (5, 8, 12), 3.0
 
 
 def model_digest(problem: Problem) -> str:
@@ -46,14 +48,14 @@ def model_digest(problem: Problem) -> str:
     return hashlib.sha256(str(ctx.model.proto).encode()).hexdigest()
 
 
-def roster_digest(problem: Problem) -> tuple[str, int | None]:
+def roster_digest(problem: Problem, work: float = WORK_LIMIT) -> tuple[str, int | None]:
     """SHA-256 of roster.csv solved at the fixed seed, workers and work limit; its penalty."""
     from scheduler.covering import covering_plan
     from scheduler.export.tables import roster_frame
     from scheduler.solvers.roster import solve
 
     needs = requirements(problem)
-    result = solve(problem, needs, time_limit=3600, work_limit=WORK_LIMIT, workers=WORKERS,
+    result = solve(problem, needs, time_limit=3600, work_limit=work, workers=WORKERS,
                    seed=SEED)
     assert result.roster is not None
     plan = covering_plan(problem, needs, result.roster)
@@ -72,6 +74,9 @@ def measure() -> dict[str, Any]:
     for number in range(1, 13):
         problem = to_problem(read_instance(DEFAULT_DATA / f"Instance{number}.txt"))
         found[f"Instance{number}"] = {"model": model_digest(problem)}
+        if number in SOLVED:  # one instance per plan: small, medium, large
+            digest, objective = roster_digest(problem, CURTOIS_WORK)
+            found[f"Instance{number}"] |= {"roster": digest, "objective": objective}
         print(number, found[f"Instance{number}"], flush=True)
     return found
 
