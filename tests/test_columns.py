@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Problem
 from scheduler.solvers.blocks import GLOBAL, cut
-from scheduler.solvers.columns import generate
+from scheduler.solvers.columns import generate, price
 from scheduler.solvers.cpsat import build, polish
 from scheduler.solvers.searches import exact_search
 from scheduler.staffing import requirements
@@ -66,3 +67,19 @@ def test_tiny_two_agent_bound_by_hand() -> None:
         assert found is not None
         assert found.bound == expected
         assert found.objective == expected
+
+
+def test_a_pricing_stopped_before_it_began_still_gives_a_valid_bound(
+        small_problem: Problem) -> None:
+    # CP-SAT stopped before its search reports a bound of 0; with prices that reward working
+    # the block's least cost is far below 0, so 0 would overstate the Lagrangian bound (seen on
+    # acme-support under load: 500100 against a roster of 57335)
+    split = cut(build(small_problem, requirements(small_problem)))
+    assert split is not None
+    block = split.blocks[0]
+    prices = -np.ones(len(block.variables))
+    stopped = price(block, prices, seed=0, work=0.0, seconds=10)
+    exact = price(block, prices, seed=0, work=30, seconds=60)
+    assert stopped.values is None and exact.values is not None
+    assert exact.priced < 0
+    assert stopped.bound <= exact.priced

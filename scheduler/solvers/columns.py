@@ -48,6 +48,11 @@ class Priced:
     work: float
 
 
+def box_bound(block: Block, prices: np.ndarray) -> float:
+    """A lower bound of the block's priced cost from the variables' ranges alone."""
+    return -float(np.sum(np.abs(prices) * block.upper))
+
+
 def price(block: Block, prices: np.ndarray, *, seed: int, work: float,
           seconds: float) -> Priced:
     """The block's least-cost schedule for per-variable ``prices`` (CP-SAT, one thread).
@@ -66,11 +71,12 @@ def price(block: Block, prices: np.ndarray, *, seed: int, work: float,
     model.proto.objective.coeffs.extend(whole[used].astype(np.int64).tolist())
     solver = one_thread(seed=seed, work=work, seconds=max(0.05, seconds))
     status = solver.solve(model)
-    bound = solver.best_objective_bound / scale - error
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if status == cp_model.INFEASIBLE:
-            bound = math.inf
+        # a search stopped before it began reports a bound of 0, which is no bound at all
+        # when some price is negative: fall back on what the variables' ranges allow
+        bound = math.inf if status == cp_model.INFEASIBLE else box_bound(block, prices)
         return Priced(None, math.inf, bound, solver.deterministic_time)
+    bound = solver.best_objective_bound / scale - error
     values = np.array(solver.response_proto.solution, dtype=float)
     return Priced(values, float(prices @ values), bound, solver.deterministic_time)
 
