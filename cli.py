@@ -380,8 +380,8 @@ def roster(
     if with_report:
         from scheduler.export.report import report_for
 
-        page, _ = report_for(problem, result.roster, evaluation=result.evaluation, solve=report,
-                             source=str(out_dir / "roster.csv"))
+        page, _ = report_for(problem, needs, result.roster, evaluation=result.evaluation,
+                             solve=report, source=str(out_dir / "roster.csv"))
     try:
         paths = write_roster_outputs(out_dir, problem, needs, result, page)
     except OSError as exc:
@@ -461,7 +461,8 @@ def report_command(
     problem = _load(team_dir)
     with _input_errors(roster_csv):
         plan = read_roster(roster_csv, problem)
-    page, kpis = report_for(problem, plan, source=str(roster_csv))
+    page, kpis = report_for(problem, _requirements(problem, team_dir), plan,
+                            source=str(roster_csv))
     try:
         path = write_report(out_file, page)
     except OSError as exc:

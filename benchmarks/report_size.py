@@ -37,22 +37,25 @@ def _best(fn: object, repeat: int = 3) -> float:
 def one(name: str, folder: Path, solve_work: float) -> dict[str, object]:
     """Solve one team briefly and measure its report."""
     from scheduler.export.report import report_for
-    from scheduler.export.tables import requirements_of, roster_workbook
+    from scheduler.export.tables import roster_workbook
     from scheduler.load import load_team
     from scheduler.solvers.roster import solve
+    from scheduler.staffing import requirements
 
     problem = load_team(folder)
+    needs = requirements(problem)
     work = solve_work * max(1.0, len(problem.agents) / 35)  # large teams need more to start
-    result = solve(problem, time_limit=300, work_limit=work, workers=1, seed=0)
+    result = solve(problem, needs, time_limit=300, work_limit=work, workers=1, seed=0)
     if result.roster is None:
         raise SystemExit(f"{name}: no roster within work limit {work:g}; raise --solve-work")
     roster = result.roster
-    html = report_for(problem, roster, evaluation=result.evaluation, solve=result.report)[0]
-    report_s = _best(lambda: report_for(problem, roster, evaluation=result.evaluation,
+    html = report_for(problem, needs, roster, evaluation=result.evaluation,
+                      solve=result.report)[0]
+    report_s = _best(lambda: report_for(problem, needs, roster, evaluation=result.evaluation,
                                         solve=result.report))
 
     def workbook() -> None:
-        roster_workbook(problem, roster, requirements_of(problem)).save(io.BytesIO())
+        roster_workbook(problem, roster, needs).save(io.BytesIO())
 
     xlsx_s = _best(workbook)
     svg = sum(len(s.encode()) for s in re.findall(r"<svg.*?</svg>", html, re.S))

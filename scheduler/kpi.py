@@ -193,7 +193,7 @@ def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
 
 def _forecast_with_scheduled(problem: Problem, coverage: pd.DataFrame,
                              channels: set[str]) -> pd.DataFrame:
-    from scheduler.load import forecast_frame  # lazy: the loader imports far more
+    from scheduler.staffing import forecast_frame
 
     wanted = [q.id for q in problem.queues if str(q.channel) in channels]
     forecast = forecast_frame(problem)
@@ -306,10 +306,8 @@ def _shift_kinds(problem: Problem) -> tuple[set[str], dict[tuple[int, str], bool
 
 def agent_load(problem: Problem, roster: Roster) -> pd.DataFrame:
     """Hours against contract, weekends, late and night shifts per agent (``Kpis.agents``)."""
-    from scheduler.constraints.weekends import weekends
-
     late, night = _shift_kinds(problem)
-    weekend_days = weekends(problem, problem.rules.weekends)
+    weekend_days = problem.clock.weekends(problem.rules.weekends.weekend_days)
     worked = roster.by_agent_day
     rows = []
     for agent in problem.agents:
@@ -399,7 +397,7 @@ def measure(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd.Data
     if evaluation is None:
         from scheduler.check import check
 
-        evaluation = check(problem, roster)
+        evaluation = check(problem, roster, needs)
     coverage = coverage_by_interval(problem, needs, plan)
     service = live_service(problem, coverage)
     backlog = async_backlog(problem, coverage)

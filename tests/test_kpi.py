@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from scheduler.check import check
+from scheduler.covering import covering_plan
 from scheduler.domain import (
     Agent,
     Contract,
@@ -20,9 +21,9 @@ from scheduler.domain import (
     Shift,
     ShiftTemplate,
 )
-from scheduler.export.tables import queue_plan_of, requirements_of
 from scheduler.kpi import measure
 from scheduler.settings import RuleSettings
+from scheduler.staffing import requirements
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SAT = date(2026, 12, 5)
@@ -125,7 +126,7 @@ def test_agents_by_hand() -> None:
 
 def test_penalties_hard_first_then_costliest() -> None:
     problem = tiny()
-    evaluation = check(problem, ROSTER)
+    evaluation = check(problem, ROSTER, NEEDS)
     kpis = measure(problem, NEEDS, ROSTER, PLAN, evaluation)
     table = kpis.penalties
     assert len(table) == len(evaluation.violations) > 0
@@ -142,9 +143,10 @@ def test_fixture_shortfalls_match_the_checker(small_problem: Problem) -> None:
     """Every interval the coverage rule finds short is short in the KPIs, by the same amount."""
     roster = Roster(shifts=tuple(Shift(agent=a.id, day=d, template="E")
                                  for a in small_problem.agents[:2] for d in range(3)))
-    plan = queue_plan_of(small_problem, roster)
-    evaluation = check(small_problem, roster)
-    kpis = measure(small_problem, requirements_of(small_problem), roster, plan, evaluation)
+    needs = requirements(small_problem)
+    plan = covering_plan(small_problem, needs, roster)
+    evaluation = check(small_problem, roster, needs)
+    kpis = measure(small_problem, needs, roster, plan, evaluation)
     short_kpi = kpis.coverage[kpis.coverage["short"] > 0]
     coverage = [v for v in evaluation.violations if v.rule == "coverage" and v.interval is not None]
     assert coverage

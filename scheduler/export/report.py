@@ -225,7 +225,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
     if evaluation is None:
         from scheduler.check import check
 
-        evaluation = check(problem, roster)
+        evaluation = check(problem, roster, needs)
     if kpis is None:
         kpis = measure(problem, needs, roster, plan, evaluation)
     clock = problem.clock
@@ -265,24 +265,22 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
     )
 
 
-def report_for(problem: Problem, roster: Roster, *, evaluation: Evaluation | None = None,
-               solve: SolveReport | None = None, source: str = "",
-               generated_at: datetime | None = None) -> tuple[str, Kpis]:
-    """Requirements, covering plan, KPIs and the page of a roster: what both commands call.
+def report_for(problem: Problem, needs: pd.DataFrame, roster: Roster, *,
+               evaluation: Evaluation | None = None, solve: SolveReport | None = None,
+               source: str = "", generated_at: datetime | None = None) -> tuple[str, Kpis]:
+    """Covering plan, KPIs and the page of a roster: what both commands call.
 
     Returns
     -------
     tuple of str and Kpis
         The HTML page and the measures it shows.
     """
-    from scheduler.export.tables import queue_plan_of, requirements_of
+    from scheduler.check import check
+    from scheduler.covering import covering_plan
 
     if evaluation is None:
-        from scheduler.check import check
-
-        evaluation = check(problem, roster)
-    needs = requirements_of(problem)
-    plan = queue_plan_of(problem, roster)
+        evaluation = check(problem, roster, needs)
+    plan = covering_plan(problem, needs, roster)
     kpis = measure(problem, needs, roster, plan, evaluation)
     html = build_report(problem, needs, roster, plan, evaluation, kpis=kpis, solve=solve,
                         generated_at=generated_at, source=source)

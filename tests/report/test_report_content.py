@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
+from scheduler.check import check
 from scheduler.domain import Roster, Shift
 from scheduler.export.report import report_for
-from scheduler.load import load_team
+from scheduler.load import load_team, read_roster
+from scheduler.staffing import requirements
 from tests.report.conftest import ROOT, Page
 
 runner = CliRunner(env={"COLUMNS": "200"})
@@ -64,7 +66,7 @@ def test_headline_figures_equal_the_kpis(acme_page: Page) -> None:
     assert shown["", "over-hours"] == f"{h.over_hours:.1f}"
     assert shown["", "under-hours"] == f"{h.under_hours:.1f}"
     assert shown["", "penalty"] == str(h.penalty) == str(acme_page.evaluation.total_penalty)
-    assert shown["", "status"] in ("optimal", "feasible")
+    assert shown["", "status"] == "checked"
     for q in acme_page.problem.queues:
         assert shown[q.id, "coverage"] == f"{h.coverage[q.id]:.1%}"
         assert shown[q.id, "short-hours"] == f"{h.short_hours[q.id]:,.1f}"
@@ -124,7 +126,7 @@ def test_hard_violations_at_the_top_in_red() -> None:
     off = problem.time_off[0]
     day = problem.clock.day_of_date(off.start.date())
     roster = Roster(shifts=(Shift(agent=off.agent, day=day, template="E"),))
-    html, kpis = report_for(problem, roster)
+    html, kpis = report_for(problem, requirements(problem), roster)
     assert kpis.headline.hard_violations >= 1
     assert html.index('id="hard"') < html.index('id="headline"')
     assert 'class="alert"' in html and "time_off" in html
@@ -133,11 +135,32 @@ def test_hard_violations_at_the_top_in_red() -> None:
 def test_page_is_deterministic_for_a_fixed_stamp(acme_page: Page) -> None:
     from tests.report.conftest import STAMP
 
-    again, _ = report_for(acme_page.problem, acme_page.roster, evaluation=acme_page.evaluation,
-                          generated_at=STAMP, source="acme roster.csv")
+    again, _ = report_for(acme_page.problem, acme_page.needs, acme_page.roster,
+                          evaluation=acme_page.evaluation, generated_at=STAMP,
+                          source="acme roster.csv")
     first = acme_page.html
     strip = re.compile(r'<div class="card"><span class="label">Solve</span>.*?</div>', re.S)
     assert strip.sub("", again) == strip.sub("", first)
+
+
+def test_roster_with_report_writes_the_page_with_the_other_files(tmp_path: Path) -> None:
+    """``roster --report``: the solve's status on the page, written with the three files."""
+    import json
+
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["roster", str(SMALL), "--out", str(out), "--time-limit", "10",
+                                 "--workers", "1", "--quiet", "--report"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.html", "roster.csv", "roster.xlsx", "solve-report.json"]
+    solved = json.loads((out / "solve-report.json").read_text(encoding="utf-8"))
+    problem = load_team(SMALL)
+    needs = requirements(problem)
+    evaluation = check(problem, read_roster(out / "roster.csv", problem), needs)
+    assert evaluation.hard == () and solved["objective"] == evaluation.total_penalty
+    shown = figures((out / "report.html").read_text(encoding="utf-8"))
+    assert shown["", "status"] == solved["status"].lower()
+    assert shown["", "penalty"] == str(evaluation.total_penalty)
 
 
 def _write(path: Path, rows: list[tuple[str, str, str]]) -> Path:
