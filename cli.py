@@ -380,8 +380,10 @@ def roster(
     if with_report:
         from scheduler.export.report import report_for
 
-        page, _ = report_for(problem, needs, result.roster, evaluation=result.evaluation,
-                             solve=report, source=str(out_dir / "roster.csv"))
+        page, kpis = report_for(problem, needs, result.roster, evaluation=result.evaluation,
+                                solve=report, source=str(out_dir / "roster.csv"))
+        if not quiet:
+            out.print(_headline_table(problem, kpis))
     try:
         paths = write_roster_outputs(out_dir, problem, needs, result, page)
     except OSError as exc:

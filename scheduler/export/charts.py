@@ -54,7 +54,7 @@ def _svg(figure: object, title: str) -> str:
     return re.sub(r"(<svg[^>]*>)", r"\1<title>" + escape(title) + "</title>", text, count=1)
 
 
-def _day_axis(ax: Axes, problem: Problem) -> None:
+def _day_axis(ax: Axes, problem: Problem, label: bool = True) -> None:
     """Day ticks at local midnights, labelled ``Mon 30 Nov``; weekends shaded."""
     clock, size = problem.clock, problem.interval_minutes
     starts = [clock.day_start(d) / size for d in range(problem.days + 1)]
@@ -66,6 +66,8 @@ def _day_axis(ax: Axes, problem: Problem) -> None:
         if clock.weekday(d) >= 5:
             ax.axvspan(starts[d], starts[d + 1], color=WEEKEND, zorder=0, lw=0)
     ax.grid(axis="x", color="#BBBBBB", lw=0.5)
+    if label:
+        ax.set_xlabel(f"day (local time, {problem.time_zone})", fontsize=7, loc="right")
 
 
 def coverage_chart(problem: Problem, coverage: pd.DataFrame, queue: str, title: str) -> str:
@@ -135,7 +137,7 @@ def service_chart(problem: Problem, service: pd.DataFrame, queue: str, title: st
     with plt.rc_context(STYLE):
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH_IN, 2.8), sharex=True,
                                           height_ratios=(3, 2))
-        _day_axis(top, problem)
+        _day_axis(top, problem, label=False)
         _day_axis(bottom, problem)
         (line,) = top.plot(x, sl.to_numpy(), color=PALETTE[0], lw=1.1,
                            label=f"answered within {within:g} s")
