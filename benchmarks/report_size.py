@@ -2,8 +2,8 @@
 
 Each team is solved briefly (the roster only has to be realistic), then the report is built
 three times; the best time is kept. The peer in the same run is the XLSX workbook of the same
-roster (covering plan, ``roster_workbook`` and save), so the time is also given as a ratio to it. Sizes are of
-the whole page and of its charts (inline SVG).
+roster (covering plan, ``roster_workbook`` and save), so the time is also given as a ratio to
+it. Sizes are of the whole page and of its charts (inline SVG).
 
     python benchmarks/report_size.py [--sizes 200] [--solve-work 2] [--no-save]
 """
@@ -36,8 +36,8 @@ def _best(fn: object, repeat: int = 3) -> float:
 
 def one(name: str, folder: Path, solve_work: float) -> dict[str, object]:
     """Solve one team briefly and measure its report."""
-    from scheduler.export.report import report_for
     from scheduler.covering import covering_plan
+    from scheduler.export.report import report_for
     from scheduler.export.tables import roster_workbook
     from scheduler.load import load_team
     from scheduler.solvers.roster import solve

@@ -136,7 +136,7 @@ def service_chart(problem: Problem, service: pd.DataFrame, queue: str, title: st
     x = sl.index.to_numpy() + 0.5
     with plt.rc_context(STYLE):
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(WIDTH_IN, 2.8), sharex=True,
-                                          height_ratios=(3, 2))
+                                          height_ratios=(3, 2), gridspec_kw={"hspace": 0.45})
         _day_axis(top, problem, label=False)
         _day_axis(bottom, problem)
         (line,) = top.plot(x, sl.to_numpy(), color=PALETTE[0], lw=1.1,

@@ -254,6 +254,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
         first=f"{first:%a %d %b %Y}", last=f"{last:%a %d %b %Y}", days=problem.days,
         interval=problem.interval_minutes, generated=f"{stamp:%Y-%m-%d %H:%M} UTC",
         headline=_headline(problem, kpis), totals=h, solve=solve,
+        async_queues=any(str(q.channel) == "email" for q in problem.queues),
         changed=solve is not None and solve.objective is not None
         and solve.objective != evaluation.total_penalty,
         coverage_charts=coverage_charts, service_charts=service_charts, colours=colours,
