@@ -13,10 +13,17 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(PY) cli.py roster fixtures/acme-support --out out/acme-support
 
-test: $(STAMP)
+# The report's browser test drives Debian's Chromium (never a downloaded browser build).
+CHROMIUM := /usr/bin/chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(PY) -m ruff check .
 	$(PY) -m mypy scheduler cli.py
 	$(PY) -m pytest
+
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]' || echo "peers not installed; peer columns will be empty"

@@ -332,10 +332,13 @@ def roster(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress line and no penalty table."),
     ] = False,
+    with_report: Annotated[
+        bool, typer.Option("--report", help="Also write report.html (see 'scheduler report')."),
+    ] = False,
 ) -> None:
     """Solve the roster and write roster.csv, roster.xlsx and solve-report.json.
 
-    The three files are written together or not at all.
+    The files are written together or not at all.
 
     When the hard rules cannot all hold, the conflict is explained and nothing is written.
 
@@ -373,12 +376,20 @@ def roster(
                     border_style="green", title_align="left"))
     if not quiet:
         out.print(_penalty_table(report.penalties, result.evaluation, worst=False))
+    page = None
+    if with_report:
+        from scheduler.export.report import report_for
+
+        page, kpis = report_for(problem, needs, result.roster, evaluation=result.evaluation,
+                                solve=report, source=str(out_dir / "roster.csv"))
+        if not quiet:
+            out.print(_headline_table(problem, kpis))
     try:
-        paths = write_roster_outputs(out_dir, problem, needs, result)
+        paths = write_roster_outputs(out_dir, problem, needs, result, page)
     except OSError as exc:
         err.print(Text(f"Cannot write to {out_dir}: {exc}", style="red"))
         raise typer.Exit(2) from None
-    for path in paths:
+    for path in (*paths, *([paths.csv.with_name("report.html")] if page is not None else [])):
         out.print(Text(f"Wrote {path}"))
     hard = result.evaluation.hard if result.evaluation is not None else ()
     if hard:
@@ -422,6 +433,65 @@ def check(
         raise typer.Exit(1)
     out.print(Text(f"✓ {roster_csv}: {shifts}, no hard rule broken, "
                    f"penalty {evaluation.total_penalty}", style="bold green"))
+
+
+@app.command("report")
+def report_command(
+    team_dir: TeamDir,
+    roster_csv: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, show_default=False,
+                       metavar="ROSTER_CSV",
+                       help="A roster CSV (as written by 'roster', possibly edited)."),
+    ],
+    out_file: Annotated[
+        Path,
+        typer.Option("--out", "-o", dir_okay=False, show_default=False,
+                     help="The HTML file to write (one self-contained page)."),
+    ],
+) -> None:
+    """Write one HTML page about a roster: coverage, service level, grid, fairness, penalties.
+
+    The page needs no network and prints on A4 landscape. A roster that breaks hard rules
+    still gets its page, with the violations at the top.
+
+    Example: [cyan]scheduler report fixtures/small out/small/roster.csv --out report.html[/cyan]
+    """
+    from scheduler.export.report import report_for, write_report
+    from scheduler.load import read_roster
+
+    problem = _load(team_dir)
+    with _input_errors(roster_csv):
+        plan = read_roster(roster_csv, problem)
+    page, kpis = report_for(problem, _requirements(problem, team_dir), plan,
+                            source=str(roster_csv))
+    try:
+        path = write_report(out_file, page)
+    except OSError as exc:
+        err.print(Text(f"Cannot write {out_file}: {exc}", style="red"))
+        raise typer.Exit(2) from None
+    out.print(_headline_table(problem, kpis))
+    if kpis.headline.hard_violations:
+        out.print(Text(f"✗ {_plural(kpis.headline.hard_violations, 'hard violation')}: "
+                       "listed at the top of the page", style="bold red"))
+    out.print(Text(f"Wrote {path} ({len(page.encode('utf-8')) / 1024:.0f} KB)"))
+
+
+def _headline_table(problem: Problem, kpis: Any) -> Table:
+    """Coverage, under-covered hours and service level per queue, from the KPIs."""
+    h = kpis.headline
+    table = Table(title=f"Roster of {problem.team} at a glance", title_justify="left")
+    for title in ("Queue", "Coverage", "Short (agent-h)", "SL worst", "SL all contacts"):
+        table.add_column(title, justify="left" if title == "Queue" else "right")
+    for q in problem.queues:
+        worst, weighted = h.service_worst.get(q.id), h.service_weighted.get(q.id)
+        table.add_row(_cell(q.id), _cell(f"{h.coverage.get(q.id, 1.0):.1%}"),
+                      _cell(f"{h.short_hours.get(q.id, 0.0):.1f}"),
+                      _cell("" if worst is None else f"{worst:.1%}"),
+                      _cell("" if weighted is None else f"{weighted:.1%}"))
+    table.caption = (f"{h.hours:.1f} h scheduled (contracts {h.contract_min_hours:.0f}–"
+                     f"{h.contract_max_hours:.0f} h), penalty {h.penalty}")
+    return table
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import cycle
 from pathlib import Path
@@ -413,7 +413,7 @@ def write_report_json(path: str | os.PathLike[str], report: SolveReport) -> Path
 
 
 class RosterOutputs(NamedTuple):
-    """The files :func:`write_roster_outputs` wrote."""
+    """The files :func:`write_roster_outputs` wrote (``report.html`` beside them if asked)."""
 
     csv: Path
     xlsx: Path
@@ -421,11 +421,13 @@ class RosterOutputs(NamedTuple):
 
 
 def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
-                         requirements: pd.DataFrame, result: SolveResult) -> RosterOutputs:
+                         requirements: pd.DataFrame, result: SolveResult,
+                         report_html: str | None = None) -> RosterOutputs:
     """Write ``roster.csv``, ``roster.xlsx`` and ``solve-report.json`` into ``out_dir``.
 
-    All three are built in memory first, then written as a group: either every file is new or
-    none changed. ``out_dir`` is created when missing.
+    With ``report_html`` (see :func:`scheduler.export.report.report_for`), ``report.html`` too.
+    All are built in memory first, then written as a group: either every file is new or none
+    changed. ``out_dir`` is created when missing.
 
     Raises
     ------
@@ -441,9 +443,12 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
     json_text = result.report.model_dump_json(indent=2) + "\n"
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = write_group([
+    outputs: list[tuple[Path, Callable[[Path], object]]] = [
         (folder / "roster.csv", lambda temp: temp.write_bytes(csv_text.encode("utf-8"))),
         (folder / "roster.xlsx", lambda temp: wb.save(temp)),
         (folder / "solve-report.json", lambda temp: temp.write_bytes(json_text.encode("utf-8"))),
-    ])
-    return RosterOutputs(*paths)
+    ]
+    if report_html is not None:
+        page = report_html.encode("utf-8")
+        outputs.append((folder / "report.html", lambda temp: temp.write_bytes(page)))
+    return RosterOutputs(*write_group(outputs)[:3])
