@@ -15,16 +15,28 @@ capacity). The solver's objective must equal :meth:`Outcome.scalar`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from scheduler.domain import Problem, Ticket
+from scheduler.domain import Problem, Roster, Ticket
 from scheduler.errors import Problems
-from scheduler.load_csv import RowReader, listing, parse_ids, parse_int, read_table, text
+from scheduler.load_csv import (
+    CellError,
+    RowReader,
+    listing,
+    localize,
+    parse_ids,
+    parse_int,
+    parse_moment,
+    read_table,
+    text,
+)
 from scheduler.ticket_policy import TicketPolicy
 
 PERMILLE = 1000
@@ -385,3 +397,55 @@ def read_desk_agents(path: Path, problem: Problem, policy: TicketPolicy) -> tupl
                                         ((0, minutes),) if minutes else ())
     problems.raise_if_any(str(path.parent))
     return tuple(found.values())
+
+
+def window_agents(problem: Problem, at: datetime, window: int, policy: TicketPolicy, *,
+                  roster: Roster | None = None,
+                  agents_file: Path | None = None) -> tuple[DeskAgent, ...]:
+    """The agents for the window: from an agents file when given, else from the covering plan
+    of ``roster`` (or of published_roster.csv)."""
+    if agents_file is not None:
+        return read_desk_agents(agents_file, problem, policy)
+    from scheduler.export.tables import queue_plan_of  # lazy: pulls in the rule machinery
+
+    plan = queue_plan_of(problem, roster if roster is not None else
+                         Roster(shifts=problem.reference))
+    return agents_from_plan(problem, plan, at, window, policy)
+
+
+_WINDOW = re.compile(r"(?:([0-9]+)h)?\s*(?:([0-9]+)m(?:in)?)?")
+
+
+def parse_window(value: str) -> int:
+    """``2h``, ``90m``, ``1h30m`` or plain minutes ``120`` → minutes (1 to 7 days)."""
+    value = value.strip().lower()
+    found = _WINDOW.fullmatch(value)
+    if value.isdigit():
+        minutes = int(value)
+    elif found and any(found.groups()):
+        minutes = int(found.group(1) or 0) * 60 + int(found.group(2) or 0)
+    else:
+        raise CellError(f"{value!r} is not a length of time", "write e.g. 2h, 90m or 1h30m")
+    if not 1 <= minutes <= 7 * 24 * 60:
+        raise CellError("the window must be 1 minute to 7 days", "write e.g. 2h")
+    return minutes
+
+
+def parse_at(value: str, problem: Problem) -> datetime:
+    """The window start: local time in the team's zone, or ISO with an offset."""
+    moment = parse_moment(value.strip())
+    if not isinstance(moment, datetime):
+        raise CellError("a time is needed", "write YYYY-MM-DD HH:MM")
+    return localize(moment, ZoneInfo(problem.time_zone))
+
+
+def agent_summary(desk: Desk, outcome: Outcome) -> list[dict[str, object]]:
+    """Per agent: tickets, assigned and available minutes, load (0-1), breaches."""
+    rows = []
+    for agent in desk.agents:
+        mine = [p for p in outcome.placed.values() if p.agent == agent.id]
+        rows.append({"agent": agent.id, "tickets": len(mine),
+                     "minutes": outcome.minutes[agent.id], "capacity": agent.capacity,
+                     "load": outcome.minutes[agent.id] / agent.capacity if agent.capacity
+                     else 0.0, "breaches": sum(1 for p in mine if p.breach)})
+    return rows
