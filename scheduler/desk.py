@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -54,13 +55,16 @@ class DeskAgent:
     tier: int
     segments: tuple[tuple[int, int], ...]
 
-    @property
+    @cached_property
     def capacity(self) -> int:
         """Minutes for tickets in the window."""
         return sum(end - start for start, end in self.segments)
 
     def worked_by(self, minute: int) -> int:
         """Ticket minutes available in [0, minute)."""
+        if len(self.segments) == 1:
+            start, end = self.segments[0]
+            return max(0, min(end, minute) - start)
         return sum(max(0, min(end, minute) - start) for start, end in self.segments)
 
     def finish_of(self, work: int) -> int:
@@ -124,28 +128,47 @@ class Desk:
     agents: tuple[DeskAgent, ...]
     jobs: tuple[Job, ...]
 
-    @property
+    @cached_property
     def agent_index(self) -> dict[str, DeskAgent]:
         """Agents by id."""
         return {a.id: a for a in self.agents}
 
+    @cached_property
+    def _able(self) -> dict[tuple[str, int], list[DeskAgent]]:
+        return {(q, t): [a for a in self.agents if q in a.skills and a.tier >= t]
+                for q, t in {(j.queue, j.tier) for j in self.jobs}}
+
+    @cached_property
+    def _eligible(self) -> dict[tuple[str, int, int], list[DeskAgent]]:
+        return {}
+
     def eligible(self, job: Job) -> list[DeskAgent]:
         """Agents whose skill and tier allow the job and whose minutes could hold it."""
-        return [a for a in self.agents if a.can_take(job) and a.capacity >= job.effort]
+        key = (job.queue, job.tier, job.effort)
+        found = self._eligible.get(key)
+        if found is None:
+            able = self._able.get((job.queue, job.tier))
+            if able is None:
+                able = [a for a in self.agents if a.can_take(job)]
+            found = self._eligible[key] = [a for a in able if a.capacity >= job.effort]
+        return found
 
-    @property
+    @cached_property
     def balanced(self) -> tuple[DeskAgent, ...]:
         """Agents whose load counts in the balance: minutes, and a skill some ticket needs."""
         return tuple(a for a in self.agents
                      if a.capacity > 0 and any(a.can_take(j) for j in self.jobs))
 
-    def reason(self, job: Job) -> str:
-        """Why nobody could take a job (used when it is left unassigned)."""
+    def reason(self, job: Job, minutes: Mapping[str, int] | None = None) -> str:
+        """Why a job is left unassigned, given the minutes each agent was given."""
         skilled = [a for a in self.agents if job.queue in a.skills and a.capacity > 0]
         if not skilled:
             return "no skilled agent on duty"
         if not any(a.tier >= job.tier for a in skilled):
             return f"tier {job.tier}: no specialist on duty"
+        used = minutes or {}
+        if any(used.get(a.id, 0) + job.effort <= a.capacity for a in self.eligible(job)):
+            return "taking it would make more urgent tickets breach"
         return "no capacity"
 
 

@@ -8,12 +8,16 @@ weighted breaches (an unassigned ticket counts as breached), unassigned tickets,
 load (assigned over available minutes), the spread of loads, tickets moved off their current
 assignee.
 
-Scale: one exact model up to :data:`EXACT_JOBS` tickets. Above that the tickets are cut, in
-earliest-due-first order, into chunks that are solved one after the other with the minutes the
-earlier chunks used: exact for breaches (a later ticket never delays an earlier one), myopic
-only for balance and spare capacity; each ticket considers its :data:`CANDIDATES` least-loaded
-agents (plus its current assignee and the greedy's pick). Every chunk is hinted with the
-balanced greedy, and the result is never worse than that greedy: the better of the two is kept.
+Scale: one exact model up to :data:`EXACT_JOBS` tickets (a 150-ticket exact model already
+needs tens of seconds to close its gap on two cores). Above that, a fast heuristic does the
+bulk and CP-SAT improves it (benchmarks/assignment.py has the figures):
+:func:`insertion_greedy` places the weightiest tickets first into the agent's earliest-due-first
+queue where they, and every on-time ticket already there, stay on time; then
+:func:`_improve` re-solves, exactly, the tickets of a few agents who share a skill (each
+agent's breaches depend only on its own tickets, so such a neighbourhood is an exact
+sub-model), worst agents first, while the work budget lasts. Whatever the path, the result is
+never worse than the better of the two greedy starts (:func:`balanced_greedy` too): that one is
+kept when the solver ends without improving it.
 
 Baselines: :func:`round_robin` and :func:`least_loaded` by skill (what Zendesk and Freshdesk
 routing do by default, in arrival order) and :func:`edf_greedy` (earliest due first to the
@@ -30,9 +34,10 @@ from ortools.sat.python import cp_model
 
 from scheduler.desk import PERMILLE, Desk, DeskAgent, Job, Outcome, evaluate, multipliers
 
-EXACT_JOBS = 150
-CHUNK = 150
-CANDIDATES = 6
+EXACT_JOBS = 60
+LNS_WORK = 0.05
+LNS_WAITING = 20
+LNS_PEERS = 2
 Assignment = dict[str, str | None]
 
 
@@ -49,7 +54,8 @@ class AssignResult:
     outcome
         :func:`~scheduler.desk.evaluate` of the assignment.
     method
-        ``cp-sat`` (one exact model), ``cp-sat chunks`` or ``greedy`` (the hint was better).
+        ``cp-sat`` (one exact model), ``greedy + cp-sat neighbourhoods`` (large desks) or
+        ``greedy`` (the solver ended without beating its start).
     optimal
         Whether the exact model proved its optimum.
     objective
@@ -74,68 +80,116 @@ def assign(desk: Desk, *, work_limit: float = 20.0, time_limit: float = 30.0,
     Parameters
     ----------
     work_limit
-        CP-SAT deterministic time for the whole desk (split over the chunks); with ``seed``
-        and ``workers`` fixed the result is the same on every run.
+        CP-SAT deterministic time for the whole desk (shared by the neighbourhoods); with
+        ``seed`` and ``workers`` fixed the result is the same on every run.
     time_limit
         Wall-clock safety limit in seconds (only reached on a very slow machine).
     """
     began = time.perf_counter()
-    hint = balanced_greedy(desk)
+    hint = min((balanced_greedy(desk), insertion_greedy(desk)),
+               key=lambda chosen: evaluate(desk, chosen).score)
     if len(desk.jobs) <= EXACT_JOBS:
-        chosen, optimal, objective = _solve(desk, list(desk.jobs), {}, None, work_limit,
-                                            time_limit, workers, seed, hint)
+        chosen, optimal, objective, _ = _solve(desk, list(desk.jobs), {}, None, work_limit,
+                                               time_limit, workers, seed, hint)
         method = "cp-sat"
     else:
-        chosen, optimal, objective = _chunks(desk, hint, work_limit, time_limit, workers, seed)
-        method = "cp-sat chunks"
+        chosen = _improve(desk, hint, work_limit, time_limit, workers, seed)
+        optimal, objective, method = False, None, "greedy + cp-sat neighbourhoods"
     outcome = evaluate(desk, chosen)
     greedy = evaluate(desk, hint)
     if greedy.score < outcome.score:
         chosen, outcome, method, optimal, objective = hint, greedy, "greedy", False, None
-    reasons = {j.id: desk.reason(j) for j in desk.jobs if chosen.get(j.id) is None}
+    reasons = {j.id: desk.reason(j, outcome.minutes) for j in desk.jobs
+               if chosen.get(j.id) is None}
     return AssignResult(chosen, reasons, outcome, method, optimal, objective,
                         time.perf_counter() - began)
 
 
-def _chunks(desk: Desk, hint: Assignment, work_limit: float, time_limit: float, workers: int,
-            seed: int) -> tuple[Assignment, bool, int | None]:
-    jobs = list(desk.jobs)
-    parts = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    used = {a.id: 0 for a in desk.agents}
-    chosen: Assignment = {}
-    began = time.perf_counter()
-    for index, part in enumerate(parts):
-        left = max(0.05, time_limit - (time.perf_counter() - began))
-        candidates = _candidates(desk, part, used, hint)
-        local_hint = _greedy_on(desk, part, used, candidates)
-        found, _, _ = _solve(desk, part, used, candidates, work_limit / len(parts),
-                             left / (len(parts) - index), workers, seed, local_hint)
-        for job in part:
-            agent = found.get(job.id)
-            chosen[job.id] = agent
-            if agent is not None:
-                used[agent] += job.effort
-    return chosen, False, None
+def _improve(desk: Desk, start: Assignment, work_limit: float, time_limit: float,
+             workers: int, seed: int) -> Assignment:
+    """Large neighbourhood search: re-solve exactly, with CP-SAT, the tickets of a few agents
+    who share a skill (plus waiting tickets they could take), worst agents first, while the
+    work budget lasts. Each agent's breaches depend only on its own tickets, so every such
+    sub-model is exact; a change is kept when it is no worse for those agents."""
+    chosen = dict(start)
+    began, spent = time.perf_counter(), 0.0
+    for group in _groups(desk, chosen):
+        left = time_limit - (time.perf_counter() - began)
+        if spent >= work_limit or left <= 0:
+            break
+        names = {a.id for a in group}
+        jobs = [j for j in desk.jobs if chosen[j.id] in names]
+        waiting = [j for j in desk.jobs if chosen[j.id] is None and j.due > 0
+                   and any(a.can_take(j) and a.capacity >= j.effort for a in group)]
+        jobs = sorted(jobs + waiting[:LNS_WAITING], key=lambda j: j.order)
+        if not jobs:
+            continue
+        used = _loads(desk, chosen)
+        used.update({name: 0 for name in names})
+        candidates = {j.id: [a for a in group if a.can_take(j) and a.capacity >= j.effort]
+                      for j in jobs}
+        found, _, _, work = _solve(desk, jobs, used, candidates, min(LNS_WORK, work_limit - spent),
+                                   left, workers, seed, chosen)
+        spent += work
+        if _local(desk, group, jobs, found) <= _local(desk, group, jobs, chosen):
+            chosen.update(found)
+    return chosen
 
 
-def _candidates(desk: Desk, part: Sequence[Job], used: dict[str, int],
-                hint: Assignment) -> dict[str, list[DeskAgent]]:
-    """Per job: the least-loaded agents who can take it, its assignee and the greedy's pick."""
-    found = {}
-    for job in part:
-        able = [a for a in desk.eligible(job) if used[a.id] + job.effort <= a.capacity]
-        able.sort(key=lambda a: (used[a.id] / a.capacity, a.id))
-        keep = able[:CANDIDATES]
-        for extra in (job.ticket.assignee, hint.get(job.id)):
-            keep += [a for a in able[CANDIDATES:] if a.id == extra and a not in keep]
-        found[job.id] = keep
-    return found
+def _loads(desk: Desk, chosen: Assignment) -> dict[str, int]:
+    load = {a.id: 0 for a in desk.agents}
+    for job in desk.jobs:
+        agent = chosen.get(job.id)
+        if agent is not None:
+            load[agent] += job.effort
+    return load
+
+
+def _groups(desk: Desk, chosen: Assignment) -> list[list[DeskAgent]]:
+    """Neighbourhoods: each agent with breaches (worst first) and the two least-loaded agents
+    sharing one of its skills."""
+    late = {a.id: 0 for a in desk.agents}
+    outcome = evaluate(desk, chosen)
+    for job in desk.jobs:
+        place = outcome.placed[job.id]
+        if place.breach and place.agent is not None and job.due > 0:
+            late[place.agent] += job.weight
+    load = _loads(desk, chosen)
+    groups = []
+    for agent in sorted(desk.agents, key=lambda a: (-late[a.id], a.id)):
+        if not late[agent.id] or not agent.capacity:
+            continue
+        peers = sorted((a for a in desk.agents if a.id != agent.id and a.capacity
+                        and a.skills & agent.skills),
+                       key=lambda a: (load[a.id] / a.capacity, a.id))
+        groups.append([agent, *peers[:LNS_PEERS]])
+    return groups
+
+
+def _local(desk: Desk, group: list[DeskAgent], jobs: list[Job],
+           chosen: Assignment) -> tuple[int, int, float]:
+    """Weighted breaches (unassigned counted), unassigned and highest load of a neighbourhood."""
+    load = {a.id: 0 for a in group}
+    index = {a.id: a for a in group}
+    breaches = unassigned = 0
+    for job in jobs:
+        agent = chosen.get(job.id)
+        if agent not in index:
+            unassigned += 1
+            breaches += job.weight
+            continue
+        load[agent] += job.effort
+        if index[agent].finish_of(load[agent]) > job.due:
+            breaches += job.weight
+    return breaches, unassigned, max(load[a.id] / a.capacity for a in group)
 
 
 def _solve(desk: Desk, jobs: list[Job], used: dict[str, int],
            candidates: dict[str, list[DeskAgent]] | None, work_limit: float, time_limit: float,
-           workers: int, seed: int, hint: Assignment) -> tuple[Assignment, bool, int | None]:
-    """One CP-SAT model over ``jobs`` (EDF order) on top of minutes already ``used``."""
+           workers: int, seed: int,
+           hint: Assignment) -> tuple[Assignment, bool, int | None, float]:
+    """One CP-SAT model over ``jobs`` (EDF order) on top of minutes already ``used``; returns
+    the assignment, whether it is optimal, the objective and the work spent."""
     if candidates is None:
         candidates = {j.id: desk.eligible(j) for j in jobs}
     model = cp_model.CpModel()
@@ -165,13 +219,14 @@ def _solve(desk: Desk, jobs: list[Job], used: dict[str, int],
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     status = solver.solve(model)
+    work = solver.response_proto.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return {j.id: hint.get(j.id) for j in jobs}, False, None
+        return {j.id: hint.get(j.id) for j in jobs}, False, None, work
     chosen: Assignment = {j.id: None for j in jobs}
     for (job_id, agent_id), var in x.items():
         if solver.boolean_value(var):
             chosen[job_id] = agent_id
-    return chosen, status == cp_model.OPTIMAL, round(solver.objective_value)
+    return chosen, status == cp_model.OPTIMAL, round(solver.objective_value), work
 
 
 def _agent_constraints(model: cp_model.CpModel, desk: Desk, jobs: list[Job],
@@ -218,6 +273,55 @@ def _balance(model: cp_model.CpModel, desk: Desk, jobs: list[Job], used: dict[st
 
 # --------------------------------------------------------------------------------------------
 # Greedy rules
+
+
+def insertion_greedy(desk: Desk) -> Assignment:
+    """Weightiest ticket first (then earliest due): into the least-loaded agent's EDF queue
+    where it is on time and every on-time ticket there stays on time; tickets that can be on
+    time nowhere then go, earliest due first, wherever they delay no on-time ticket."""
+    queues: dict[str, list[tuple[tuple[object, ...], int, int]]] = {
+        a.id: [] for a in desk.agents}  # per agent, EDF order: (key, effort, room)
+    load = {a.id: 0 for a in desk.agents}
+    chosen: Assignment = {j.id: None for j in desk.jobs}
+    late = []
+    for job in sorted(desk.jobs, key=lambda j: (-j.weight, j.order)):
+        agent = _insert(desk, job, queues, load, on_time=True)
+        if agent is None:
+            late.append(job)
+        chosen[job.id] = agent
+    for job in sorted(late, key=lambda j: j.order):
+        chosen[job.id] = _insert(desk, job, queues, load, on_time=False)
+    return chosen
+
+
+def _insert(desk: Desk, job: Job, queues: dict[str, list[tuple[tuple[object, ...], int, int]]],
+            load: dict[str, int], *, on_time: bool) -> str | None:
+    able = [a for a in desk.eligible(job) if load[a.id] + job.effort <= a.capacity
+            and (not on_time or a.worked_by(job.due) >= job.effort)]
+    able.sort(key=lambda a: ((load[a.id] + job.effort) / a.capacity,
+                             a.id != job.ticket.assignee, a.id))
+    key = job.order
+    for agent in able:
+        queue = queues[agent.id]
+        room = agent.worked_by(job.due)
+        done, position, fits = 0, len(queue), True
+        for index, (other, effort, other_room) in enumerate(queue):
+            if index < position and other > key:
+                position = index
+                if on_time and done + job.effort > room:
+                    fits = False
+                    break
+            if index >= position and done + effort <= other_room < done + effort + job.effort:
+                fits = False  # an on-time ticket after it would breach
+                break
+            done += effort
+        if fits and position == len(queue) and on_time and done + job.effort > room:
+            fits = False
+        if fits:
+            queue.insert(position, (key, job.effort, room))
+            load[agent.id] += job.effort
+            return agent.id
+    return None
 
 
 def balanced_greedy(desk: Desk) -> Assignment:
@@ -270,14 +374,14 @@ def _arrival(desk: Desk) -> list[Job]:
 def round_robin(desk: Desk) -> Assignment:
     """Arrival order; per queue, the next agent in turn (by id) who can take the ticket."""
     turn: dict[str, int] = {}
-    order = [a.id for a in desk.agents]
+    place = {a.id: i for i, a in enumerate(desk.agents)}
 
     def pick(job: Job, able: list[DeskAgent], minutes: dict[str, int],
              counts: dict[str, int]) -> DeskAgent:
         start = turn.get(job.queue, 0)
-        ranked = sorted(able, key=lambda a: (order.index(a.id) - start) % len(order))
-        turn[job.queue] = order.index(ranked[0].id) + 1
-        return ranked[0]
+        best = min(able, key=lambda a: (place[a.id] - start) % len(place))
+        turn[job.queue] = place[best.id] + 1
+        return best
 
     return _route(desk, _arrival(desk), pick)
 
