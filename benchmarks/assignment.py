@@ -6,7 +6,8 @@ to leave the results file alone). Generated desks: 500, 2,000 and 10,000 open ti
 (130 %). Six queues; every agent has two or three skills, a fifth are tier 2; tickets get
 priorities urgent 5 %, high 20 %, normal 55 %, low 20 % and due times as an SLA policy sets them
 (first response 1, 4, 8 and 24 hours after creation; created up to 1.1 times that long ago,
-so about one in eleven is already late). Agents' minutes in the window start and end at different times.
+so about one in eleven is already late). Agents' minutes in the window start and end at
+different times.
 
 Per method: weighted breaches (an unassigned ticket counts as breached), breaches, unassigned,
 max and mean load, moves and wall time; rows are appended to

@@ -149,7 +149,6 @@ def _load(files: list[Path], problem: Problem, policy: TicketPolicy,
         else:
             raws += read_json_export(path, kind, zone, problems, warnings)
     where = str(files[0].parent) if files else "."
-    problems.raise_if_any(where)
     load = route(_unique(raws, problems, warnings), problem, policy, problems, warnings)
     problems.raise_if_any(where)
     load.warnings = warnings.items
