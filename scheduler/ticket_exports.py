@@ -103,7 +103,7 @@ class _Json:
             value = int(value)
         if isinstance(value, str):
             value = value.strip().lower()
-        if isinstance(value, bool) or value not in table:
+        if isinstance(value, bool) or not isinstance(value, int | str) or value not in table:
             choices = ", ".join(str(k) for k in table)
             self.fail(f"{path}.{key}", f"unknown {key}", f"use one of: {choices}", value)
             return None

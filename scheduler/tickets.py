@@ -116,7 +116,8 @@ def load_tickets(paths: Sequence[Path | str] | Path | str, problem: Problem,
     except TeamFolderError:
         raise
     except Exception as exc:  # a coordinator never meets a traceback
-        problem_ = InputProblem(where, None, None, None, "internal error while reading the "
+        name = files[0].name if len(files) == 1 else "."
+        problem_ = InputProblem(name, None, None, None, "internal error while reading the "
                                 f"tickets ({type(exc).__name__}: {exc})",
                                 "please report this together with the file")
         raise TeamFolderError([problem_], where) from exc
