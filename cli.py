@@ -459,7 +459,7 @@ def assign(
                      help="Agents file (agent, minutes, skills, tier) instead of a roster."),
     ] = None,
     window: Annotated[str, typer.Option(help="Length of the window: 2h, 90m, 1h30m.")] = "2h",
-    work_limit: Annotated[float, typer.Option(min=0.01, help="Solver work units.")] = 10.0,
+    work_limit: Annotated[float, typer.Option(min=0.01, help="Solver work units.")] = 2.0,
     workers: Annotated[int, typer.Option(min=1, help="Solver threads.")] = 2,
     seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 0,
 ) -> None:

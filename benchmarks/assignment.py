@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only 500 tickets x 20 agents")
     parser.add_argument("--no-save", action="store_true", help="do not append to the CSV")
-    parser.add_argument("--work-limit", type=float, default=20.0, help="CP-SAT work units")
+    parser.add_argument("--work-limit", type=float, default=1.0, help="CP-SAT work units")
     args = parser.parse_args(argv)
     rows, missed = [], []
     for n_tickets, n_agents in CASES[:1] if args.quick else CASES:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.desk import DeskAgent, Desk, evaluate, make_desk, sla_watch
+from scheduler.desk import Desk, DeskAgent, evaluate, make_desk, sla_watch
 from scheduler.domain import Ticket
 from scheduler.solvers.assignment import (
     BASELINES,

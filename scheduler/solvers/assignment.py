@@ -16,8 +16,10 @@ queue where they, and every on-time ticket already there, stay on time; then
 :func:`_improve` re-solves, exactly, the tickets of a few agents who share a skill (each
 agent's breaches depend only on its own tickets, so such a neighbourhood is an exact
 sub-model), worst agents first, while the work budget lasts. Whatever the path, the result is
-never worse than the better of the two greedy starts (:func:`balanced_greedy` too): that one is
-kept when the solver ends without improving it.
+never worse than its greedy start (on small desks the better of :func:`insertion_greedy` and
+:func:`balanced_greedy`): that one is kept when the solver ends without improving it. The
+neighbourhoods are solved on one thread each (parallel CP-SAT is not reproducible); the exact
+model uses ``workers`` threads with interleaved search, which is.
 
 Baselines: :func:`round_robin` and :func:`least_loaded` by skill (what Zendesk and Freshdesk
 routing do by default, in arrival order) and :func:`edf_greedy` (earliest due first to the
@@ -73,7 +75,7 @@ class AssignResult:
     seconds: float = 0.0
 
 
-def assign(desk: Desk, *, work_limit: float = 20.0, time_limit: float = 30.0,
+def assign(desk: Desk, *, work_limit: float = 2.0, time_limit: float = 30.0,
            workers: int = 2, seed: int = 0) -> AssignResult:
     """Assign the desk's tickets (see the module note).
 
@@ -86,14 +88,15 @@ def assign(desk: Desk, *, work_limit: float = 20.0, time_limit: float = 30.0,
         Wall-clock safety limit in seconds (only reached on a very slow machine).
     """
     began = time.perf_counter()
-    hint = min((balanced_greedy(desk), insertion_greedy(desk)),
-               key=lambda chosen: evaluate(desk, chosen).score)
     if len(desk.jobs) <= EXACT_JOBS:
+        hint = min((balanced_greedy(desk), insertion_greedy(desk)),
+                   key=lambda chosen: evaluate(desk, chosen).score)
         chosen, optimal, objective, _ = _solve(desk, list(desk.jobs), {}, None, work_limit,
                                                time_limit, workers, seed, hint)
         method = "cp-sat"
     else:
-        chosen = _improve(desk, hint, work_limit, time_limit, workers, seed)
+        hint = insertion_greedy(desk)
+        chosen = _improve(desk, hint, work_limit, time_limit, seed)
         optimal, objective, method = False, None, "greedy + cp-sat neighbourhoods"
     outcome = evaluate(desk, chosen)
     greedy = evaluate(desk, hint)
@@ -106,21 +109,22 @@ def assign(desk: Desk, *, work_limit: float = 20.0, time_limit: float = 30.0,
 
 
 def _improve(desk: Desk, start: Assignment, work_limit: float, time_limit: float,
-             workers: int, seed: int) -> Assignment:
+             seed: int) -> Assignment:
     """Large neighbourhood search: re-solve exactly, with CP-SAT, the tickets of a few agents
     who share a skill (plus waiting tickets they could take), worst agents first, while the
     work budget lasts. Each agent's breaches depend only on its own tickets, so every such
     sub-model is exact; a change is kept when it is no worse for those agents."""
     chosen = dict(start)
     began, spent = time.perf_counter(), 0.0
-    for group in _groups(desk, chosen):
+    for _, group in _groups(desk, chosen):
         left = time_limit - (time.perf_counter() - began)
         if spent >= work_limit or left <= 0:
             break
         names = {a.id for a in group}
         jobs = [j for j in desk.jobs if chosen[j.id] in names]
-        waiting = [j for j in desk.jobs if chosen[j.id] is None and j.due > 0
-                   and any(a.can_take(j) and a.capacity >= j.effort for a in group)]
+        waiting = sorted((j for j in desk.jobs if chosen[j.id] is None and j.due > 0
+                          and any(a.can_take(j) and a.worked_by(j.due) >= j.effort
+                                  for a in group)), key=lambda j: (-j.weight, j.order))
         jobs = sorted(jobs + waiting[:LNS_WAITING], key=lambda j: j.order)
         if not jobs:
             continue
@@ -129,7 +133,7 @@ def _improve(desk: Desk, start: Assignment, work_limit: float, time_limit: float
         candidates = {j.id: [a for a in group if a.can_take(j) and a.capacity >= j.effort]
                       for j in jobs}
         found, _, _, work = _solve(desk, jobs, used, candidates, min(LNS_WORK, work_limit - spent),
-                                   left, workers, seed, chosen)
+                                   left, 1, seed, chosen)
         spent += work
         if _local(desk, group, jobs, found) <= _local(desk, group, jobs, chosen):
             chosen.update(found)
@@ -145,25 +149,36 @@ def _loads(desk: Desk, chosen: Assignment) -> dict[str, int]:
     return load
 
 
-def _groups(desk: Desk, chosen: Assignment) -> list[list[DeskAgent]]:
-    """Neighbourhoods: each agent with breaches (worst first) and the two least-loaded agents
-    sharing one of its skills."""
-    late = {a.id: 0 for a in desk.agents}
+def _groups(desk: Desk, chosen: Assignment) -> list[tuple[int, list[DeskAgent]]]:
+    """Neighbourhoods, weightiest first: each agent with breaches and the two least-loaded
+    agents sharing one of its skills; each waiting ticket that could be on time alone, with
+    the three agents who have the most minutes before its due (weight of what drives it)."""
     outcome = evaluate(desk, chosen)
+    late = {a.id: 0 for a in desk.agents}
+    load = _loads(desk, chosen)
+    found: dict[frozenset[str], tuple[int, list[DeskAgent]]] = {}
+
+    def add(weight: int, group: list[DeskAgent]) -> None:
+        key = frozenset(a.id for a in group)
+        if key not in found or found[key][0] < weight:
+            found[key] = (weight, group)
+
     for job in desk.jobs:
         place = outcome.placed[job.id]
         if place.breach and place.agent is not None and job.due > 0:
             late[place.agent] += job.weight
-    load = _loads(desk, chosen)
-    groups = []
-    for agent in sorted(desk.agents, key=lambda a: (-late[a.id], a.id)):
-        if not late[agent.id] or not agent.capacity:
-            continue
-        peers = sorted((a for a in desk.agents if a.id != agent.id and a.capacity
-                        and a.skills & agent.skills),
-                       key=lambda a: (load[a.id] / a.capacity, a.id))
-        groups.append([agent, *peers[:LNS_PEERS]])
-    return groups
+        if place.agent is None and job.due > 0:
+            able = [a for a in desk.eligible(job) if a.worked_by(job.due) >= job.effort]
+            able.sort(key=lambda a: (load[a.id] - a.worked_by(job.due), a.id))
+            if able:
+                add(job.weight, able[:LNS_PEERS + 1])
+    for agent in desk.agents:
+        if late[agent.id] and agent.capacity:
+            peers = sorted((a for a in desk.agents if a.id != agent.id and a.capacity
+                            and a.skills & agent.skills),
+                           key=lambda a: (load[a.id] / a.capacity, a.id))
+            add(late[agent.id], [agent, *peers[:LNS_PEERS]])
+    return sorted(found.values(), key=lambda item: (-item[0], sorted(a.id for a in item[1])))
 
 
 def _local(desk: Desk, group: list[DeskAgent], jobs: list[Job],
@@ -217,6 +232,7 @@ def _solve(desk: Desk, jobs: list[Job], used: dict[str, int],
     solver.parameters.max_deterministic_time = work_limit
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
+    solver.parameters.interleave_search = workers > 1  # parallel, yet deterministic
     solver.parameters.random_seed = seed
     status = solver.solve(model)
     work = solver.response_proto.deterministic_time
