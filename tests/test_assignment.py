@@ -205,6 +205,13 @@ def test_same_input_seed_and_workers_give_the_same_assignment() -> None:
     first = assign(d, work_limit=0.5, workers=2, seed=3)
     second = assign(d, work_limit=0.5, workers=2, seed=3)
     assert first.assignment == second.assignment
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from assignment import generated_desk
+
+    large = generated_desk(120, 6, 1.0, seed=5)
+    runs = [assign(large, work_limit=0.2, workers=2, seed=1) for _ in range(2)]
+    assert runs[0].method != "cp-sat"
+    assert runs[0].assignment == runs[1].assignment
 
 
 def test_sla_watch_statuses_worst_first() -> None:

@@ -40,6 +40,8 @@ EXACT_JOBS = 60
 LNS_WORK = 0.05
 LNS_WAITING = 20
 LNS_PEERS = 2
+LNS_BUSIEST = 10
+BREACH_SHARE = 0.7
 Assignment = dict[str, str | None]
 
 
@@ -111,33 +113,56 @@ def assign(desk: Desk, *, work_limit: float = 2.0, time_limit: float = 30.0,
 def _improve(desk: Desk, start: Assignment, work_limit: float, time_limit: float,
              seed: int) -> Assignment:
     """Large neighbourhood search: re-solve exactly, with CP-SAT, the tickets of a few agents
-    who share a skill (plus waiting tickets they could take), worst agents first, while the
-    work budget lasts. Each agent's breaches depend only on its own tickets, so every such
-    sub-model is exact; a change is kept when it is no worse for those agents."""
+    who share a skill (plus waiting tickets they could take) while the work budget lasts:
+    first around breaches (:data:`BREACH_SHARE` of the budget), then around the most loaded
+    agents. Each agent's breaches depend only on its own tickets, so every such sub-model is
+    exact; a change is kept when it is no worse for those agents."""
     chosen = dict(start)
     began, spent = time.perf_counter(), 0.0
-    for _, group in _groups(desk, chosen):
-        left = time_limit - (time.perf_counter() - began)
-        if spent >= work_limit or left <= 0:
-            break
-        names = {a.id for a in group}
-        jobs = [j for j in desk.jobs if chosen[j.id] in names]
-        waiting = sorted((j for j in desk.jobs if chosen[j.id] is None and j.due > 0
-                          and any(a.can_take(j) and a.worked_by(j.due) >= j.effort
-                                  for a in group)), key=lambda j: (-j.weight, j.order))
-        jobs = sorted(jobs + waiting[:LNS_WAITING], key=lambda j: j.order)
-        if not jobs:
-            continue
-        used = _loads(desk, chosen)
-        used.update({name: 0 for name in names})
-        candidates = {j.id: [a for a in group if a.can_take(j) and a.capacity >= j.effort]
-                      for j in jobs}
-        found, _, _, work = _solve(desk, jobs, used, candidates, min(LNS_WORK, work_limit - spent),
-                                   left, 1, seed, chosen)
-        spent += work
-        if _local(desk, group, jobs, found) <= _local(desk, group, jobs, chosen):
-            chosen.update(found)
+    for groups_of, share in ((_groups, BREACH_SHARE), (_busiest, 1.0)):
+        for _, group in groups_of(desk, chosen):
+            left = time_limit - (time.perf_counter() - began)
+            if spent >= work_limit * share or left <= 0:
+                break
+            spent += _neighbourhood(desk, group, chosen, min(LNS_WORK, work_limit - spent),
+                                    left, seed)
     return chosen
+
+
+def _neighbourhood(desk: Desk, group: list[DeskAgent], chosen: Assignment, work: float,
+                   left: float, seed: int) -> float:
+    """Re-solve one neighbourhood in place; the work it took."""
+    names = {a.id for a in group}
+    jobs = [j for j in desk.jobs if chosen[j.id] in names]
+    waiting = sorted((j for j in desk.jobs if chosen[j.id] is None and j.due > 0
+                      and any(a.can_take(j) and a.worked_by(j.due) >= j.effort
+                              for a in group)), key=lambda j: (-j.weight, j.order))
+    jobs = sorted(jobs + waiting[:LNS_WAITING], key=lambda j: j.order)
+    if not jobs:
+        return 0.0
+    used = _loads(desk, chosen)
+    used.update({name: 0 for name in names})
+    candidates = {j.id: [a for a in group if a.can_take(j) and a.capacity >= j.effort]
+                  for j in jobs}
+    found, _, _, spent = _solve(desk, jobs, used, candidates, work, left, 1, seed, chosen)
+    if _local(desk, group, jobs, found) <= _local(desk, group, jobs, chosen):
+        chosen.update(found)
+    return spent
+
+
+def _busiest(desk: Desk, chosen: Assignment) -> list[tuple[int, list[DeskAgent]]]:
+    """The most loaded agents, each with the two least-loaded agents sharing a skill."""
+    load = _loads(desk, chosen)
+    ratio = {a.id: load[a.id] / a.capacity for a in desk.agents if a.capacity}
+    busy = sorted(ratio, key=lambda name: (-ratio[name], name))[:LNS_BUSIEST]
+    index = desk.agent_index
+    groups = []
+    for name in busy:
+        agent = index[name]
+        peers = sorted((a for a in desk.agents if a.id != name and a.capacity
+                        and a.skills & agent.skills), key=lambda a: (ratio[a.id], a.id))
+        groups.append((0, [agent, *peers[:LNS_PEERS]]))
+    return groups
 
 
 def _loads(desk: Desk, chosen: Assignment) -> dict[str, int]:
