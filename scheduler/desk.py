@@ -429,10 +429,11 @@ def window_agents(problem: Problem, at: datetime, window: int, policy: TicketPol
     of ``roster`` (or of published_roster.csv)."""
     if agents_file is not None:
         return read_desk_agents(agents_file, problem, policy)
-    from scheduler.export.tables import queue_plan_of  # lazy: pulls in the rule machinery
+    from scheduler.covering import covering_plan
+    from scheduler.staffing import requirements
 
-    plan = queue_plan_of(problem, roster if roster is not None else
-                         Roster(shifts=problem.reference))
+    on_duty = roster if roster is not None else Roster(shifts=problem.reference)
+    plan = covering_plan(problem, requirements(problem), on_duty)
     return agents_from_plan(problem, plan, at, window, policy)
 
 
