@@ -471,7 +471,8 @@ def assign(
     Example: [cyan]scheduler assign fixtures/helpdesk --tickets fixtures/helpdesk/tickets.csv
     --at '2026-11-30 09:00' --out out/assign[/cyan]
     """
-    from scheduler.desk import agent_summary, make_desk, sla_watch, window_agents
+    from scheduler.desk import agent_summary, make_desk, sla_watch
+    from scheduler.desk_agents import window_agents
     from scheduler.export.assignments import (
         assignments_frame,
         freshdesk_payload,
@@ -517,7 +518,7 @@ def assign(
 
 
 def _window_options(problem: Problem, at: str, window: str) -> tuple[Any, int]:
-    from scheduler.desk import parse_at, parse_window
+    from scheduler.desk_agents import parse_at, parse_window
     from scheduler.load_csv import CellError
 
     try:

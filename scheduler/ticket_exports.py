@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.errors import Problems
 from scheduler.load_csv import read_text
-from scheduler.tickets import Format, RawTicket
+from scheduler.tickets import Format, RawTicket, Source
 
 ZENDESK_STATUS = {"new": "new", "open": "open", "pending": "pending", "hold": "on_hold",
                   "solved": "solved", "closed": "closed"}
@@ -187,7 +187,7 @@ def _zendesk(item: dict[str, Any], path: str, j: _Json,
     if ticket_id is None or created is None or status is None or priority is None:
         return None
     return RawTicket(
-        id=ticket_id, created=created, where=f"{j.file}, key {path}", status=status,
+        id=ticket_id, created=created, source=Source(j.file, path=path), status=status,
         priority=priority, type=item.get("type") if isinstance(item.get("type"), str) else None,
         channel=_zendesk_channel(item.get("via")), group=j.ident(item, "group_id", path,
                                                                  need=False),
@@ -259,7 +259,7 @@ def _freshdesk(item: dict[str, Any], path: str, j: _Json,
     if ticket_id is None or created is None or status is None or priority is None:
         return None
     return RawTicket(
-        id=ticket_id, created=created, where=f"{j.file}, key {path}", status=status,
+        id=ticket_id, created=created, source=Source(j.file, path=path), status=status,
         priority=priority, type=item.get("type") if isinstance(item.get("type"), str) else None,
         channel=channel, group=j.ident(item, "group_id", path, need=False),
         assignee=j.ident(item, "responder_id", path, need=False), tags=j.tags(item, path),

@@ -37,22 +37,34 @@ from scheduler.ticket_policy import PRIORITIES, TicketPolicy
 
 Format = Literal["csv", "zendesk", "freshdesk"]
 CSV_REQUIRED = ("ticket_id", "created_at")
+STATUS_NAMES = {"new": "new", "open": "open", "pending": "pending", "hold": "on_hold",
+                "on_hold": "on_hold", "solved": "solved", "closed": "closed"}
 CSV_OPTIONAL = ("status", "priority", "type", "channel", "group_id", "assignee_id", "tags",
                 "first_response_due_at", "due_at", "effort_minutes", "queue", "tier",
                 "responded", "subject", "updated_at")
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a ticket was read: the file, and its CSV row or JSON path."""
+
+    file: str
+    row: int | None = None
+    path: str | None = None
+
+    def __str__(self) -> str:
+        place = f", row {self.row}" if self.row is not None else ""
+        return self.file + place + (f", key {self.path}" if self.path else "")
+
+
 @dataclass
 class RawTicket:
-    """One ticket in the normalised form, before routing (see docs/tickets.md).
-
-    ``where`` says where it came from (``tickets.csv, row 4`` or ``page1.json, key
-    tickets[3]``) for warnings about it.
-    """
+    """One ticket in the normalised form, before routing (see docs/tickets.md); ``source``
+    says where it was read, for problems and warnings about it."""
 
     id: str
     created: datetime
-    where: str
+    source: Source
     status: str = "open"
     priority: str = "normal"
     type: str | None = None
@@ -162,28 +174,18 @@ def _unique(raws: list[RawTicket], problems: Problems, warnings: Problems) -> li
     seen: dict[str, RawTicket] = {}
     for raw in raws:
         before = seen.get(raw.id)
+        where = raw.source
         if before is not None:
-            file = raw.where.split(",")[0]
-            if file.endswith(".csv") and before.where.split(",")[0] == file:
-                problems.add(file, f"ticket {raw.id} appears twice (first at {before.where})",
-                             "keep one row per ticket", row=_row_of(raw.where),
+            if where.row is not None and before.source.file == where.file:
+                problems.add(where.file, f"ticket {raw.id} appears twice (first at "
+                             f"{before.source})", "keep one row per ticket", row=where.row,
                              column="ticket_id", value=raw.id)
                 continue
-            warnings.add(file, f"ticket {raw.id} appears twice; the later copy is used "
-                         f"(first at {before.where})", "", column=_path_of(raw.where))
+            warnings.add(where.file, f"ticket {raw.id} appears twice; the later copy is used "
+                         f"(first at {before.source})", "", row=where.row, column=where.path)
             del seen[raw.id]
         seen[raw.id] = raw
     return list(seen.values())
-
-
-def _row_of(where: str) -> int | None:
-    part = where.split(", row ")
-    return int(part[1]) if len(part) > 1 else None
-
-
-def _path_of(where: str) -> str | None:
-    part = where.split(", key ")
-    return part[1] if len(part) > 1 else None
 
 
 def route(raws: list[RawTicket], problem: Problem, policy: TicketPolicy, problems: Problems,
@@ -194,9 +196,9 @@ def route(raws: list[RawTicket], problem: Problem, policy: TicketPolicy, problem
     open_statuses = set(policy.open_statuses)
     for raw in raws:
         if raw.queue is not None and raw.queue not in problem.queue_index:
-            problems.add(raw.where.split(",")[0], f"queue {raw.queue} is not in the queues of "
+            problems.add(raw.source.file, f"queue {raw.queue} is not in the queues of "
                          "team.yaml", f"use one of: {', '.join(problem.queue_index)}",
-                         row=_row_of(raw.where), column="queue", value=raw.queue)
+                         row=raw.source.row, column="queue", value=raw.queue)
             continue
         if raw.status not in open_statuses:
             load.skipped[f"status {raw.status}"] += 1
@@ -204,10 +206,10 @@ def route(raws: list[RawTicket], problem: Problem, policy: TicketPolicy, problem
         target = _target(raw, problem, policy)
         if target is None:
             load.skipped["no routing rule matches"] += 1
-            warnings.add(raw.where.split(",")[0], f"ticket {raw.id}: no routing rule matches "
+            warnings.add(raw.source.file, f"ticket {raw.id}: no routing rule matches "
                          f"(group {raw.group}, channel {raw.channel or '-'}); skipped",
                          "add a rule (or a catch-all) to tickets.routing in team.yaml",
-                         column=_path_of(raw.where), row=_row_of(raw.where))
+                         column=raw.source.path, row=raw.source.row)
             continue
         queue, tier = target
         tickets.append(_ticket(raw, queue, tier, problem, policy, warnings))
@@ -250,10 +252,10 @@ def _ticket(raw: RawTicket, queue: str, tier: int, problem: Problem, policy: Tic
         assignee = raw.assignee if raw.assignee in problem.agent_index else policy.agent_of(
             raw.assignee)
         if assignee is None:
-            warnings.add(raw.where.split(",")[0], f"ticket {raw.id}: assignee {raw.assignee} "
+            warnings.add(raw.source.file, f"ticket {raw.id}: assignee {raw.assignee} "
                          "is not a team agent; treated as unassigned",
                          "map help-desk ids to agents in tickets.helpdesk_ids of team.yaml",
-                         column=_path_of(raw.where), row=_row_of(raw.where))
+                         column=raw.source.path, row=raw.source.row)
     return Ticket(id=raw.id, queue=queue, tier=tier, priority=raw.priority,
                   created=raw.created, due=due, due_kind=kind, effort_minutes=effort,
                   assignee=assignee, subject=raw.subject)
@@ -313,7 +315,7 @@ def read_ticket_csv(path: Path, zone: ZoneInfo, problems: Problems) -> list[RawT
     if table is None:
         return []
     moment = parse_aware(zone)
-    status = parse_choice(("new", "open", "pending", "on_hold", "hold", "solved", "closed"))
+    status = parse_choice(STATUS_NAMES)
     priority = parse_choice(PRIORITIES)
     raws = []
     for row in table.rows:
@@ -322,9 +324,8 @@ def read_ticket_csv(path: Path, zone: ZoneInfo, problems: Problems) -> list[RawT
         created = r.need("created_at", moment)
         fields = {c: row.get(c) for c in table.columns if c.startswith("cf_") and row.get(c)}
         raw = RawTicket(
-            id=ticket_id or "", created=created or datetime.min, where=f"{path.name}, row "
-            f"{row.line}", status=(r.get("status", status) or "open").replace("hold", "on_hold")
-            .replace("on_on_hold", "on_hold"),
+            id=ticket_id or "", created=created or datetime.min, source=Source(path.name, row.line),
+            status=STATUS_NAMES.get(r.get("status", status) or "open", "open"),
             priority=r.get("priority", priority) or "normal", type=row.get("type") or None,
             channel=row.get("channel").lower(), group=row.get("group_id") or None,
             assignee=row.get("assignee_id") or None,
