@@ -33,54 +33,16 @@ from scheduler.load_csv import (
     read_table,
     text,
 )
+from scheduler.ticket_exports import guess_format, read_json_export
 from scheduler.ticket_policy import PRIORITIES, TicketPolicy
+from scheduler.ticket_records import Format, RawTicket, Source
 
-Format = Literal["csv", "zendesk", "freshdesk"]
 CSV_REQUIRED = ("ticket_id", "created_at")
 STATUS_NAMES = {"new": "new", "open": "open", "pending": "pending", "hold": "on_hold",
                 "on_hold": "on_hold", "solved": "solved", "closed": "closed"}
 CSV_OPTIONAL = ("status", "priority", "type", "channel", "group_id", "assignee_id", "tags",
                 "first_response_due_at", "due_at", "effort_minutes", "queue", "tier",
                 "responded", "subject", "updated_at")
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a ticket was read: the file, and its CSV row or JSON path."""
-
-    file: str
-    row: int | None = None
-    path: str | None = None
-
-    def __str__(self) -> str:
-        place = f", row {self.row}" if self.row is not None else ""
-        return self.file + place + (f", key {self.path}" if self.path else "")
-
-
-@dataclass
-class RawTicket:
-    """One ticket in the normalised form, before routing (see docs/tickets.md); ``source``
-    says where it was read, for problems and warnings about it."""
-
-    id: str
-    created: datetime
-    source: Source
-    status: str = "open"
-    priority: str = "normal"
-    type: str | None = None
-    channel: str = ""
-    group: str | None = None
-    assignee: str | None = None
-    tags: frozenset[str] = frozenset()
-    fields: dict[str, str] = field(default_factory=dict)
-    first_response_due: datetime | None = None
-    resolution_due: datetime | None = None
-    responded: bool = False
-    effort: int | None = None
-    queue: str | None = None
-    tier: int | None = None
-    subject: str = ""
-    updated: datetime | None = None
 
 
 @dataclass
@@ -148,8 +110,6 @@ def _files(paths: Sequence[Path | str] | Path | str) -> list[Path]:
 
 def _load(files: list[Path], problem: Problem, policy: TicketPolicy,
           fmt: Format | None) -> TicketLoad:
-    from scheduler.ticket_exports import guess_format, read_json_export
-
     problems, warnings = Problems(), Problems()
     zone = ZoneInfo(problem.time_zone)
     raws: list[RawTicket] = []
