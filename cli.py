@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -491,6 +492,175 @@ def _headline_table(problem: Problem, kpis: Any) -> Table:
                       _cell("" if weighted is None else f"{weighted:.1%}"))
     table.caption = (f"{h.hours:.1f} h scheduled (contracts {h.contract_min_hours:.0f}–"
                      f"{h.contract_max_hours:.0f} h), penalty {h.penalty}")
+    return table
+
+
+TicketFormat = Enum("TicketFormat", {"csv": "csv", "zendesk": "zendesk", "freshdesk": "freshdesk"},
+                    type=str)
+
+
+@app.command()
+def assign(
+    team_dir: TeamDir,
+    tickets: Annotated[
+        list[Path],
+        typer.Option("--tickets", "-t", exists=True, readable=True, show_default=False,
+                     help="Ticket export: a CSV, a JSON file or a folder of JSON pages "
+                          "(repeat for several pages)."),
+    ],
+    at: Annotated[str, typer.Option(help="Window start, e.g. '2026-11-30 09:00' (team time).",
+                                    show_default=False)],
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", file_okay=False, show_default=False,
+                           help="Folder for assignments.csv and the bulk-update payload."),
+    ],
+    fmt: Annotated[
+        TicketFormat | None,
+        typer.Option("--format", help="csv, zendesk or freshdesk (default: from the file)."),
+    ] = None,
+    roster_csv: Annotated[
+        Path | None,
+        typer.Option("--roster", exists=True, dir_okay=False, show_default=False,
+                     help="Roster CSV (default: published_roster.csv of the team folder)."),
+    ] = None,
+    agents_csv: Annotated[
+        Path | None,
+        typer.Option("--agents", exists=True, dir_okay=False, show_default=False,
+                     help="Agents file (agent, minutes, skills, tier) instead of a roster."),
+    ] = None,
+    window: Annotated[str, typer.Option(help="Length of the window: 2h, 90m, 1h30m.")] = "2h",
+    work_limit: Annotated[float, typer.Option(min=0.01, help="Solver work units.")] = 2.0,
+    workers: Annotated[int, typer.Option(min=1, help="Solver threads.")] = 2,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 0,
+) -> None:
+    """Assign open tickets to the agents on duty: by skill, tier, SLA and workload.
+
+    Writes assignments.csv and a Zendesk / Freshdesk bulk-update payload; prints a summary per
+    agent beside the simple routers' figures, and the tickets at risk, worst first.
+
+    Example: [cyan]scheduler assign fixtures/helpdesk --tickets fixtures/helpdesk/tickets.csv
+    --at '2026-11-30 09:00' --out out/assign[/cyan]
+    """
+    from scheduler.desk import agent_summary, make_desk, sla_watch
+    from scheduler.desk_agents import window_agents
+    from scheduler.export.assignments import (
+        assignments_frame,
+        freshdesk_payload,
+        write_assignment_outputs,
+        zendesk_payload,
+    )
+    from scheduler.solvers.assignment import assign as assign_tickets
+    from scheduler.solvers.assignment import run_baselines
+    from scheduler.ticket_policy import read_ticket_policy
+    from scheduler.tickets import load_tickets
+
+    problem = _load(team_dir)
+    start, minutes = _window_options(problem, at, window)
+    with _input_errors(team_dir):
+        policy = read_ticket_policy(team_dir, problem)
+    with _input_errors(tickets[0]):
+        load = load_tickets(tickets, problem, policy, fmt.value if fmt else None)
+    roster = _roster_option(problem, roster_csv, agents_csv)
+    with _input_errors(agents_csv or team_dir):
+        agents = window_agents(problem, start, minutes, policy, roster=roster,
+                               agents_file=agents_csv)
+    desk = make_desk(load.tickets, agents, start, minutes, policy)
+    result = assign_tickets(desk, work_limit=work_limit, workers=workers, seed=seed)
+    watch = sla_watch(desk, result.outcome, policy.at_risk_minutes)
+    kind = fmt.value if fmt else ("csv" if tickets[0].suffix.lower() == ".csv" else "json")
+    payloads = {}
+    if kind in ("zendesk", "csv", "json"):
+        payloads["zendesk-update-many.json"] = zendesk_payload(desk, result, policy)
+    if kind in ("freshdesk", "csv", "json"):
+        payloads["freshdesk-bulk-update.json"] = freshdesk_payload(desk, result, policy)
+    frame = assignments_frame(desk, result, watch, problem.time_zone)
+    try:
+        paths = write_assignment_outputs(out_dir, frame, payloads)
+    except OSError as exc:
+        err.print(Text(f"Cannot write to {out_dir}: {exc}", style="red"))
+        raise typer.Exit(2) from None
+    _print_load(load)
+    out.print(_agents_table(agent_summary(desk, result.outcome)))
+    out.print(_compare_table(result, run_baselines(desk)))
+    out.print(_risk_table(watch, frame))
+    for path in paths:
+        out.print(Text(f"Wrote {path}"))
+
+
+def _window_options(problem: Problem, at: str, window: str) -> tuple[Any, int]:
+    from scheduler.desk_agents import parse_at, parse_window
+    from scheduler.load_csv import CellError
+
+    try:
+        return parse_at(at, problem), parse_window(window)
+    except CellError as exc:
+        raise typer.BadParameter(f"{exc.message}; {exc.fix}") from None
+
+
+def _roster_option(problem: Problem, roster_csv: Path | None, agents_csv: Path | None) -> Any:
+    from scheduler.load import read_roster
+
+    if roster_csv is not None:
+        with _input_errors(roster_csv):
+            return read_roster(roster_csv, problem)
+    if agents_csv is None and not problem.reference:
+        err.print(Text("No roster: give --roster ROSTER.csv or --agents AGENTS.csv (or keep a "
+                       "published_roster.csv in the team folder).", style="red"))
+        raise typer.Exit(2)
+    return None
+
+
+def _print_load(load: Any) -> None:
+    skipped = ", ".join(f"{n} {why}" for why, n in sorted(load.skipped.items()))
+    out.print(f"{_plural(len(load.tickets), 'open ticket')}"
+              + (f" (left out: {skipped})" if skipped else ""))
+    if load.warnings:
+        out.print(Text(f"{_plural(len(load.warnings), 'warning')}:", style="yellow"))
+        for warning in load.warnings[:MAX_ROWS]:
+            out.print(Text(f"  - {warning}"))
+        if len(load.warnings) > MAX_ROWS:
+            out.print(f"  … and {len(load.warnings) - MAX_ROWS} more")
+
+
+def _agents_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title="Tickets per agent", title_justify="left")
+    for title in ("Agent", "Tickets", "Minutes", "Available", "Load", "Breaches"):
+        table.add_column(title, justify="left" if title == "Agent" else "right")
+    for row in rows:
+        table.add_row(_cell(row["agent"]), _cell(row["tickets"]), _cell(row["minutes"]),
+                      _cell(row["capacity"]), _cell(f"{row['load']:.0%}"),
+                      _cell(row["breaches"] or ""))
+    return table
+
+
+def _compare_table(result: Any, baselines: dict[str, Any]) -> Table:
+    table = Table(title="Against the simple routers (weighted breaches; load: max, mean)",
+                  title_justify="left")
+    for title in ("Method", "Weighted", "Breaches", "Unassigned", "Max", "Mean", "Moves",
+                  "Seconds"):
+        table.add_column(title, justify="left" if title == "Method" else "right")
+    rows = [(f"model ({result.method})", result.outcome, result.seconds)]
+    rows += [(name, outcome, seconds) for name, (outcome, seconds) in baselines.items()]
+    for name, o, seconds in rows:
+        table.add_row(_cell(name), _cell(o.weighted_breaches), _cell(o.breaches),
+                      _cell(o.unassigned), _cell(f"{o.max_load / 10:.0f}%"),
+                      _cell(f"{o.mean_load:.0%}"), _cell(o.moves), _cell(f"{seconds:.2f}"))
+    return table
+
+
+def _risk_table(watch: Sequence[Any], frame: Any) -> Table:
+    flagged = [w for w in watch if w.status != "ok"]
+    table = Table(title=f"SLA watch: {_plural(len(flagged), 'ticket')} to look at",
+                  title_justify="left")
+    for title in ("Ticket", "Priority", "Status", "Due", "Agent", "Finish", "Why"):
+        table.add_column(title)
+    rows = frame.set_index("ticket")
+    for w in flagged[:MAX_ROWS]:
+        row = rows.loc[w.ticket]
+        table.add_row(_cell(w.ticket), _cell(w.priority), _cell(w.status), _cell(row["due"]),
+                      _cell(row["agent"]), _cell(row["finish"]), _cell(row["reason"]))
+    if len(flagged) > MAX_ROWS:
+        table.caption = f"… and {len(flagged) - MAX_ROWS} more"
     return table
 
 

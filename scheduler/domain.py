@@ -250,14 +250,38 @@ class Roster(Frozen):
 
 
 class Ticket(Frozen):
-    """An open ticket waiting for an agent (from a help-desk export)."""
+    """An open ticket waiting for an agent (from a help-desk export, see scheduler.tickets).
 
-    id: str
+    Attributes
+    ----------
+    id
+        The help desk's ticket id, as text.
+    queue
+        The queue whose skill the ticket needs (from the routing rules of team.yaml).
+    tier
+        1 for anyone with the skill; 2 (or more) only for agents of at least that tier.
+    priority
+        ``low``, ``normal``, ``high`` or ``urgent``.
+    created, due
+        Aware datetimes; ``due`` is the SLA target the ticket is worked against.
+    due_kind
+        ``first_response`` or ``resolution``: which target ``due`` is.
+    effort_minutes
+        Estimated minutes of work.
+    assignee
+        The team agent currently holding the ticket, if any.
+    """
+
+    id: str = Field(min_length=1)
     queue: str
     subject: str = ""
+    tier: int = Field(1, ge=1)
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
     created: datetime
     due: datetime | None = None
+    due_kind: Literal["first_response", "resolution"] = "first_response"
+    effort_minutes: int = Field(15, ge=1)
+    assignee: str | None = None
 
 
 class Problem(Frozen):

@@ -29,7 +29,7 @@ from scheduler.timeline import Clock
 
 TEAM = "team.yaml"
 HEADER = ("team", "time_zone", "start", "days", "interval_minutes", "shrinkage", "max_occupancy")
-TOP_KEYS = (*HEADER, "queues", "shift_templates", "rules")
+TOP_KEYS = (*HEADER, "queues", "shift_templates", "rules", "tickets")  # tickets: scheduler.tickets
 TEMPLATE_KEYS = ("id", "name", "start", "paid_hours", "break_minutes", "weekdays")
 DEFAULT_DAYS = 7
 
