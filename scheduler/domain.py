@@ -154,13 +154,15 @@ class Window(Frozen):
 class Agent(Frozen):
     """A person on the team: skills (queues), contract, availability.
 
-    An empty ``availability`` means the agent can work any shift.
+    An empty ``availability`` means the agent can work any shift. ``calendar`` names the
+    agent's calendar on the CalDAV server (``scheduler publish``); empty means ``shifts-<id>``.
     """
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.@-]+$")
     name: str = ""
     email: str = ""
     time_zone: str | None = None
+    calendar: str = Field("", pattern=r"^[A-Za-z0-9_.@-]*$")
     skills: tuple[str, ...] = ()
     contract: Contract = Field(default_factory=Contract)
     availability: tuple[Window, ...] = ()

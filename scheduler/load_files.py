@@ -49,7 +49,8 @@ from scheduler.timeline import Clock, is_ambiguous
 AGENTS, TIME_OFF, FORECAST = "agents.csv", "time_off.csv", "forecast.csv"
 REQUESTS, COVER, LAST, PUBLISHED = ("requests.csv", "cover.csv", "last_roster.csv",
                                     "published_roster.csv")
-AGENT_COLUMNS = ("name", "email", "time_zone", "skills", "min_hours", "max_hours", "hours_period",
+AGENT_COLUMNS = ("name", "email", "time_zone", "calendar", "skills", "min_hours", "max_hours",
+                 "hours_period",
                  "max_days_per_week", "max_shifts", "max_consecutive_days",
                  "min_consecutive_days", "min_consecutive_days_off", "max_weekends",
                  "availability", "prefers", "avoids")
@@ -158,7 +159,8 @@ def _agent(reader: RowReader, refs: Refs) -> Agent | None:
     windows = reader.get("availability", parse_availability) or []
     skills = reader.get("skills", parse_ids) or ()
     data = {"id": row.get("id"), "name": row.get("name"), "email": row.get("email"),
-            "time_zone": row.get("time_zone") or None, "skills": skills, "contract": contract,
+            "time_zone": row.get("time_zone") or None, "calendar": row.get("calendar") or "",
+            "skills": skills, "contract": contract,
             "availability": [{"weekday": d, "start_minute": s, "end_minute": e}
                              for d, s, e in windows]}
     agent = reader.model(Agent, data, _agent_column)

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import cycle
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 from openpyxl import Workbook
@@ -27,9 +26,10 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from scheduler.covering import PLAN_COLUMNS, covering_plan
+from scheduler.covering import covering_plan
 from scheduler.domain import WEEKDAYS, Problem, Roster, Shift
-from scheduler.export.files import write_atomic, write_group, write_text_atomic
+from scheduler.export.files import Writer, write_atomic, write_group, write_text_atomic
+from scheduler.export.segments import CLOCK, queue_segments, served_by_agent
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -55,7 +55,6 @@ ROSTER_COLUMNS = (
     "start_agent_tz", "end_agent_tz", "paid_hours", "queues",
 )
 STAMP = "%Y-%m-%d %H:%M"
-CLOCK = "%H:%M"
 
 # Pastel fills, one per shift template in team.yaml order (cycled when there are more).
 TEMPLATE_FILLS = (
@@ -78,43 +77,6 @@ def weekday_name(weekday: int) -> str:
     return WEEKDAYS[weekday].capitalize()
 
 
-def _segments(problem: Problem, span: tuple[int, int],
-              served: Iterable[tuple[int, str]]) -> str:
-    """Queue segments of one shift, e.g. ``08:00-12:00 phone; 12:00-15:30 chat``.
-
-    ``served`` holds the agent's (interval, queue) pairs sorted by interval. Consecutive
-    intervals on the same queue merge; a gap (a break, an interval not wholly on duty) splits.
-    """
-    size = problem.interval_minutes
-    start, end = span
-    runs: list[list[Any]] = []  # [first interval, last interval, queue]
-    for interval, queue in served:
-        if not (interval * size < end and (interval + 1) * size > start):
-            continue
-        if runs and runs[-1][2] == queue and runs[-1][1] == interval - 1:
-            runs[-1][1] = interval
-        else:
-            runs.append([interval, interval, queue])
-    clock = problem.clock
-    parts = []
-    for first, last, queue in runs:
-        a = clock.local(max(first * size, start))
-        b = clock.local(min((last + 1) * size, end))
-        parts.append(f"{a:{CLOCK}}-{b:{CLOCK}} {queue}")
-    return "; ".join(parts)
-
-
-def _served_by_agent(plan: pd.DataFrame) -> dict[str, list[tuple[int, str]]]:
-    served: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    if plan.empty:
-        return served
-    ordered = plan.sort_values(["agent", "interval"], kind="stable")
-    for agent, interval, queue in ordered[list(PLAN_COLUMNS)].itertuples(index=False):
-        if isinstance(queue, str) and queue:  # "" or NaN: on duty but serving no queue
-            served[str(agent)].append((int(interval), queue))
-    return served
-
-
 def roster_frame(problem: Problem, roster: Roster, plan: pd.DataFrame) -> pd.DataFrame:
     """One row per shift, sorted by date then agent id.
 
@@ -124,7 +86,7 @@ def roster_frame(problem: Problem, roster: Roster, plan: pd.DataFrame) -> pd.Dat
     none), ``paid_hours`` and ``queues`` (the shift's queue segments, ``08:00-12:00 phone;
     12:00-15:30 chat``, in team time).
     """
-    served = _served_by_agent(plan)
+    served = served_by_agent(plan)
     clock = problem.clock
     rows = []
     for shift in sorted(roster.shifts, key=lambda s: (s.day, s.agent)):
@@ -144,7 +106,7 @@ def roster_frame(problem: Problem, roster: Roster, plan: pd.DataFrame) -> pd.Dat
             "start_agent_tz": f"{clock.local(span[0], zone):{STAMP}}",
             "end_agent_tz": f"{clock.local(span[1], zone):{STAMP}}",
             "paid_hours": round(template.paid_minutes / 60, 2),
-            "queues": _segments(problem, span, served.get(agent.id, ())),
+            "queues": queue_segments(problem, span, served.get(agent.id, ())),
         })
     return pd.DataFrame(rows, columns=list(ROSTER_COLUMNS))
 
@@ -413,7 +375,8 @@ def write_report_json(path: str | os.PathLike[str], report: SolveReport) -> Path
 
 
 class RosterOutputs(NamedTuple):
-    """The files :func:`write_roster_outputs` wrote (``report.html`` beside them if asked)."""
+    """The files :func:`write_roster_outputs` wrote (``report.html`` beside them if asked;
+    calendars, when asked, in ``calendars/``)."""
 
     csv: Path
     xlsx: Path
@@ -422,12 +385,14 @@ class RosterOutputs(NamedTuple):
 
 def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
                          requirements: pd.DataFrame, result: SolveResult,
-                         report_html: str | None = None) -> RosterOutputs:
+                         report_html: str | None = None, *,
+                         calendars: bool = False) -> RosterOutputs:
     """Write ``roster.csv``, ``roster.xlsx`` and ``solve-report.json`` into ``out_dir``.
 
-    With ``report_html`` (see :func:`scheduler.export.report.report_for`), ``report.html`` too.
-    All are built in memory first, then written as a group: either every file is new or none
-    changed. ``out_dir`` is created when missing.
+    With ``report_html`` (see :func:`scheduler.export.report.report_for`), ``report.html`` too;
+    with ``calendars``, the iCalendar feeds (:func:`scheduler.export.ical.calendar_files`) in
+    ``out_dir/calendars``. All are built in memory first, then written as a group: either every
+    file is new or none changed. ``out_dir`` is created when missing.
 
     Raises
     ------
@@ -443,12 +408,16 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
     json_text = result.report.model_dump_json(indent=2) + "\n"
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    outputs: list[tuple[Path, Callable[[Path], object]]] = [
+    items: list[tuple[Path, Writer]] = [
         (folder / "roster.csv", lambda temp: temp.write_bytes(csv_text.encode("utf-8"))),
         (folder / "roster.xlsx", lambda temp: wb.save(temp)),
         (folder / "solve-report.json", lambda temp: temp.write_bytes(json_text.encode("utf-8"))),
     ]
     if report_html is not None:
         page = report_html.encode("utf-8")
-        outputs.append((folder / "report.html", lambda temp: temp.write_bytes(page)))
-    return RosterOutputs(*write_group(outputs)[:3])
+        items.append((folder / "report.html", lambda temp: temp.write_bytes(page)))
+    if calendars:
+        from scheduler.export.ical import CALENDAR_DIR, calendar_files  # lazy: icalendar
+
+        items += calendar_files(folder / CALENDAR_DIR, problem, roster, plan)[0]
+    return RosterOutputs(*write_group(items)[:3])

@@ -1,0 +1,58 @@
+"""Queue segments of a shift (``08:00-12:00 phone; 12:00-15:30 chat``) from the covering plan.
+
+Shared by the roster tables and the calendars, so both say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from scheduler.covering import PLAN_COLUMNS
+from scheduler.domain import Problem
+
+__all__ = ["CLOCK", "queue_segments", "served_by_agent"]
+
+CLOCK = "%H:%M"
+
+
+def queue_segments(problem: Problem, span: tuple[int, int],
+                   served: Iterable[tuple[int, str]], zone: str | None = None) -> str:
+    """Queue segments of one shift, e.g. ``08:00-12:00 phone; 12:00-15:30 chat``.
+
+    ``served`` holds the agent's (interval, queue) pairs sorted by interval. Consecutive
+    intervals on the same queue merge; a gap (a break, an interval not wholly on duty) splits.
+    Clock times are in the team's time zone, or in ``zone`` when given.
+    """
+    size = problem.interval_minutes
+    start, end = span
+    runs: list[list[Any]] = []  # [first interval, last interval, queue]
+    for interval, queue in served:
+        if not (interval * size < end and (interval + 1) * size > start):
+            continue
+        if runs and runs[-1][2] == queue and runs[-1][1] == interval - 1:
+            runs[-1][1] = interval
+        else:
+            runs.append([interval, interval, queue])
+    clock = problem.clock
+    parts = []
+    for first, last, queue in runs:
+        a = clock.local(max(first * size, start), zone)
+        b = clock.local(min((last + 1) * size, end), zone)
+        parts.append(f"{a:{CLOCK}}-{b:{CLOCK}} {queue}")
+    return "; ".join(parts)
+
+
+def served_by_agent(plan: pd.DataFrame) -> dict[str, list[tuple[int, str]]]:
+    """Each agent's (interval, queue) pairs from a covering plan, sorted by interval."""
+    served: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    if plan.empty:
+        return served
+    ordered = plan.sort_values(["agent", "interval"], kind="stable")
+    for agent, interval, queue in ordered[list(PLAN_COLUMNS)].itertuples(index=False):
+        if isinstance(queue, str) and queue:  # "" or NaN: on duty but serving no queue
+            served[str(agent)].append((int(interval), queue))
+    return served
