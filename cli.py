@@ -29,8 +29,9 @@ from scheduler.errors import TeamFolderError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from scheduler.domain import Problem
+    from scheduler.domain import Problem, Roster
     from scheduler.evaluation import Evaluation, Violation
+    from scheduler.export.publish import PublishResult
 
 HELP = """\
 Plan support rosters from a team folder (team.yaml and CSV files).
@@ -49,7 +50,14 @@ Plan support rosters from a team folder (team.yaml and CSV files).
   [cyan]scheduler check fixtures/small out/small/roster.csv[/cyan]
       check a (hand-edited) roster against every rule
 
-[bold]Exit codes[/bold]: 0 ok, 1 no roster found or hard rules broken, 2 bad input or usage.
+  [cyan]scheduler calendar fixtures/small out/small/roster.csv --out out/cal[/cyan]
+      one iCalendar feed per agent and one for the team (re-run after changes)
+
+  [cyan]scheduler publish fixtures/small out/small/roster.csv --caldav URL --user U[/cyan]
+      each agent's shifts to their calendar (password in $CALDAV_PASSWORD)
+
+[bold]Exit codes[/bold]: 0 ok, 1 no roster found, hard rules broken or the CalDAV server
+failed, 2 bad input or usage.
 """
 
 MAX_ROWS = 40  # longest list of findings printed; the rest are counted
@@ -122,14 +130,14 @@ def _input_problems(exc: TeamFolderError, where: Path) -> typer.Exit:
 
 
 @contextmanager
-def _input_errors(where: Path) -> Iterator[None]:
+def _input_errors(where: Path, writing: bool = False) -> Iterator[None]:
     """Turn a bad team folder (or roster file) into a table of problems and exit code 2."""
     try:
         yield
     except TeamFolderError as exc:
         raise _input_problems(exc, where) from None
     except (OSError, ValidationError) as exc:
-        err.print(Text(f"Cannot read {where}: {exc}", style="red"))
+        err.print(Text(f"Cannot {'write' if writing else 'read'} {where}: {exc}", style="red"))
         raise typer.Exit(2) from None
 
 
@@ -336,10 +344,14 @@ def roster(
     with_report: Annotated[
         bool, typer.Option("--report", help="Also write report.html (see 'scheduler report')."),
     ] = False,
+    calendars: Annotated[
+        bool, typer.Option("--calendars",
+                           help="Also write the iCalendar feeds into OUT/calendars."),
+    ] = False,
 ) -> None:
     """Solve the roster and write roster.csv, roster.xlsx and solve-report.json.
 
-    The files are written together or not at all.
+    The files (with --calendars, the calendar feeds too) are written together or not at all.
 
     When the hard rules cannot all hold, the conflict is explained and nothing is written.
 
@@ -386,12 +398,16 @@ def roster(
         if not quiet:
             out.print(_headline_table(problem, kpis))
     try:
-        paths = write_roster_outputs(out_dir, problem, needs, result, page)
+        with _input_errors(out_dir, writing=True):
+            paths = write_roster_outputs(out_dir, problem, needs, result, page,
+                                         calendars=calendars)
     except OSError as exc:
         err.print(Text(f"Cannot write to {out_dir}: {exc}", style="red"))
         raise typer.Exit(2) from None
     for path in (*paths, *([paths.csv.with_name("report.html")] if page is not None else [])):
         out.print(Text(f"Wrote {path}"))
+    if calendars:
+        out.print(Text(f"Wrote the calendar feeds in {paths.csv.parent / 'calendars'}"))
     hard = result.evaluation.hard if result.evaluation is not None else ()
     if hard:
         out.print(_hard_table(problem, hard))
@@ -662,6 +678,148 @@ def _risk_table(watch: Sequence[Any], frame: Any) -> Table:
     if len(flagged) > MAX_ROWS:
         table.caption = f"… and {len(flagged) - MAX_ROWS} more"
     return table
+
+
+RosterCsv = Annotated[
+    Path,
+    typer.Argument(exists=True, dir_okay=False, readable=True, show_default=False,
+                   metavar="ROSTER_CSV",
+                   help="A roster CSV (as written by 'roster', possibly edited)."),
+]
+
+
+def _load_roster(team_dir: Path, roster_csv: Path) -> tuple[Problem, Roster, pd.DataFrame]:
+    """The team, a roster CSV for it, and the roster's covering plan."""
+    from scheduler.covering import covering_plan
+    from scheduler.load import read_roster
+
+    problem = _load(team_dir)
+    with _input_errors(roster_csv):
+        roster: Roster = read_roster(roster_csv, problem)
+    plan: pd.DataFrame = covering_plan(problem, _requirements(problem, team_dir), roster)
+    return problem, roster, plan
+
+
+@app.command()
+def calendar(
+    team_dir: TeamDir,
+    roster_csv: RosterCsv,
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", "-o", file_okay=False, show_default=False,
+                     help="Folder for team.ics, agents/<id>.ics and calendar-state.json."),
+    ],
+) -> None:
+    """Write iCalendar feeds: one per agent (in their time zone) and one for the team.
+
+    Re-running after a change keeps every event's UID, raises SEQUENCE only where a shift
+    changed and publishes a removed shift once as cancelled. All files are written together
+    or not at all.
+
+    Example: [cyan]scheduler calendar fixtures/small out/small/roster.csv --out out/cal[/cyan]
+    """
+    from scheduler.export.ical import write_calendars
+
+    problem, roster, plan = _load_roster(team_dir, roster_csv)
+    with _input_errors(out_dir, writing=True):
+        outputs = write_calendars(out_dir, problem, roster, plan)
+    changes = outputs.reconciled
+    out.print(Text(f"Wrote {_plural(len(outputs.paths) - 1, 'calendar feed')} in {out_dir}: "
+                   f"{changes.count('create')} new, {changes.count('update')} changed, "
+                   f"{changes.count('cancel')} cancelled, {changes.count('same')} unchanged "
+                   "events"))
+
+
+def _password(user: str | None, variable: str) -> str | None:
+    """The password from the environment (never from the command line)."""
+    import os
+
+    if user is None:
+        return None
+    password = os.environ.get(variable)
+    if not password:
+        err.print(Text(f"No password for {user}: set the environment variable {variable} "
+                       "(or name another one with --password-env).", style="red"))
+        raise typer.Exit(2)
+    return password
+
+
+def _operations_table(result: PublishResult, dry_run: bool) -> Table:
+    title = "Would send" if dry_run else "Sent"
+    table = Table(title=f"{title} to the CalDAV server", title_justify="left")
+    for column in ("Change", "Agent", "Calendar", "Event"):
+        table.add_column(column, overflow="fold")
+    for op in result.operations[:MAX_ROWS]:
+        table.add_row(_cell(op.kind), _cell(op.agent), _cell(op.calendar), _cell(op.summary))
+    if len(result.operations) > MAX_ROWS:
+        table.caption = f"… and {len(result.operations) - MAX_ROWS} more"
+    return table
+
+
+@app.command()
+def publish(
+    team_dir: TeamDir,
+    roster_csv: RosterCsv,
+    caldav: Annotated[
+        str, typer.Option("--caldav", show_default=False, metavar="URL",
+                          help="The CalDAV server, e.g. https://cal.example.com/dav/."),
+    ],
+    user: Annotated[
+        str | None, typer.Option("--user", show_default=False, help="Login name."),
+    ] = None,
+    password_env: Annotated[
+        str, typer.Option("--password-env", metavar="VAR",
+                          help="Environment variable holding the password."),
+    ] = "CALDAV_PASSWORD",
+    state: Annotated[
+        Path | None,
+        typer.Option("--state", dir_okay=False, show_default=False,
+                     help="State file of what the server holds [default: caldav-state.json "
+                          "beside ROSTER_CSV]."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be created, updated and "
+                                             "deleted; send nothing."),
+    ] = False,
+) -> None:
+    """Publish each agent's shifts to their calendar on a CalDAV server.
+
+    Events are updated in place by UID; removed shifts are deleted. After a failure, run the
+    same command again: it finishes the job without duplicates. Exit 1 when the server is
+    down, refuses the login or fails.
+
+    Example: [cyan]CALDAV_PASSWORD=... scheduler publish fixtures/small roster.csv
+    --caldav https://cal.example.com/ --user coord[/cyan]
+    """
+    from scheduler.export.publish import STATE_FILE, PublishError, safe_url
+    from scheduler.export.publish import publish as publish_roster
+
+    if not caldav.startswith(("http://", "https://")):
+        err.print(Text("--caldav needs an http:// or https:// URL.", style="red"))
+        raise typer.Exit(2)
+    password = _password(user, password_env)
+    problem, roster, plan = _load_roster(team_dir, roster_csv)
+    state_path = state or roster_csv.parent / STATE_FILE
+    sent: list[object] = []
+    try:
+        with _input_errors(state_path):
+            result = publish_roster(problem, roster, plan, caldav, state_path=state_path,
+                                    user=user,
+                                    password=password, dry_run=dry_run,
+                                    on_operation=sent.append)
+    except PublishError as exc:
+        err.print(Text(f"Publishing failed: {exc} ({_plural(len(sent), 'change')} sent and "
+                       "recorded; run the same command again to finish)", style="red"),
+                  soft_wrap=True)
+        raise typer.Exit(1) from None
+    if result.operations:
+        out.print(_operations_table(result, dry_run))
+    counts = (f"{result.count('create')} created, {result.count('update')} updated, "
+              f"{result.count('delete')} deleted, {result.unchanged} unchanged")
+    if dry_run:
+        out.print(Text(f"Dry run (nothing sent): would be {counts}."))
+    else:
+        out.print(Text(f"✓ Published to {safe_url(caldav)}: {counts}.", style="bold green"))
 
 
 def main() -> None:
