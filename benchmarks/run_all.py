@@ -17,12 +17,14 @@ FULL = [
     ["roster_scaling.py"],
     ["curtois.py"],
     ["peers.py"],
+    ["calendars.py"],
 ]
 QUICK = [
     ["staffing_speed.py"],
     ["roster_scaling.py", "--sizes", "25", "--time-limit", "10", "--no-save"],
     ["curtois.py", "1", "2", "--time-limit", "5", "--no-save"],
     ["peers.py", "--quick"],
+    ["calendars.py", "--no-save"],
 ]
 
 
