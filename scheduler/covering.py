@@ -32,6 +32,8 @@ def need_table(problem: Problem, requirements: pd.DataFrame) -> Need:
         The staffing stage's frame (``interval``, ``queue``, ``agents``).
     """
     found: Need = defaultdict(dict)
+    if "source" in requirements.columns:  # coverage.csv's headcounts: the headcount rule's
+        requirements = requirements[requirements["source"] == "forecast"]
     if requirements.empty:
         return found
     inside = requirements["interval"].between(0, problem.clock.n_intervals - 1)

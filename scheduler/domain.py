@@ -87,7 +87,10 @@ class ShiftTemplate(Frozen):
     """A shift pattern agents can be given: start time, paid length and unpaid break.
 
     ``weekdays`` limits the days the template is offered (0 = Monday); empty means every day.
-    A shift whose start plus length passes midnight simply ends the next day.
+    A shift whose start plus length passes midnight simply ends the next day. ``day_offset`` 1
+    starts the shift on the next date (a flexible shift starting after midnight of an
+    overnight support day); ``flexible`` names the flexible shift a candidate was cut from
+    (such templates are offered only to the agents and days listed in ``Problem.offers``).
     """
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -96,6 +99,8 @@ class ShiftTemplate(Frozen):
     paid_minutes: int = Field(gt=0, le=24 * 60)
     break_minutes: int = Field(0, ge=0, le=240)
     weekdays: tuple[int, ...] = ()
+    day_offset: int = Field(0, ge=0, le=1)
+    flexible: str | None = None
 
     @property
     def length_minutes(self) -> int:
@@ -151,6 +156,156 @@ class Window(Frozen):
         return self
 
 
+DAY_MINUTES = 24 * 60
+
+
+class Preference(StrEnum):
+    """How much an agent likes to work an interval (``availability.csv``)."""
+
+    PREFERRED = "preferred"
+    AVAILABLE = "available"
+    IF_NEEDED = "if needed"
+    UNAVAILABLE = "unavailable"
+
+
+class AvailabilityPolicy(Frozen):
+    """How availability is read: the support day, the default level and the level costs.
+
+    Attributes
+    ----------
+    day_starts_at
+        Minute after local midnight at which a planning day starts (``06:00`` → 360): a window
+        or shift up to ``day_starts_at + 24:00`` belongs to the day it started on.
+    default
+        Level of every interval an agent gave no row for (``available`` or ``unavailable``).
+    costs
+        Cost per interval on duty at each level (``unavailable`` is never worked).
+    """
+
+    day_starts_at: int = Field(0, ge=0, lt=DAY_MINUTES)
+    default: Literal[Preference.AVAILABLE, Preference.UNAVAILABLE] = Preference.AVAILABLE
+    costs: dict[Preference, int] = Field(default_factory=lambda: {
+        Preference.PREFERRED: 0, Preference.AVAILABLE: 1, Preference.IF_NEEDED: 5})
+
+    @property
+    def day_ends_at(self) -> int:
+        """Minute (after the planning day's midnight) at which the support day ends."""
+        return self.day_starts_at + DAY_MINUTES
+
+    def cost(self, level: Preference) -> int:
+        """Cost of one interval on duty at ``level``."""
+        return self.costs.get(level, 0)
+
+
+class AvailabilityRow(Frozen):
+    """One agent's level on horizon ``day`` from ``start_minute`` to ``end_minute``.
+
+    Minutes count from local midnight of the day's date and may pass 24:00 (overnight).
+    """
+
+    agent: str
+    day: int = Field(ge=0)
+    start_minute: int = Field(ge=0, le=2 * DAY_MINUTES)
+    end_minute: int = Field(ge=0, le=2 * DAY_MINUTES)
+    level: Preference
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AvailabilityRow:
+        if self.end_minute <= self.start_minute:
+            raise ValueError("an availability window must end after it starts")
+        return self
+
+
+class BreakRule(Frozen):
+    """Shifts of at least ``min_minutes`` (start to end) hold an unpaid break."""
+
+    min_minutes: int = Field(gt=0, le=DAY_MINUTES)
+    break_minutes: int = Field(gt=0, le=240)
+
+
+class FlexibleShift(Frozen):
+    """Shifts that start on a grid and last between a minimum and a maximum length.
+
+    Minutes count from local midnight of the planning day and may pass 24:00. Lengths are
+    start to end (break included). ``ideal_minutes`` is the team's ideal length (an agent's
+    own, in agents.csv, wins); ``ideal_weight`` is the cost per interval away from it.
+    """
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    earliest_start: int = Field(ge=0, le=2 * DAY_MINUTES)
+    latest_end: int = Field(ge=0, le=2 * DAY_MINUTES)
+    grid_minutes: Literal[15, 30, 60] = 30
+    min_minutes: int = Field(gt=0, le=DAY_MINUTES)
+    max_minutes: int = Field(gt=0, le=DAY_MINUTES)
+    ideal_minutes: int | None = Field(None, gt=0, le=DAY_MINUTES)
+    ideal_weight: int = Field(1, ge=0)
+    breaks: tuple[BreakRule, ...] = ()
+    weekdays: tuple[int, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FlexibleShift:
+        if self.max_minutes < self.min_minutes:
+            raise ValueError("max length is below min length; use a max of at least the min")
+        if self.latest_end < self.earliest_start + self.min_minutes:
+            raise ValueError("no shift fits between earliest_start and latest_end; "
+                             "use a later latest_end or a shorter min length")
+        if any(not 0 <= d <= 6 for d in self.weekdays):
+            raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
+        return self
+
+    def break_for(self, length: int) -> int:
+        """Unpaid break minutes of a shift lasting ``length`` minutes (the longest rule met)."""
+        return max((b.break_minutes for b in self.breaks if length >= b.min_minutes), default=0)
+
+
+class CoverageRow(Frozen):
+    """Headcount wanted on ``queue`` (or ``any``) on horizon ``day`` between two minutes.
+
+    Minutes count from local midnight of the day's date and may pass 24:00. Minimum and
+    maximum are each hard (``*_weight`` None) or soft (cost per agent per interval).
+    """
+
+    queue: str
+    day: int = Field(ge=0)
+    start_minute: int = Field(ge=0, le=2 * DAY_MINUTES)
+    end_minute: int = Field(ge=0, le=2 * DAY_MINUTES)
+    min_agents: int = Field(0, ge=0)
+    max_agents: int | None = Field(None, ge=0)
+    min_weight: int | None = Field(None, ge=0)
+    max_weight: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CoverageRow:
+        if self.end_minute <= self.start_minute:
+            raise ValueError("a coverage window must end after it starts")
+        if self.max_agents is not None and self.max_agents < self.min_agents:
+            raise ValueError(f"max_agents {self.max_agents} is below min_agents "
+                             f"{self.min_agents}; use a max of at least the min")
+        return self
+
+
+class Onboarding(Frozen):
+    """An agent in onboarding: works only while one of ``mentors`` is on duty."""
+
+    agent: str
+    mentors: tuple[str, ...] = Field(min_length=1)
+
+
+class Balance(Frozen):
+    """Hours carried from earlier weeks: positive minutes are owed to the agent."""
+
+    agent: str
+    minutes: int
+
+
+class ShiftOffer(Frozen):
+    """The candidate (flexible) shift templates offered to one agent on one day."""
+
+    agent: str
+    day: int = Field(ge=0)
+    templates: tuple[str, ...]
+
+
 class Agent(Frozen):
     """A person on the team: skills (queues), contract, availability.
 
@@ -166,6 +321,8 @@ class Agent(Frozen):
     skills: tuple[str, ...] = ()
     contract: Contract = Field(default_factory=Contract)
     availability: tuple[Window, ...] = ()
+    ideal_minutes: int | None = Field(None, gt=0, le=DAY_MINUTES)
+    share_weight: float = Field(1.0, ge=0)
 
     @field_validator("time_zone")
     @classmethod
@@ -308,6 +465,18 @@ class Problem(Frozen):
     locked: tuple[Shift, ...] = ()
     tickets: tuple[Ticket, ...] = ()
     rules: RuleSettings = Field(default_factory=RuleSettings)
+    policy: AvailabilityPolicy = Field(default_factory=AvailabilityPolicy)
+    flexible: tuple[FlexibleShift, ...] = ()
+    availability: tuple[AvailabilityRow, ...] = ()
+    coverage: tuple[CoverageRow, ...] = ()
+    onboarding: tuple[Onboarding, ...] = ()
+    balance: tuple[Balance, ...] = ()
+    offers: tuple[ShiftOffer, ...] = ()
+
+    @cached_property
+    def offer_index(self) -> dict[tuple[str, int], frozenset[str]]:
+        """Flexible templates offered per (agent, day)."""
+        return {(o.agent, o.day): frozenset(o.templates) for o in self.offers}
 
     @field_validator("time_zone")
     @classmethod
@@ -345,7 +514,7 @@ class Problem(Frozen):
         table = {}
         for day in range(-7, self.days):
             for template in self.templates:
-                start = self.clock.at(day, template.start)
+                start = self.clock.at(day + template.day_offset, template.start)
                 table[day, template.id] = (start, start + template.length_minutes)
         return table
 
@@ -354,7 +523,7 @@ class Problem(Frozen):
         found = self.span_table.get((shift.day, shift.template))
         if found is None:
             template = self.template_index[shift.template]
-            start = self.clock.at(shift.day, template.start)
+            start = self.clock.at(shift.day + template.day_offset, template.start)
             found = (start, start + template.length_minutes)
         return found
 
@@ -414,4 +583,24 @@ def cross_check(problem: Problem) -> list[str]:
     for row in problem.forecast:
         if row.queue not in queues:
             errors.append(f"forecast names queue {row.queue!r}, which is not a queue")
+    return errors + availability_checks(problem)
+
+
+def availability_checks(problem: Problem) -> list[str]:
+    """Inconsistencies of the availability-driven inputs (coverage, availability, mentors)."""
+    errors: list[str] = []
+    agents, queues = problem.agent_index, problem.queue_index
+    for row in problem.coverage:
+        if row.queue != "any" and row.queue not in queues:
+            errors.append(f"coverage names queue {row.queue!r}, which is not a queue")
+    named = [(r.agent, "availability") for r in problem.availability]
+    named += [(b.agent, "balance") for b in problem.balance]
+    named += [(o.agent, "onboarding") for o in problem.onboarding]
+    named += [(m, "a mentor") for o in problem.onboarding for m in o.mentors]
+    named += [(o.agent, "a shift offer") for o in problem.offers]
+    errors += [f"{what} names agent {agent!r}, who is not on the team"
+               for agent, what in named if agent not in agents]
+    templates = problem.template_index
+    errors += [f"a shift offer names shift {t!r}, which is not a shift template"
+               for o in problem.offers for t in o.templates if t not in templates]
     return errors

@@ -8,6 +8,7 @@ docs/team-folder.md); a team overrides only what it needs.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -109,6 +110,66 @@ class StabilitySettings(RuleSetting):
     weight: int = Field(10, ge=0)
 
 
+class HeadcountSettings(RuleSetting):
+    """Coverage by headcount (coverage.csv): agents on duty between a minimum and a maximum.
+
+    Each row says whether its minimum and maximum are hard or soft; ``weight`` (per agent
+    short per interval) and ``over_weight`` (per agent above the maximum per interval) are the
+    defaults for soft rows that give no weight.
+    """
+
+    level: Level = Level.SOFT
+    weight: int = Field(100, ge=0)
+    over_weight: int = Field(100, ge=0)
+
+
+class PreferenceLevelSettings(RuleSetting):
+    """Availability levels: each interval on duty costs its level's cost (team.yaml
+    ``availability.costs``); an ``unavailable`` interval is never worked (hard) or costs
+    ``weight`` per interval (soft)."""
+
+    weight: int = Field(1000, ge=0)
+
+
+class IdealLengthSettings(RuleSetting):
+    """Flexible shifts: each interval a shift is longer or shorter than the agent's ideal
+    length costs the flexible shift's ``ideal_weight``."""
+
+    level: Level = Level.SOFT
+
+
+class FairShareSettings(RuleSetting):
+    """Each agent's hours near a fair target, the deviation priced convexly.
+
+    The target comes from the ``contract``, or shares the needed hours in proportion to
+    ``availability`` or to agents.csv ``share_weight``; balance.csv moves it. The penalty per
+    minute away grows by ``weight`` every ``step_minutes`` (up to ``steps`` times), so two
+    agents one hour off cost less than one agent two hours off.
+    """
+
+    level: Level = Level.OFF
+    weight: int = Field(1, ge=0)
+    target: Literal["contract", "availability", "weight"] = "availability"
+    step_minutes: int = Field(60, ge=1)
+    steps: int = Field(8, ge=1, le=48)
+
+
+class MinHoursSettings(RuleSetting):
+    """Use at least ``hours`` of everyone available (or all they can give when less); ``weight``
+    per minute short."""
+
+    level: Level = Level.OFF
+    hours: float = Field(0, ge=0, le=168)
+    weight: int = Field(1, ge=0)
+
+
+class PairingSettings(RuleSetting):
+    """Onboarding agents work only while a mentor is on duty, and never two at once;
+    ``weight`` per interval when soft."""
+
+    weight: int = Field(200, ge=0)
+
+
 class RuleSettings(BaseModel):
     """All rule settings of a team (the ``rules:`` block of team.yaml)."""
 
@@ -124,3 +185,9 @@ class RuleSettings(BaseModel):
     preferences: PreferenceSettings = PreferenceSettings()
     availability: AvailabilitySettings = AvailabilitySettings()
     stability: StabilitySettings = StabilitySettings()
+    headcount: HeadcountSettings = HeadcountSettings()
+    preference_levels: PreferenceLevelSettings = PreferenceLevelSettings()
+    ideal_length: IdealLengthSettings = IdealLengthSettings()
+    fair_share: FairShareSettings = FairShareSettings()
+    min_hours: MinHoursSettings = MinHoursSettings()
+    pairing: PairingSettings = PairingSettings()

@@ -38,6 +38,7 @@ __all__ = [
     "average_speed_of_answer",
     "erlang_a",
     "erlang_b",
+    "coverage_frame",
     "erlang_c",
     "forecast_frame",
     "headcounts",
@@ -617,7 +618,8 @@ def no_requirements() -> pd.DataFrame:
 
 
 def requirements(problem: Problem) -> pd.DataFrame:
-    """The staffing stage: agents needed per interval and queue for the problem's forecast.
+    """The staffing stage: agents needed per interval and queue, from the forecast and from
+    coverage.csv's headcounts.
 
     Every later step (the roster's solve, ``check``, the exports) takes this frame as an
     argument; nothing reads requirements from the problem itself.
@@ -631,11 +633,51 @@ def requirements(problem: Problem) -> pd.DataFrame:
     -------
     pandas.DataFrame
         See :func:`requirements_from_frame`; :func:`no_requirements` when the team has no queues
-        or no forecast.
+        or no forecast. A team with coverage rows gets those too (:func:`coverage_frame`);
+        then every row also has ``source`` (``forecast`` or ``coverage``), ``max_agents``,
+        ``min_weight`` and ``max_weight`` (nullable integers: no cap / hard). The coverage
+        rule reads the forecast's rows, the headcount rule the coverage rows.
     """
-    if not problem.queues or not problem.forecast:
-        return no_requirements()
-    return requirements_from_frame(forecast_frame(problem), problem)
+    needs = (no_requirements() if not problem.queues or not problem.forecast
+             else requirements_from_frame(forecast_frame(problem), problem))
+    if not problem.coverage:
+        return needs
+    needs = needs.assign(source="forecast", max_agents=pd.NA, min_weight=pd.NA,
+                         max_weight=pd.NA)
+    frame = pd.concat([needs, coverage_frame(problem)], ignore_index=True)
+    return frame.astype({c: "Int64" for c in COVERAGE_LIMITS})
+
+
+COVERAGE_LIMITS = ("max_agents", "min_weight", "max_weight")
+
+
+def coverage_frame(problem: Problem) -> pd.DataFrame:
+    """Headcount requirements of coverage.csv, one row per interval and queue (or ``any``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``interval``, ``queue``, ``agents`` (minimum on duty), ``max_agents`` (None: no cap),
+        ``min_weight`` and ``max_weight`` (per agent per interval; None: hard) and ``source``
+        (``coverage``), sorted by interval and queue. Where rows overlap, the largest minimum,
+        the smallest maximum and the largest weights hold. Intervals outside the horizon drop.
+    """
+    from scheduler.availability import local_minute, span_intervals
+
+    rows = []
+    n = problem.clock.n_intervals
+    for row in problem.coverage:
+        start = local_minute(problem, row.day, row.start_minute)
+        end = local_minute(problem, row.day, row.end_minute)
+        rows += [(i, row.queue, row.min_agents, row.max_agents, row.min_weight, row.max_weight)
+                 for i in span_intervals(problem, start, end) if 0 <= i < n]
+    frame = pd.DataFrame(rows, columns=["interval", "queue", "agents", *COVERAGE_LIMITS])
+    frame = frame.astype({"interval": "int64", "queue": object, "agents": "int64"} |
+                         {c: "Int64" for c in COVERAGE_LIMITS})
+    frame = frame.groupby(["interval", "queue"], as_index=False, sort=True).agg(
+        agents=("agents", "max"), max_agents=("max_agents", "min"),
+        min_weight=("min_weight", "max"), max_weight=("max_weight", "max"))
+    return frame.astype({c: "Int64" for c in COVERAGE_LIMITS}).assign(source="coverage")
 
 
 def headcounts(table: dict[int, dict[str, int]]) -> pd.DataFrame:

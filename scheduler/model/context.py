@@ -75,9 +75,12 @@ class ModelContext:
         for agent in self.problem.agents:
             for day in range(self.problem.days):
                 weekday = clock.weekday(day)
+                offered = self.problem.offer_index.get((agent.id, day), ())
                 for template in self.problem.templates:
                     if template.weekdays and weekday not in template.weekdays:
                         continue
+                    if template.flexible is not None and template.id not in offered:
+                        continue  # flexible candidates: only the agent's own for the day
                     var = self.model.new_bool_var(f"x[{agent.id},{day},{template.id}]")
                     self.x[agent.id, day, template.id] = var
                     self.day_vars[agent.id, day].append((template.id, var))

@@ -1,0 +1,127 @@
+"""Availability levels per agent and planning interval, and each agent's fair share of hours.
+
+Plain Python (no solver): the candidate-shift generator, the rules' ``encode`` and their
+``evaluate`` all read the same tables, so the solver and the checker agree by construction.
+
+An agent with no row in availability.csv follows the team default
+(``availability.default`` in team.yaml) over every support day. An agent with rows is
+unavailable wherever no row of theirs says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import time
+from functools import cached_property
+
+from scheduler.domain import DAY_MINUTES, Agent, Preference, Problem
+
+
+def local_minute(problem: Problem, day: int, minute: int) -> int:
+    """Horizon minute of ``minute`` after local midnight of horizon ``day`` (may pass 24:00)."""
+    extra, rest = divmod(minute, DAY_MINUTES)
+    return problem.clock.at(day + extra, time(rest // 60, rest % 60))
+
+
+def span_intervals(problem: Problem, start: int, end: int) -> range:
+    """Planning intervals touched by horizon minutes [start, end), not clipped to the horizon."""
+    size = problem.interval_minutes
+    return range(start // size, -(-end // size))
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The level of every agent in every planning interval (one day past the horizon too)."""
+
+    problem: Problem
+
+    @cached_property
+    def size(self) -> int:
+        """Intervals in the table: the horizon plus one day (overnight support days)."""
+        return self.problem.clock.n_intervals + DAY_MINUTES // self.problem.interval_minutes
+
+    @cached_property
+    def default_day(self) -> list[Preference]:
+        """Levels of an agent without rows: the default inside every support day."""
+        problem, policy = self.problem, self.problem.policy
+        table = [Preference.UNAVAILABLE] * self.size
+        for day in range(problem.days):
+            start = local_minute(problem, day, policy.day_starts_at)
+            end = local_minute(problem, day, policy.day_ends_at)
+            for i in span_intervals(problem, start, end):
+                if 0 <= i < self.size:
+                    table[i] = policy.default
+        return table
+
+    @cached_property
+    def table(self) -> dict[str, list[Preference]]:
+        """agent → level per interval (agents with rows only; others use the default)."""
+        found: dict[str, list[Preference]] = defaultdict(
+            lambda: [Preference.UNAVAILABLE] * self.size)
+        for row in self.problem.availability:
+            start = local_minute(self.problem, row.day, row.start_minute)
+            end = local_minute(self.problem, row.day, row.end_minute)
+            levels = found[row.agent]
+            for i in span_intervals(self.problem, start, end):
+                if 0 <= i < self.size:
+                    levels[i] = row.level
+        return dict(found)
+
+    def of(self, agent: str) -> list[Preference]:
+        """The agent's level per interval."""
+        return self.table.get(agent, self.default_day)
+
+    def at(self, agent: str, interval: int) -> Preference:
+        """The agent's level in one interval (unavailable outside the table)."""
+        levels = self.of(agent)
+        return levels[interval] if 0 <= interval < len(levels) else Preference.UNAVAILABLE
+
+    def available_intervals(self, agent: str) -> int:
+        """Intervals of the horizon in which the agent may work (any level but unavailable)."""
+        n = self.problem.clock.n_intervals
+        return sum(1 for level in self.of(agent)[:n] if level != Preference.UNAVAILABLE)
+
+
+def needed_minutes(problem: Problem) -> int:
+    """Agent-minutes the coverage rows ask for at least (summed over intervals and queues)."""
+    from scheduler.staffing import coverage_frame  # lazy: staffing pulls in scipy
+
+    frame = coverage_frame(problem)
+    return int(frame["agents"].sum()) * problem.interval_minutes
+
+
+def fair_targets(problem: Problem) -> dict[str, int]:
+    """Each agent's target minutes this horizon, balance from earlier weeks included.
+
+    ``fair_share.target`` picks the source: ``contract`` (the contract's maximum, else its
+    minimum), ``availability`` (the needed agent-minutes shared in proportion to each agent's
+    available intervals) or ``weight`` (shared in proportion to agents.csv ``share_weight``).
+    A positive balance (hours owed) raises the target, a negative one lowers it; never below 0.
+    """
+    settings = problem.rules.fair_share
+    balance = {b.agent: b.minutes for b in problem.balance}
+    base = _base_targets(problem, settings.target)
+    return {a.id: max(0, base[a.id] + balance.get(a.id, 0)) for a in problem.agents}
+
+
+def _base_targets(problem: Problem, source: str) -> dict[str, int]:
+    if source == "contract":
+        return {a.id: _contract_minutes(a, problem.days) for a in problem.agents}
+    if source == "availability":
+        levels = Levels(problem)
+        shares = {a.id: float(levels.available_intervals(a.id)) for a in problem.agents}
+    else:
+        shares = {a.id: a.share_weight for a in problem.agents}
+    total, needed = sum(shares.values()), needed_minutes(problem)
+    if total <= 0:
+        return {a.id: 0 for a in problem.agents}
+    grain = problem.interval_minutes
+    return {agent: round(needed * share / total / grain) * grain
+            for agent, share in shares.items()}
+
+
+def _contract_minutes(agent: Agent, days: int) -> int:
+    contract = agent.contract
+    minutes = contract.max_minutes if contract.max_minutes is not None else contract.min_minutes
+    return minutes * days // 7 if contract.period == "week" else minutes

@@ -1,0 +1,63 @@
+"""Ideal length: a flexible shift costs its ``ideal_weight`` per interval away from the ideal.
+
+The ideal is the agent's own (agents.csv ``ideal_hours``), else the flexible shift's
+``ideal_hours``; a flexible shift without either has no ideal. Fixed templates are not priced.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scheduler.constraints.base import Rule, day_label
+from scheduler.domain import Problem, Roster, Shift
+from scheduler.evaluation import Violation
+from scheduler.settings import IdealLengthSettings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.model import ModelContext
+
+
+def distance(problem: Problem, shift: Shift) -> tuple[int, int]:
+    """(intervals away from the ideal length, weight per interval) of a shift; (0, 0) if none."""
+    template = problem.template_index[shift.template]
+    if template.flexible is None:
+        return 0, 0
+    flexible = next(f for f in problem.flexible if f.id == template.flexible)
+    ideal = problem.agent_index[shift.agent].ideal_minutes or flexible.ideal_minutes
+    if ideal is None:
+        return 0, 0
+    away = abs(template.length_minutes - ideal) // problem.interval_minutes
+    return away, flexible.ideal_weight
+
+
+class IdealLengthRule(Rule[IdealLengthSettings]):
+    """Each flexible shift away from its agent's ideal length costs weight per interval."""
+
+    name = "ideal_length"
+
+    def active(self, problem: Problem) -> bool:
+        """Only when the team has flexible shifts."""
+        return super().active(problem) and bool(problem.flexible)
+
+    def encode(self, ctx: ModelContext) -> None:
+        """A constant cost on each flexible shift variable."""
+        for agent in ctx.problem.agents:
+            for shift, var in ctx.options(agent.id):
+                away, weight = distance(ctx.problem, shift)
+                ctx.penalize(var, away * weight, self.name)
+
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
+        """One finding per shift away from its ideal length."""
+        found = []
+        for shift in sorted(roster.shifts, key=lambda s: (s.day, s.agent)):
+            away, weight = distance(problem, shift)
+            if away and weight:
+                label = problem.agent_index[shift.agent].label
+                found.append(Violation(
+                    self.name, f"{label} on {day_label(problem, shift.day)}: shift "
+                    f"{away} intervals away from the ideal length", penalty=away * weight,
+                    agent=shift.agent, day=shift.day))
+        return found

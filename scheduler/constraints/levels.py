@@ -1,0 +1,87 @@
+"""Availability levels: each interval on duty costs its level's cost; unavailable is never worked.
+
+Levels come from availability.csv and the team default (:class:`scheduler.availability.Levels`);
+costs per interval from team.yaml ``availability.costs``. The rule applies to teams that plan
+by availability (an availability.csv or flexible shifts); others are unaffected.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from collections import defaultdict
+
+from scheduler.availability import Levels
+from scheduler.constraints.base import Rule, day_label, finding
+from scheduler.domain import Preference, Problem, Roster, Shift
+from scheduler.evaluation import Violation
+from scheduler.settings import Level, PreferenceLevelSettings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.model import ModelContext
+
+
+def shift_levels(problem: Problem, levels: Levels, shift: Shift) -> dict[Preference, int]:
+    """How many intervals of a shift lie at each level of its agent."""
+    found: dict[Preference, int] = defaultdict(int)
+    for interval in problem.covered_intervals(problem.shift_span(shift)):
+        found[levels.at(shift.agent, interval)] += 1
+    return found
+
+
+def shift_cost(problem: Problem, found: dict[Preference, int]) -> int:
+    """Cost of a shift's intervals at their levels (unavailable ones not included)."""
+    return sum(problem.policy.cost(level) * n for level, n in found.items()
+               if level != Preference.UNAVAILABLE)
+
+
+class PreferenceLevelRule(Rule[PreferenceLevelSettings]):
+    """Cost per interval by level; intervals marked unavailable are hard (or cost weight)."""
+
+    name = "preference_levels"
+
+    def active(self, problem: Problem) -> bool:
+        """Only for teams that plan by availability."""
+        return super().active(problem) and bool(problem.availability or problem.flexible)
+
+    def encode(self, ctx: ModelContext) -> None:
+        """A constant cost per shift variable; shifts over unavailable intervals forbidden."""
+        problem = ctx.problem
+        settings = self.settings(problem)
+        levels = Levels(problem)
+        for agent in problem.agents:
+            for shift, var in ctx.options(agent.id):
+                found = shift_levels(problem, levels, shift)
+                ctx.penalize(var, shift_cost(problem, found), self.name)
+                blocked = found.get(Preference.UNAVAILABLE, 0)
+                if not blocked:
+                    continue
+                if settings.level == Level.HARD:
+                    ctx.forbid([var], self.name, agent.id, f"{agent.label} only when available")
+                else:
+                    ctx.penalize(var, settings.weight * blocked, self.name)
+
+    def evaluate(self, roster: Roster, problem: Problem,
+                 requirements: pd.DataFrame) -> list[Violation]:
+        """One finding per shift: its level cost, and its unavailable intervals."""
+        settings = self.settings(problem)
+        levels = Levels(problem)
+        found = []
+        for shift in sorted(roster.shifts, key=lambda s: (s.day, s.agent)):
+            counts = shift_levels(problem, levels, shift)
+            label = problem.agent_index[shift.agent].label
+            where = f"{label} on {day_label(problem, shift.day)}"
+            cost = shift_cost(problem, counts)
+            if cost:
+                parts = ", ".join(f"{n} {level}" for level, n in sorted(counts.items())
+                                  if level != Preference.UNAVAILABLE)
+                found.append(Violation(self.name, f"{where}: intervals {parts}", penalty=cost,
+                                       agent=shift.agent, day=shift.day))
+            blocked = counts.get(Preference.UNAVAILABLE, 0)
+            if blocked:
+                found.append(finding(self.name, settings.level, settings.weight, blocked,
+                                     f"{where}: {blocked} intervals while unavailable",
+                                     agent=shift.agent, day=shift.day))
+        return found
