@@ -1,8 +1,9 @@
 """Team folder → :class:`~scheduler.domain.Problem`, with every input problem reported at once.
 
 A team folder holds ``team.yaml`` and ``agents.csv`` (required) and optionally
-``time_off.csv``, ``forecast.csv``, ``requests.csv``, ``cover.csv``, ``last_roster.csv`` and
-``published_roster.csv``; docs/team-folder.md describes every field. :func:`load_team` reads all
+``time_off.csv``, ``forecast.csv``, ``requests.csv``, ``cover.csv``, ``last_roster.csv``,
+``published_roster.csv``, and for availability-driven teams ``availability.csv``,
+``coverage.csv`` and ``balance.csv``; docs/team-folder.md describes every field. :func:`load_team` reads all
 of them, collects every problem (file, row, column, value, what is wrong, how to fix it) and
 raises one :class:`~scheduler.errors.TeamFolderError`; nothing is half-loaded.
 
@@ -37,7 +38,17 @@ from scheduler.load_files import (
     read_time_off,
     roster_rows,
 )
+from scheduler.load_availability import (
+    AVAILABILITY,
+    BALANCE,
+    COVERAGE,
+    read_availability,
+    read_balance,
+    read_coverage,
+    read_onboarding,
+)
 from scheduler.load_yaml import TEAM, key_path, read_team
+from scheduler.shifts import with_candidates
 
 __all__ = ["InputProblem", "TeamFolderError", "load_team", "read_roster"]
 
@@ -120,7 +131,7 @@ def _load(folder: Path) -> Problem:
         problems.raise_if_any(str(folder))
     team = read_team(folder, problems)
     refs = Refs(team.clock, tuple(team.templates), team.template_ids, team.queue_ids,
-                rules=team.rules)
+                rules=team.rules, day_starts_at=team.policy.day_starts_at)
     agents, preferences = read_agents(folder, refs, problems)
     history, reference, locked = read_rosters(folder, refs, problems)
     fields = {
@@ -131,15 +142,22 @@ def _load(folder: Path) -> Problem:
         "requests": tuple(preferences + read_requests(folder, refs, problems)),
         "cover": tuple(read_cover(folder, refs, problems)),
         "history": tuple(history), "reference": tuple(reference), "locked": tuple(locked),
+        "policy": team.policy, "flexible": tuple(team.flexible),
+        "availability": tuple(read_availability(folder, refs, problems)),
+        "coverage": tuple(read_coverage(folder, refs, problems)),
+        "balance": tuple(read_balance(folder, refs, problems)),
+        "onboarding": tuple(read_onboarding(refs, problems)),
     }
     problems.raise_if_any(str(folder))
-    return _assemble(fields, problems, str(folder))
+    return with_candidates(_assemble(fields, problems, str(folder)))
 
 
 _CROSS_FILES = (("agent id", AGENTS), ("agent ", AGENTS), ("time off", TIME_OFF),
                 ("a shift request", REQUESTS), ("last roster", LAST),
                 ("reference roster", PUBLISHED), ("locked shift", PUBLISHED),
-                ("a cover row", COVER), ("forecast", FORECAST))
+                ("a cover row", COVER), ("forecast", FORECAST), ("coverage", COVERAGE),
+                ("availability", AVAILABILITY), ("balance", BALANCE), ("onboarding", AGENTS),
+                ("a mentor", AGENTS))
 
 
 def _assemble(fields: dict[str, Any], problems: Problems, folder: str) -> Problem:

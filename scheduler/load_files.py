@@ -53,7 +53,7 @@ AGENT_COLUMNS = ("name", "email", "time_zone", "calendar", "skills", "min_hours"
                  "hours_period",
                  "max_days_per_week", "max_shifts", "max_consecutive_days",
                  "min_consecutive_days", "min_consecutive_days_off", "max_weekends",
-                 "availability", "prefers", "avoids")
+                 "availability", "prefers", "avoids", "ideal_hours", "share_weight", "mentors")
 CONTRACT_INTS = ("max_days_per_week", "max_consecutive_days", "min_consecutive_days",
                  "min_consecutive_days_off", "max_weekends")
 OFF_SHIFTS = ("", "off", "-")
@@ -71,6 +71,8 @@ class Refs:
     agent_ids: frozenset[str] | None = None
     zones: dict[str, ZoneInfo] = field(default_factory=dict)
     rules: RuleSettings = field(default_factory=RuleSettings)
+    mentors: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    day_starts_at: int = 0
 
 
 def check(reader: RowReader, column: str, value: str, known: frozenset[str] | None,
@@ -101,7 +103,7 @@ def _agent_column(loc: tuple[int | str, ...]) -> str:
         return "id"
     if names[0] == "contract":
         return _CONTRACT_COLUMN.get(names[1], names[1]) if len(names) > 1 else "min_hours"
-    return names[0]
+    return "ideal_hours" if names[0] == "ideal_minutes" else names[0]
 
 
 def read_agents(folder: Path, refs: Refs,
@@ -163,6 +165,13 @@ def _agent(reader: RowReader, refs: Refs) -> Agent | None:
             "skills": skills, "contract": contract,
             "availability": [{"weekday": d, "start_minute": s, "end_minute": e}
                              for d, s, e in windows]}
+    data |= {"ideal_minutes": reader.get("ideal_hours", parse_hours),
+             "share_weight": reader.get("share_weight", parse_float)}
+    data = {key: value for key, value in data.items() if value is not None or key in (
+        "time_zone",)}
+    mentors = reader.get("mentors", parse_ids)
+    if mentors:
+        refs.mentors.append((row.line, row.get("id"), mentors))
     agent = reader.model(Agent, data, _agent_column)
     for skill in skills:
         check(reader, "skills", skill, refs.queue_ids, "queue", "the queues of team.yaml")

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from scheduler.domain import Problem, Queue, ShiftTemplate
+from scheduler.domain import AvailabilityPolicy, FlexibleShift, Problem, Queue, ShiftTemplate
 from scheduler.errors import Problems, describe_error, known_fields
 from scheduler.load_csv import (
     CellError,
@@ -29,7 +29,11 @@ from scheduler.timeline import Clock
 
 TEAM = "team.yaml"
 HEADER = ("team", "time_zone", "start", "days", "interval_minutes", "shrinkage", "max_occupancy")
-TOP_KEYS = (*HEADER, "queues", "shift_templates", "rules", "tickets")  # tickets: scheduler.tickets
+TOP_KEYS = (*HEADER, "queues", "shift_templates", "shifts", "availability", "rules",
+            "tickets")  # tickets: scheduler.tickets
+FLEXIBLE_KEYS = ("id", "earliest_start", "latest_end", "grid_minutes", "min_hours", "max_hours",
+                 "ideal_hours", "ideal_weight", "breaks", "weekdays")
+POLICY_KEYS = ("day_starts_at", "default", "costs")
 TEMPLATE_KEYS = ("id", "name", "start", "paid_hours", "break_minutes", "weekdays")
 DEFAULT_DAYS = 7
 
@@ -50,6 +54,8 @@ class TeamConfig:
     templates: list[ShiftTemplate] = field(default_factory=list)
     template_ids: frozenset[str] | None = None
     rules: RuleSettings = field(default_factory=RuleSettings)
+    policy: AvailabilityPolicy = field(default_factory=AvailabilityPolicy)
+    flexible: list[FlexibleShift] = field(default_factory=list)
 
 
 class _YamlLoader(yaml.SafeLoader):
@@ -181,9 +187,11 @@ def read_team(folder: Path, problems: Problems) -> TeamConfig:
             y.add(str(key), "unknown key", f"remove it or use one of: {', '.join(TOP_KEYS)}")
     header, clock = _header(data, y)
     queues, queue_ids = _queues(data.get("queues"), y)
-    templates, template_ids = _templates(data.get("shift_templates"), y)
+    flexible = _flexible_shifts(data.get("shifts"), y)
+    templates, template_ids = _templates(data.get("shift_templates"), y, required=not flexible)
     rules = _rules(data.get("rules"), template_ids, y)
-    return TeamConfig(header, clock, queues, queue_ids, templates, template_ids, rules)
+    return TeamConfig(header, clock, queues, queue_ids, templates, template_ids, rules,
+                      _policy(data.get("availability"), y), flexible)
 
 
 def _as_text(value: Any) -> Any:
@@ -252,11 +260,13 @@ def _queues(raw: Any, y: _Yaml) -> tuple[list[Queue], frozenset[str]]:
     return queues, frozenset(ids)
 
 
-def _templates(raw: Any, y: _Yaml) -> tuple[list[ShiftTemplate], frozenset[str]]:
+def _templates(raw: Any, y: _Yaml, *,
+               required: bool = True) -> tuple[list[ShiftTemplate], frozenset[str]]:
     items = _list(raw, "shift_templates", y)
-    if not items:
+    if not items and required:
         y.add("shift_templates", "there are no shift templates",
-              "add shift_templates with at least one {id, start, paid_hours}")
+              "add shift_templates with at least one {id, start, paid_hours}, or flexible "
+              "shifts under shifts:")
     templates, ids = [], set()
     for index, item in enumerate(items):
         path = f"shift_templates[{index}]"
@@ -345,4 +355,100 @@ def _rules(raw: Any, template_ids: frozenset[str], y: _Yaml) -> RuleSettings:
         if name not in template_ids:
             y.add(path, f"{name} is not a shift template",
                   f"use one of: {listing(template_ids)}", name)
+    return rules
+
+
+def _policy(raw: Any, y: _Yaml) -> AvailabilityPolicy:
+    """The ``availability:`` block: day_starts_at, default level, costs per level."""
+    if raw is None:
+        return AvailabilityPolicy()
+    if not isinstance(raw, dict):
+        y.add("availability", "availability must be key: value lines",
+              "write day_starts_at, default and costs under availability:", raw)
+        return AvailabilityPolicy()
+    from scheduler.load_availability import parse_day_clock, parse_level
+
+    data: dict[str, Any] = {}
+    for key, value in raw.items():
+        path = f"availability.{key}"
+        try:
+            if key == "day_starts_at":
+                data[key] = parse_day_clock(str(value))
+            elif key == "default":
+                data[key] = parse_level(str(value))
+            elif key == "costs" and isinstance(value, dict):
+                data[key] = {parse_level(str(k)): v for k, v in value.items()}
+            else:
+                y.add(path, "unknown key" if key != "costs" else "costs must be level: cost "
+                      "lines", f"use {', '.join(POLICY_KEYS)}", value)
+        except CellError as exc:
+            y.add(path, exc.message, exc.fix, value)
+    try:
+        return AvailabilityPolicy.model_validate(data)
+    except ValidationError as exc:
+        y.validation(exc, "availability", AvailabilityPolicy)
+        return AvailabilityPolicy()
+
+
+def _flexible_shifts(raw: Any, y: _Yaml) -> list[FlexibleShift]:
+    found = []
+    for index, item in enumerate(_list(raw, "shifts", y)):
+        path = f"shifts[{index}]"
+        if not isinstance(item, dict):
+            y.add(path, "a flexible shift must be key: value pairs", 'write e.g. {id: F, '
+                  'earliest_start: "06:00", latest_end: "27:00", min_hours: 2, max_hours: 8}',
+                  item)
+            continue
+        shift = _flexible(item, path, y)
+        if shift is not None:
+            found.append(shift)
+    return found
+
+
+def _flexible(item: dict[Any, Any], path: str, y: _Yaml) -> FlexibleShift | None:
+    """One flexible shift: clock times (past 24:00 allowed) and hours become minutes."""
+    from scheduler.load_availability import parse_day_clock
+
+    before = len(y.problems)
+    data: dict[str, Any] = {k: item[k] for k in ("grid_minutes", "ideal_weight") if k in item}
+    data["id"] = _as_text(item.get("id"))
+    converters: dict[str, tuple[str, Callable[[str], Any]]] = {
+        "earliest_start": ("earliest_start", parse_day_clock),
+        "latest_end": ("latest_end", parse_day_clock),
+        "min_hours": ("min_minutes", parse_hours), "max_hours": ("max_minutes", parse_hours),
+        "ideal_hours": ("ideal_minutes", parse_hours)}
+    for key, value in item.items():
+        try:
+            if key in converters:
+                data[converters[key][0]] = converters[key][1](str(value))
+            elif key == "weekdays":
+                data.update(_template_weekdays(value))
+            elif key == "breaks":
+                data["breaks"] = _breaks(value)
+            elif key not in FLEXIBLE_KEYS:
+                y.add(f"{path}.{key}", "unknown key",
+                      f"remove it or use one of: {', '.join(FLEXIBLE_KEYS)}")
+        except CellError as exc:
+            y.add(f"{path}.{key}", exc.message, exc.fix, value)
+    if len(y.problems) > before:
+        return None
+    try:
+        return FlexibleShift.model_validate(data)
+    except ValidationError as exc:
+        y.validation(exc, path, FlexibleShift, {"min_minutes": "min_hours",
+                                                 "max_minutes": "max_hours",
+                                                 "ideal_minutes": "ideal_hours"})
+        return None
+
+
+def _breaks(value: Any) -> list[dict[str, int]]:
+    """``[{after_hours: 6, minutes: 30}]`` → break rules."""
+    items = value if isinstance(value, list) else [value]
+    rules = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"after_hours", "minutes"}:
+            raise CellError("a break rule is not {after_hours, minutes}",
+                            "write e.g. breaks: [{after_hours: 6, minutes: 30}]")
+        rules.append({"min_minutes": parse_hours(str(item["after_hours"])),
+                      "break_minutes": item["minutes"]})
     return rules
