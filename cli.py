@@ -234,6 +234,31 @@ def _main(
     """Plan support rosters from a team folder."""
 
 
+def _availability_rows(problem: Problem) -> list[tuple[str, object]]:
+    """validate's lines for an availability-driven team (none for other teams)."""
+    if not (problem.flexible or problem.availability or problem.coverage):
+        return []
+    policy = problem.policy
+    with_rows = {r.agent for r in problem.availability}
+    without = [a.id for a in problem.agents if a.id not in with_rows]
+    start = policy.day_starts_at
+    flexible = [t for t in problem.templates if t.flexible is not None]
+    offers = sum(len(o.templates) for o in problem.offers)
+    return [
+        ("Support day", f"{start // 60:02d}:{start % 60:02d} for 24 hours"),
+        ("Availability", f"{len(problem.availability)} rows for {len(with_rows)} agents; "
+                         f"{len(without)} agents without rows follow the team default "
+                         f"({policy.default.value})"),
+        ("Flexible shifts", f"{len(problem.flexible)} ({', '.join(f.id for f in problem.flexible)}"
+                            f"): {len(flexible)} candidate shifts, {offers} offered "
+                            "to agents over the horizon"),
+        ("Coverage rows", len(problem.coverage)),
+        ("Onboarding", ", ".join(f"{o.agent} (mentors {', '.join(o.mentors)})"
+                                 for o in problem.onboarding) or "none"),
+        ("Balance", f"{len(problem.balance)} agents carry hours from earlier weeks"),
+    ]
+
+
 @app.command()
 def validate(team_dir: TeamDir) -> None:
     """Load a team folder and report every problem in it, or a short summary when clean.
@@ -242,6 +267,7 @@ def validate(team_dir: TeamDir) -> None:
     """
     problem = _load(team_dir)
     clock = problem.clock
+    fixed = [t for t in problem.templates if t.flexible is None]
     approved = sum(1 for t in problem.time_off if t.status == "approved")
     pending = len(problem.time_off) - approved
     first, last = clock.date_of(0), clock.date_of(problem.days - 1)
@@ -257,8 +283,7 @@ def validate(team_dir: TeamDir) -> None:
         ("Agents", len(problem.agents)),
         ("Queues", f"{len(problem.queues)}"
                    + (f" ({', '.join(q.id for q in problem.queues)})" if problem.queues else "")),
-        ("Shift templates", f"{len(problem.templates)} "
-                            f"({', '.join(t.id for t in problem.templates)})"),
+        ("Shift templates", f"{len(fixed)} ({', '.join(t.id for t in fixed)})"),
         ("Forecast rows", len(problem.forecast)),
         ("Time off", f"{approved} approved, {pending} pending"),
     ]
@@ -268,6 +293,7 @@ def validate(team_dir: TeamDir) -> None:
         ("Reference shifts", len(problem.reference)), ("Open tickets", len(problem.tickets)),
     ]
     rows += [(name, count) for name, count in optional if count]
+    rows += _availability_rows(problem)
     for name, value in rows:
         table.add_row(name, _cell(value))
     out.print(Text(f"✓ {team_dir} is valid", style="bold green"))
@@ -404,7 +430,8 @@ def roster(
     except OSError as exc:
         err.print(Text(f"Cannot write to {out_dir}: {exc}", style="red"))
         raise typer.Exit(2) from None
-    for path in (*paths, *([paths.csv.with_name("report.html")] if page is not None else [])):
+    shown = [p for p in paths if p is not None]
+    for path in (*shown, *([paths.csv.with_name("report.html")] if page is not None else [])):
         out.print(Text(f"Wrote {path}"))
     if calendars:
         out.print(Text(f"Wrote the calendar feeds in {paths.csv.parent / 'calendars'}"))

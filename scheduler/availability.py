@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import time
 from functools import cached_property
 
-from scheduler.domain import DAY_MINUTES, Agent, Preference, Problem
+import pandas as pd
+
+from scheduler.domain import DAY_MINUTES, Agent, Preference, Problem, Roster
 
 
 def local_minute(problem: Problem, day: int, minute: int) -> int:
@@ -125,3 +127,14 @@ def _contract_minutes(agent: Agent, days: int) -> int:
     contract = agent.contract
     minutes = contract.max_minutes if contract.max_minutes is not None else contract.min_minutes
     return minutes * days // 7 if contract.period == "week" else minutes
+
+
+def next_balance(problem: Problem, roster: Roster) -> pd.DataFrame:
+    """balance.csv after a roster: ``agent`` and ``hours`` owed (target minus worked; negative
+    when ahead). Read by next week's team folder, it moves next week's targets."""
+    targets = fair_targets(problem)
+    worked = {a.id: 0 for a in problem.agents}
+    for shift in roster.shifts:
+        worked[shift.agent] += problem.template_index[shift.template].paid_minutes
+    return pd.DataFrame({"agent": list(worked),
+                         "hours": [round((targets[a] - worked[a]) / 60, 9) for a in worked]})

@@ -109,6 +109,7 @@ def _window(reader: RowReader, refs: Refs) -> tuple[int, int] | None:
             reader.fail(column, f"the time is outside the support day ({support})",
                         f"use times from {support} (team.yaml availability.day_starts_at); "
                         "after midnight write e.g. 26:00", reader.row.get(column))
+            break  # one problem per window
     if refs.clock is not None and (start % refs.clock.interval_minutes or
                                    end % refs.clock.interval_minutes):
         reader.fail("from", f"the window is not on the {refs.clock.interval_minutes}-minute "
@@ -137,12 +138,12 @@ def read_availability(folder: Path, refs: Refs, problems: Problems) -> list[Avai
             key = (agent, day, days.dated)
             clash = next((line for s, e, line in spans[key] if s < window[1] and window[0] < e),
                          None)
+            spans[key].append((*window, row.line))
             if clash is not None:
                 reader.fail("from", f"the window overlaps row {clash} for {agent} on the same "
                             "day", "make the windows follow each other (one level per time)",
                             row.get("from"))
                 break
-            spans[key].append((*window, row.line))
             rows[key].append(AvailabilityRow(agent=agent, day=day, start_minute=window[0],
                                              end_minute=window[1], level=level))
     dated = {(a, d) for a, d, is_date in rows if is_date}

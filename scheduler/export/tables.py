@@ -381,13 +381,16 @@ class RosterOutputs(NamedTuple):
     csv: Path
     xlsx: Path
     report: Path
+    balance: Path | None = None
 
 
 def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
                          requirements: pd.DataFrame, result: SolveResult,
                          report_html: str | None = None, *,
                          calendars: bool = False) -> RosterOutputs:
-    """Write ``roster.csv``, ``roster.xlsx`` and ``solve-report.json`` into ``out_dir``.
+    """Write ``roster.csv``, ``roster.xlsx`` and ``solve-report.json`` into ``out_dir``, and
+    ``balance.csv`` (hours owed after this roster, read by next week's team folder) for teams
+    that plan by availability.
 
     With ``report_html`` (see :func:`scheduler.export.report.report_for`), ``report.html`` too;
     with ``calendars``, the iCalendar feeds (:func:`scheduler.export.ical.calendar_files`) in
@@ -413,6 +416,13 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
         (folder / "roster.xlsx", lambda temp: wb.save(temp)),
         (folder / "solve-report.json", lambda temp: temp.write_bytes(json_text.encode("utf-8"))),
     ]
+    balance = bool(problem.flexible or problem.availability)  # availability teams carry hours
+    if balance:
+        from scheduler.availability import next_balance
+
+        balance_text = _csv_text(next_balance(problem, roster))
+        items.append((folder / "balance.csv",
+                      lambda temp: temp.write_bytes(balance_text.encode("utf-8"))))
     if report_html is not None:
         page = report_html.encode("utf-8")
         items.append((folder / "report.html", lambda temp: temp.write_bytes(page)))
@@ -420,4 +430,5 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
         from scheduler.export.ical import CALENDAR_DIR, calendar_files  # lazy: icalendar
 
         items += calendar_files(folder / CALENDAR_DIR, problem, roster, plan)[0]
-    return RosterOutputs(*write_group(items)[:3])
+    paths = write_group(items)
+    return RosterOutputs(*paths[:3], balance=paths[3] if balance else None)
