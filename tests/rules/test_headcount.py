@@ -6,7 +6,7 @@ from scheduler.constraints.headcount import HeadcountRule
 from scheduler.domain import Agent, Queue, Roster, Shift
 
 from .flexible import cover, flex, rules, team
-from .helpers import solved
+from .helpers import evaluate, solved
 
 RULE = HeadcountRule()
 FOUR = flex(4, 4, first=8, last=12)  # one candidate each: F-0800-0400 (8 intervals)
@@ -36,21 +36,21 @@ def test_soft_cap_is_paid_when_cheaper_than_shortage():
 
 def test_evaluate_reports_short_and_over_per_interval():
     prob = pair(cover(8, 9, 1, 1, least_weight=10, most_weight=3))
-    assert [v.penalty for v in RULE.evaluate(works(), prob)] == [10, 10]
-    assert [v.penalty for v in RULE.evaluate(works("ana", "bob"), prob)] == [3, 3]
-    assert RULE.evaluate(works("ana"), prob) == []
+    assert [v.penalty for v in evaluate(RULE, works(), prob)] == [10, 10]
+    assert [v.penalty for v in evaluate(RULE, works("ana", "bob"), prob)] == [3, 3]
+    assert evaluate(RULE, works("ana"), prob) == []
 
 
 def test_hard_minimum_is_a_hard_violation_the_solver_avoids():
     prob = pair(cover(8, 9, 1))
-    assert [v.hard for v in RULE.evaluate(works(), prob)] == [True, True]
+    assert [v.hard for v in evaluate(RULE, works(), prob)] == [True, True]
     assert len(solved(prob, 0).shifts) >= 1
 
 
 def test_queue_rows_count_only_agents_with_the_skill():
     prob = pair(cover(8, 9, 1, queue="chat", least_weight=5),
                 agents=(Agent(id="ana", skills=("chat",)), Agent(id="bob")))
-    found = RULE.evaluate(works("bob"), prob)
+    found = evaluate(RULE, works("bob"), prob)
     assert [(v.penalty, v.interval) for v in found] == [(5, 16), (5, 17)]
-    assert RULE.evaluate(works("ana"), prob) == []
+    assert evaluate(RULE, works("ana"), prob) == []
     assert works("ana").shifts[0] in solved(prob, 0).shifts

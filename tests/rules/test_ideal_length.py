@@ -6,7 +6,7 @@ from scheduler.constraints.ideal_length import IdealLengthRule
 from scheduler.domain import Agent, Roster, Shift
 
 from .flexible import cover, flex, rules, team
-from .helpers import solved
+from .helpers import evaluate, solved
 
 RULE = IdealLengthRule()
 
@@ -39,6 +39,6 @@ def test_the_agents_own_ideal_wins():
 
 def test_evaluate_counts_intervals_away():
     prob = ana(3)
-    found = RULE.evaluate(Roster(shifts=(Shift(agent="ana", day=0, template="F-0800-0200"),)),
+    found = evaluate(RULE, Roster(shifts=(Shift(agent="ana", day=0, template="F-0800-0200"),)),
                           prob)
     assert [v.penalty for v in found] == [12]  # 2 h short of 4 h: 4 intervals at 3

@@ -6,7 +6,7 @@ from scheduler.constraints.levels import PreferenceLevelRule
 from scheduler.domain import Roster, Shift
 
 from .flexible import cover, flex, rules, team
-from .helpers import solved
+from .helpers import evaluate, solved
 
 RULE = PreferenceLevelRule()
 
@@ -33,16 +33,16 @@ def test_if_needed_hours_are_worked_only_when_shortage_costs_more():
 
 def test_evaluate_prices_each_interval_by_level():
     prob = ana(4)
-    found = RULE.evaluate(shift("F-0900-0300"), prob)  # 2 preferred + 4 if needed
+    found = evaluate(RULE, shift("F-0900-0300"), prob)  # 2 preferred + 4 if needed
     assert [(v.penalty, v.hard) for v in found] == [(20, False)]
-    assert RULE.evaluate(shift("F-0800-0200"), prob) == []
+    assert evaluate(RULE, shift("F-0800-0200"), prob) == []
 
 
 def test_unavailable_intervals_are_hard_or_cost_weight():
     # F-1100-0200 (Bob's candidate) runs to 13:00: two intervals past Ana's availability
     outside = shift("F-1100-0200")
     bob = [(11, 13, "available")]
-    hard = RULE.evaluate(outside, ana(4, bob=bob))
+    hard = evaluate(RULE, outside, ana(4, bob=bob))
     assert [(v.penalty, v.hard) for v in hard] == [(10, False), (0, True)]
-    soft = RULE.evaluate(outside, ana(4, "soft", bob=bob))
+    soft = evaluate(RULE, outside, ana(4, "soft", bob=bob))
     assert [v.penalty for v in soft] == [10, 14]

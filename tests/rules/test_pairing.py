@@ -6,7 +6,7 @@ from scheduler.constraints.pairing import PairingRule
 from scheduler.domain import Onboarding, Roster, Shift
 
 from .flexible import cover, flex, rules, team
-from .helpers import solved
+from .helpers import evaluate, solved
 
 RULE = PairingRule()
 FOUR = flex(4, 4, first=8, last=12)
@@ -43,8 +43,8 @@ def test_soft_pairing_is_paid_per_interval():
 
 def test_evaluate_finds_unmentored_and_crowded_intervals():
     prob = trio("soft", 3)
-    alone = RULE.evaluate(works("lea"), prob)
+    alone = evaluate(RULE, works("lea"), prob)
     assert [(v.agent, v.penalty) for v in alone] == [("lea", 3)] * 8
-    crowded = RULE.evaluate(works("lea", "kim", "max"), prob)
+    crowded = evaluate(RULE, works("lea", "kim", "max"), prob)
     assert [v.penalty for v in crowded] == [3] * 8
-    assert RULE.evaluate(works("lea", "max"), prob) == []
+    assert evaluate(RULE, works("lea", "max"), prob) == []
