@@ -3,8 +3,8 @@
 A team folder holds ``team.yaml`` and ``agents.csv`` (required) and optionally
 ``time_off.csv``, ``forecast.csv``, ``requests.csv``, ``cover.csv``, ``last_roster.csv``,
 ``published_roster.csv``, and for availability-driven teams ``availability.csv``,
-``coverage.csv`` and ``balance.csv``; docs/team-folder.md describes every field. :func:`load_team` reads all
-of them, collects every problem (file, row, column, value, what is wrong, how to fix it) and
+``coverage.csv`` and ``balance.csv``; docs/team-folder.md describes every field.
+:func:`load_team` reads all of them, collects every problem (file, row, column, value, what is wrong, how to fix it) and
 raises one :class:`~scheduler.errors.TeamFolderError`; nothing is half-loaded.
 
 The work is shared by :mod:`scheduler.load_yaml` (team.yaml), :mod:`scheduler.load_files` (the
@@ -20,6 +20,15 @@ from pydantic import ValidationError
 
 from scheduler.domain import Problem, Roster, Shift, cross_check
 from scheduler.errors import InputProblem, Problems, TeamFolderError
+from scheduler.load_availability import (
+    AVAILABILITY,
+    BALANCE,
+    COVERAGE,
+    read_availability,
+    read_balance,
+    read_coverage,
+    read_onboarding,
+)
 from scheduler.load_csv import read_table
 from scheduler.load_files import (
     AGENTS,
@@ -37,15 +46,6 @@ from scheduler.load_files import (
     read_rosters,
     read_time_off,
     roster_rows,
-)
-from scheduler.load_availability import (
-    AVAILABILITY,
-    BALANCE,
-    COVERAGE,
-    read_availability,
-    read_balance,
-    read_coverage,
-    read_onboarding,
 )
 from scheduler.load_yaml import TEAM, key_path, read_team
 from scheduler.shifts import with_candidates

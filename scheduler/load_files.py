@@ -160,15 +160,17 @@ def _agent(reader: RowReader, refs: Refs) -> Agent | None:
     row, contract = reader.row, _contract(reader)
     windows = reader.get("availability", parse_availability) or []
     skills = reader.get("skills", parse_ids) or ()
-    data = {"id": row.get("id"), "name": row.get("name"), "email": row.get("email"),
-            "time_zone": row.get("time_zone") or None, "calendar": row.get("calendar") or "",
-            "skills": skills, "contract": contract,
-            "availability": [{"weekday": d, "start_minute": s, "end_minute": e}
-                             for d, s, e in windows]}
-    data |= {"ideal_minutes": reader.get("ideal_hours", parse_hours),
-             "share_weight": reader.get("share_weight", parse_float)}
-    data = {key: value for key, value in data.items() if value is not None or key in (
-        "time_zone",)}
+    data: dict[str, Any] = {
+        "id": row.get("id"), "name": row.get("name"), "email": row.get("email"),
+        "time_zone": row.get("time_zone") or None, "calendar": row.get("calendar") or "",
+        "skills": skills, "contract": contract,
+        "availability": [{"weekday": d, "start_minute": s, "end_minute": e}
+                         for d, s, e in windows]}
+    for key, column, parse in (("ideal_minutes", "ideal_hours", parse_hours),
+                               ("share_weight", "share_weight", parse_float)):
+        value = reader.get(column, parse)
+        if value is not None:
+            data[key] = value
     mentors = reader.get("mentors", parse_ids)
     if mentors:
         refs.mentors.append((row.line, row.get("id"), mentors))

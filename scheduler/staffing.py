@@ -21,7 +21,7 @@ All functions are pure and vectorised over numpy arrays (they broadcast like num
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -642,8 +642,9 @@ def requirements(problem: Problem) -> pd.DataFrame:
              else requirements_from_frame(forecast_frame(problem), problem))
     if not problem.coverage:
         return needs
-    needs = needs.assign(source="forecast", max_agents=pd.NA, min_weight=pd.NA,
-                         max_weight=pd.NA)
+    missing = pd.Series(pd.NA, index=needs.index, dtype="Int64")
+    needs = needs.assign(source="forecast", max_agents=missing, min_weight=missing,
+                         max_weight=missing)
     frame = pd.concat([needs, coverage_frame(problem)], ignore_index=True)
     return frame.astype({c: "Int64" for c in COVERAGE_LIMITS})
 
@@ -672,8 +673,8 @@ def coverage_frame(problem: Problem) -> pd.DataFrame:
         rows += [(i, row.queue, row.min_agents, row.max_agents, row.min_weight, row.max_weight)
                  for i in span_intervals(problem, start, end) if 0 <= i < n]
     frame = pd.DataFrame(rows, columns=["interval", "queue", "agents", *COVERAGE_LIMITS])
-    frame = frame.astype({"interval": "int64", "queue": object, "agents": "int64"} |
-                         {c: "Int64" for c in COVERAGE_LIMITS})
+    types: dict[str, Any] = {"interval": "int64", "queue": object, "agents": "int64"}
+    frame = frame.astype(types | {c: "Int64" for c in COVERAGE_LIMITS})
     frame = frame.groupby(["interval", "queue"], as_index=False, sort=True).agg(
         agents=("agents", "max"), max_agents=("max_agents", "min"),
         min_weight=("min_weight", "max"), max_weight=("max_weight", "max"))

@@ -7,10 +7,9 @@ skills and for ``any``. A minimum or maximum without a weight is hard; a maximum
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 

@@ -7,9 +7,8 @@ by availability (an availability.csv or flexible shifts); others are unaffected.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from scheduler.availability import Levels
 from scheduler.constraints.base import Rule, day_label, finding

@@ -3,9 +3,8 @@ onboarding agents are on duty at once. Per interval, hard or ``weight`` per inte
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from scheduler.constraints.base import Rule, finding
 from scheduler.constraints.headcount import duty_of
@@ -34,7 +33,7 @@ class PairingRule(Rule[PairingSettings]):
         hard = self.settings(problem).level == Level.HARD
         weight = self.settings(problem).weight
         learners = {o.agent: o.mentors for o in problem.onboarding}
-        for interval, duty in sorted(ctx.duty.items()):
+        for _, duty in sorted(ctx.duty.items()):
             on: dict[str, list] = defaultdict(list)
             for agent, var in duty:
                 on[agent].append(var)

@@ -55,8 +55,8 @@ def rules(**enabled: Any) -> RuleSettings:
 def team(*, flexible: FlexibleShift, coverage: tuple[CoverageRow, ...] = (), days: int = 1,
          settings: RuleSettings, costs: dict[str, int] | None = None,
          agents: tuple[Agent, ...] = (), day_starts_at: int = 0,
-         queues: tuple[Queue, ...] = (), onboarding: tuple[Onboarding, ...] = (), **hours: HOURS | list[tuple[int, int, str, int]]
-         ) -> Problem:
+         queues: tuple[Queue, ...] = (), onboarding: tuple[Onboarding, ...] = (),
+         **hours: HOURS | list[tuple[int, int, str, int]]) -> Problem:
     """A team whose agents (keywords) are available at levels by hour on every day (or on the
     day given as a fourth item); the support day starts at ``day_starts_at`` hours."""
     rows = tuple(AvailabilityRow(agent=name, day=item[3] if len(item) > 3 else day,
