@@ -4,8 +4,9 @@ A team folder holds ``team.yaml`` and ``agents.csv`` (required) and optionally
 ``time_off.csv``, ``forecast.csv``, ``requests.csv``, ``cover.csv``, ``last_roster.csv``,
 ``published_roster.csv``, and for availability-driven teams ``availability.csv``,
 ``coverage.csv`` and ``balance.csv``; docs/team-folder.md describes every field.
-:func:`load_team` reads all of them, collects every problem (file, row, column, value, what is wrong, how to fix it) and
-raises one :class:`~scheduler.errors.TeamFolderError`; nothing is half-loaded.
+:func:`load_team` reads all of them, collects every problem (file, row, column, value, what
+is wrong, how to fix it) and raises one :class:`~scheduler.errors.TeamFolderError`; nothing
+is half-loaded.
 
 The work is shared by :mod:`scheduler.load_yaml` (team.yaml), :mod:`scheduler.load_files` (the
 CSV files) and :mod:`scheduler.load_csv` (CSV reading and cell parsers).
