@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from weakref import WeakKeyDictionary
+
 from scheduler.availability import Levels, fair_targets
 from scheduler.constraints.base import Rule, finding
 from scheduler.domain import Problem, Roster
@@ -21,6 +23,7 @@ from scheduler.settings import FairShareSettings, Level, MinHoursSettings
 
 if TYPE_CHECKING:
     import pandas as pd
+    from ortools.sat.python.cp_model import IntVar
 
     from scheduler.model import ModelContext
 
@@ -39,14 +42,23 @@ def paid_minutes(problem: Problem, roster: Roster) -> dict[str, int]:
     return found
 
 
-def worked_expr(ctx: ModelContext, agent: str) -> tuple[object, int]:
-    """The agent's paid minutes as a model expression, and its largest possible value."""
-    options = ctx.options(agent)
-    paid = [ctx.problem.template_index[s.template].paid_minutes for s, _ in options]
-    expr = sum(p * v for p, (_, v) in zip(paid, options, strict=True))
-    most = sum(max((ctx.problem.template_index[t].paid_minutes for t, _ in ctx.day_vars[agent, d]),
-                   default=0) for d in range(ctx.problem.days))
-    return expr, most
+_WORKED: WeakKeyDictionary[ModelContext, dict[str, tuple[IntVar, int]]] = WeakKeyDictionary()
+
+
+def worked_expr(ctx: ModelContext, agent: str) -> tuple[IntVar, int]:
+    """The agent's paid minutes as one model variable (shared by the rules that count them),
+    and its largest possible value."""
+    known = _WORKED.setdefault(ctx, {})
+    if agent not in known:
+        index = ctx.problem.template_index
+        days = [ctx.day_vars[agent, d] for d in range(ctx.problem.days)]
+        most = sum(max((index[t].paid_minutes for t, _ in options), default=0)
+                   for options in days)
+        worked = ctx.model.new_int_var(0, most, f"worked[{agent}]")
+        ctx.model.add(worked == sum(index[t].paid_minutes * v for options in days
+                                    for t, v in options))
+        known[agent] = (worked, most)
+    return known[agent]
 
 
 class FairShareRule(Rule[FairShareSettings]):
@@ -64,8 +76,8 @@ class FairShareRule(Rule[FairShareSettings]):
             target = targets[agent.id]
             top = max(most, target)
             deviation = model.new_int_var(0, top, f"dev[{agent.id}]")
-            model.add(deviation >= worked - target)  # type: ignore[operator]
-            model.add(deviation >= target - worked)  # type: ignore[operator]
+            model.add(deviation >= worked - target)
+            model.add(deviation >= target - worked)
             ctx.penalize(deviation, settings.weight, self.name)
             for k in range(1, settings.steps):
                 bound = k * settings.step_minutes
@@ -112,10 +124,10 @@ class MinHoursRule(Rule[MinHoursSettings]):
                 continue
             worked, _ = worked_expr(ctx, agent_id)
             if settings.level == Level.HARD:
-                ctx.require(ctx.model.add(worked >= least), self.name,  # type: ignore[operator]
+                ctx.require(ctx.model.add(worked >= least), self.name,
                             agent_id, f"{agent_id}: at least {least / 60:g} h")
             else:
-                short = ctx.excess(least - worked, 0, least, "short")  # type: ignore[operator]
+                short = ctx.excess(least - worked, 0, least, "short")
                 ctx.penalize(short, settings.weight, self.name)
 
     def evaluate(self, roster: Roster, problem: Problem,

@@ -21,11 +21,16 @@ if TYPE_CHECKING:
 
 def distance(problem: Problem, shift: Shift) -> tuple[int, int]:
     """(intervals away from the ideal length, weight per interval) of a shift; (0, 0) if none."""
-    template = problem.template_index[shift.template]
+    return template_distance(problem, shift.agent, shift.template)
+
+
+def template_distance(problem: Problem, agent: str, template_id: str) -> tuple[int, int]:
+    """:func:`distance` of an agent's shift of one template."""
+    template = problem.template_index[template_id]
     if template.flexible is None:
         return 0, 0
     flexible = next(f for f in problem.flexible if f.id == template.flexible)
-    ideal = problem.agent_index[shift.agent].ideal_minutes or flexible.ideal_minutes
+    ideal = problem.agent_index[agent].ideal_minutes or flexible.ideal_minutes
     if ideal is None:
         return 0, 0
     away = abs(template.length_minutes - ideal) // problem.interval_minutes
@@ -44,9 +49,10 @@ class IdealLengthRule(Rule[IdealLengthSettings]):
     def encode(self, ctx: ModelContext) -> None:
         """A constant cost on each flexible shift variable."""
         for agent in ctx.problem.agents:
-            for shift, var in ctx.options(agent.id):
-                away, weight = distance(ctx.problem, shift)
-                ctx.penalize(var, away * weight, self.name)
+            for day in range(ctx.problem.days):
+                for template, var in ctx.day_vars[agent.id, day]:
+                    away, weight = template_distance(ctx.problem, agent.id, template)
+                    ctx.penalize(var, away * weight, self.name)
 
     def evaluate(self, roster: Roster, problem: Problem,
                  requirements: pd.DataFrame) -> list[Violation]:

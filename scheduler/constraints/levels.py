@@ -18,15 +18,23 @@ from scheduler.settings import Level, PreferenceLevelSettings
 
 if TYPE_CHECKING:
     import pandas as pd
+    from ortools.sat.python.cp_model import IntVar
 
     from scheduler.model import ModelContext
 
 
 def shift_levels(problem: Problem, levels: Levels, shift: Shift) -> dict[Preference, int]:
     """How many intervals of a shift lie at each level of its agent."""
+    return span_levels(problem, levels.of(shift.agent), problem.shift_span(shift))
+
+
+def span_levels(problem: Problem, agent_levels: list[Preference],
+                span: tuple[int, int]) -> dict[Preference, int]:
+    """How many intervals wholly inside a span lie at each level (of one agent)."""
     found: dict[Preference, int] = defaultdict(int)
-    for interval in problem.covered_intervals(problem.shift_span(shift)):
-        found[levels.at(shift.agent, interval)] += 1
+    for interval in problem.covered_intervals(span):
+        found[agent_levels[interval] if interval < len(agent_levels)
+              else Preference.UNAVAILABLE] += 1
     return found
 
 
@@ -51,16 +59,22 @@ class PreferenceLevelRule(Rule[PreferenceLevelSettings]):
         settings = self.settings(problem)
         levels = Levels(problem)
         for agent in problem.agents:
-            for shift, var in ctx.options(agent.id):
-                found = shift_levels(problem, levels, shift)
-                ctx.penalize(var, shift_cost(problem, found), self.name)
-                blocked = found.get(Preference.UNAVAILABLE, 0)
-                if not blocked:
-                    continue
-                if settings.level == Level.HARD:
-                    ctx.forbid([var], self.name, agent.id, f"{agent.label} only when available")
-                else:
-                    ctx.penalize(var, settings.weight * blocked, self.name)
+            agent_levels = levels.of(agent.id)
+            for day in range(problem.days):
+                for template, var in ctx.day_vars[agent.id, day]:
+                    self._encode_shift(ctx, settings, agent.id, var, span_levels(
+                        problem, agent_levels, ctx.span(agent.id, day, template)))
+
+    def _encode_shift(self, ctx: ModelContext, settings: PreferenceLevelSettings, agent: str,
+                      var: IntVar, found: dict[Preference, int]) -> None:
+        ctx.penalize(var, shift_cost(ctx.problem, found), self.name)
+        blocked = found.get(Preference.UNAVAILABLE, 0)
+        if not blocked:
+            return
+        if settings.level == Level.HARD:
+            ctx.forbid([var], self.name, agent, f"{agent} only when available")
+        else:
+            ctx.penalize(var, settings.weight * blocked, self.name)
 
     def evaluate(self, roster: Roster, problem: Problem,
                  requirements: pd.DataFrame) -> list[Violation]:

@@ -93,16 +93,19 @@ class ModelContext:
     def _forbid_overlaps(self, agent: str) -> None:
         """Two shifts of one agent on neighbouring days may not overlap in time."""
         for day in range(self.problem.days - 1):
+            starts = [(self.span(agent, day + 1, second)[0], b)
+                      for second, b in self.day_vars[agent, day + 1]]
             for first, a in self.day_vars[agent, day]:
                 end = self.span(agent, day, first)[1]
-                later = [b for second, b in self.day_vars[agent, day + 1]
-                         if self.span(agent, day + 1, second)[0] < end]
+                later = [b for start, b in starts if start < end]
                 if later:  # one shift a day: a single "at most one" covers every pair
                     self.model.add_at_most_one([a, *later])
 
     def span(self, agent: str, day: int, template: str) -> tuple[int, int]:
         """Start and end minute of a (possible) shift."""
-        return self.problem.shift_span(Shift(agent=agent, day=day, template=template))
+        found = self.problem.span_table.get((day, template))  # no Shift object: a hot path
+        return found if found is not None else self.problem.shift_span(
+            Shift(agent=agent, day=day, template=template))
 
     def shift(self, agent: str, day: int, template: str) -> cp_model.IntVar | None:
         """The variable 'agent works template on day', or None when the shift is not offered."""
