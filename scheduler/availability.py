@@ -12,24 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import time
 from functools import cached_property
 
 import pandas as pd
 
 from scheduler.domain import DAY_MINUTES, Agent, Preference, Problem, Roster
-
-
-def local_minute(problem: Problem, day: int, minute: int) -> int:
-    """Horizon minute of ``minute`` after local midnight of horizon ``day`` (may pass 24:00)."""
-    extra, rest = divmod(minute, DAY_MINUTES)
-    return problem.clock.at(day + extra, time(rest // 60, rest % 60))
-
-
-def span_intervals(problem: Problem, start: int, end: int) -> range:
-    """Planning intervals touched by horizon minutes [start, end), not clipped to the horizon."""
-    size = problem.interval_minutes
-    return range(start // size, -(-end // size))
+from scheduler.support_day import local_minute, span_intervals
 
 
 @dataclass(frozen=True)

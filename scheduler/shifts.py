@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import time
 
-from scheduler.availability import Levels, local_minute, span_intervals
+from scheduler.availability import Levels
 from scheduler.domain import (
     DAY_MINUTES,
     FlexibleShift,
@@ -25,6 +25,7 @@ from scheduler.domain import (
     ShiftOffer,
     ShiftTemplate,
 )
+from scheduler.support_day import local_minute, span_intervals
 
 
 def template_id(flexible: FlexibleShift, start: int, length: int) -> str:

@@ -663,7 +663,7 @@ def coverage_frame(problem: Problem) -> pd.DataFrame:
         (``coverage``), sorted by interval and queue. Where rows overlap, the largest minimum,
         the smallest maximum and the largest weights hold. Intervals outside the horizon drop.
     """
-    from scheduler.availability import local_minute, span_intervals
+    from scheduler.support_day import local_minute, span_intervals
 
     rows = []
     n = problem.clock.n_intervals

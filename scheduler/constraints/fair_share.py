@@ -12,7 +12,6 @@ available when that is less), else ``weight`` per minute short (or a hard violat
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
 from weakref import WeakKeyDictionary
 
 from scheduler.availability import Levels, fair_targets
