@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo demo-availability test bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -12,6 +12,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(PY) cli.py roster fixtures/acme-support --out out/acme-support
+
+demo-availability: $(STAMP)
+	$(PY) cli.py validate fixtures/availability-team
+	$(PY) cli.py roster fixtures/availability-team --out out/availability-team
 
 # The report's browser test drives Debian's Chromium (never a downloaded browser build).
 CHROMIUM := /usr/bin/chromium
