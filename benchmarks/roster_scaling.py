@@ -5,7 +5,13 @@ For each size, in its own process (so peak memory is that size's alone): time to
 roster, time until the gap to the proven bound is at most 1 %, the final gap at the time limit,
 and peak memory.
 
+``--kind availability`` runs the availability-team series instead (fixtures/availability.py:
+flexible 2-8 h shifts, 1-3 agents per half-hour of a 06:00-03:00 support day, four levels,
+fair share, two onboarding agents; default sizes 25, 50, 100 and 200) and adds what a
+coordinator asks of such a roster (:func:`scheduler.availability.roster_figures`).
+
     python benchmarks/roster_scaling.py [--sizes 25 50 100 200 400] [--time-limit 60]
+    python benchmarks/roster_scaling.py --kind availability [--sizes 25 50 100 200]
 """
 
 from __future__ import annotations
@@ -25,16 +31,25 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from results import append_rows, environment  # noqa: E402
 
+AVAILABILITY_FIGURES = ("intervals_outside_limits", "share_with_hours_pct", "preferred_share_pct",
+                        "mean_fair_distance_h", "most_above_h", "longest_shift_h")
 
-def one(agents: int, time_limit: float, workers: int, seed: int) -> dict[str, object]:
+
+def one(agents: int, time_limit: float, workers: int, seed: int,
+        kind: str = "forecast") -> dict[str, object]:
     """Generate, load and solve one team; return its figures."""
+    from fixtures.availability import make_availability_team
     from fixtures.generate import make_team
+    from scheduler.availability import roster_figures
     from scheduler.load import load_team
     from scheduler.solvers.roster import Progress, solve
     from scheduler.staffing import requirements
 
     folder = Path(tempfile.mkdtemp()) / f"team-{agents}"
-    make_team(folder, agents=agents, queues=4, days=7, seed=seed)
+    if kind == "availability":
+        make_availability_team(folder, agents=agents, seed=seed)
+    else:
+        make_team(folder, agents=agents, queues=4, days=7, seed=seed)
     started = time.perf_counter()
     problem = load_team(folder)
     load_s = time.perf_counter() - started
@@ -44,7 +59,8 @@ def one(agents: int, time_limit: float, workers: int, seed: int) -> dict[str, ob
         if not within and step.gap is not None and step.gap <= 0.01:
             within.append(step.elapsed_s)
 
-    result = solve(problem, requirements(problem), time_limit=time_limit, workers=workers,
+    needs = requirements(problem)
+    result = solve(problem, needs, time_limit=time_limit, workers=workers,
                    seed=seed, on_progress=watch)
     report = result.report
     if not within and report.gap is not None and report.gap <= 0.01:
@@ -52,23 +68,28 @@ def one(agents: int, time_limit: float, workers: int, seed: int) -> dict[str, ob
     evaluation = result.evaluation
     identity = evaluation is not None and evaluation.total_penalty == report.objective \
         and not evaluation.hard
-    return {"agents": agents, "status": report.status, "load_s": round(load_s, 2),
-            "first_s": None if report.first_solution_s is None else
-            round(report.first_solution_s, 1),
-            "gap_1pct_s": round(within[0], 1) if within else None,
-            "final_gap_pct": None if report.gap is None else round(100 * report.gap, 2),
-            "objective": report.objective, "bound": round(report.bound or 0),
-            "wall_s": round(report.wall_time_s, 1), "stopped_by": report.stopped_by,
-            "shift_variables": report.shift_variables,
-            "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "identity": "ok" if identity else "MISMATCH"}
+    figures: dict[str, object] = {}
+    if kind == "availability" and result.roster is not None:
+        figures = dict(roster_figures(problem, result.roster, needs))
+    row: dict[str, object] = {
+        "agents": agents, "status": report.status, "load_s": round(load_s, 2),
+        "first_s": None if report.first_solution_s is None else round(report.first_solution_s, 1),
+        "gap_1pct_s": round(within[0], 1) if within else None,
+        "final_gap_pct": None if report.gap is None else round(100 * report.gap, 2),
+        "objective": report.objective, "bound": round(report.bound or 0),
+        "wall_s": round(report.wall_time_s, 1), "stopped_by": report.stopped_by,
+        "shift_variables": report.shift_variables,
+        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "identity": "ok" if identity else "MISMATCH"}
+    return figures | row
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run every size in a child process and print the table."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="*", default=[25, 50, 100, 200, 400])
+    parser.add_argument("--sizes", type=int, nargs="*")
+    parser.add_argument("--kind", choices=("forecast", "availability"), default="forecast")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
@@ -76,27 +97,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(one(args.one, args.time_limit, args.workers, args.seed)))
+        print(json.dumps(one(args.one, args.time_limit, args.workers, args.seed, args.kind)))
         return 0
+    sizes = args.sizes or ([25, 50, 100, 200] if args.kind == "availability"
+                           else [25, 50, 100, 200, 400])
     columns = ["agents", "status", "first_s", "gap_1pct_s", "final_gap_pct", "objective",
                "bound", "wall_s", "peak_mib", "identity"]
+    if args.kind == "availability":
+        columns += ["shift_variables", *AVAILABILITY_FIGURES]
     print("  ".join(f"{c:>13}" for c in columns))
     rows = []
-    for size in args.sizes:
+    for size in sizes:
         child = subprocess.run(
             [sys.executable, __file__, "--one", str(size), "--time-limit", str(args.time_limit),
-             "--workers", str(args.workers), "--seed", str(args.seed)],
+             "--workers", str(args.workers), "--seed", str(args.seed), "--kind", args.kind],
             capture_output=True, text=True, check=False)
         if child.returncode:
             print(f"{size} agents failed:\n{child.stderr[-2000:]}", file=sys.stderr)
             return 1
         row = json.loads(child.stdout.strip().splitlines()[-1])
         rows.append(row)
-        print("  ".join(f"{row[c]!s:>13}" for c in columns), flush=True)
+        print("  ".join(f"{row.get(c)!s:>13}" for c in columns), flush=True)
     if not args.no_save:
         extra = environment() | {"time_limit": args.time_limit, "workers": args.workers}
-        append_rows(ROOT / "benchmarks" / "results" / "roster_scaling.csv",
-                    [extra | r for r in rows])
+        name = "roster_scaling.csv" if args.kind == "forecast" else \
+            "roster_scaling_availability.csv"
+        append_rows(ROOT / "benchmarks" / "results" / name, [extra | r for r in rows])
     return 0 if all(r["identity"] == "ok" for r in rows) else 1
 
 

@@ -61,3 +61,24 @@ def test_minimum_hours_for_everyone_available():
     assert worked(solved(prob, 120)) == {"ana": 2, "bob": 2}
     alone = Roster(shifts=(Shift(agent="ana", day=0, template="F-0800-0400"),))
     assert [(v.agent, v.penalty) for v in evaluate(LEAST, alone, prob)] == [("bob", 180)]
+
+
+def test_roster_figures_by_hand():
+    from scheduler.availability import roster_figures
+    from scheduler.staffing import requirements
+
+    prob = team(flexible=flex(2, 2), coverage=(cover(8, 10, 1, 1),),
+                settings=rules(fair_share={"level": "soft"}),
+                ana=[(8, 10, "preferred")], bob=[(8, 10, "available")], cid=[(8, 10, "if needed")])
+    both = Roster(shifts=tuple(Shift(agent=a, day=0, template="F-0800-0200")
+                               for a in ("ana", "bob")))
+    figures = roster_figures(prob, both, requirements(prob))
+    # 4 intervals with 2 on duty (max 1); 4 of 8 intervals preferred; 2 of 3 agents work;
+    # targets 120 needed / 3 = 40 minutes, to the 30-minute grain: 30 each; ana and bob work
+    # 120 (90 above), cid none (30 below)
+    assert figures["intervals_outside_limits"] == 4
+    assert figures["preferred_share_pct"] == 50.0
+    assert figures["share_with_hours_pct"] == 66.7
+    assert figures["most_above_h"] == 1.5
+    assert figures["max_fair_distance_h"] == 1.5
+    assert figures["mean_fair_distance_h"] == round((1.5 + 1.5 + 0.5) / 3, 2)
