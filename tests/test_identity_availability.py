@@ -109,3 +109,42 @@ def test_identity_on_the_mini_team():
     result = solve(problem, needs, time_limit=10, workers=1)
     assert result.report.status == "OPTIMAL"
     assert_identity(problem, result, needs)
+
+
+def test_the_fixture_is_what_the_generator_makes(tmp_path: Path):
+    from fixtures.availability import FIXTURE, make_availability_team
+
+    make_availability_team(tmp_path / "team")
+    for path in sorted(FIXTURE.iterdir()):
+        assert (tmp_path / "team" / path.name).read_bytes() == path.read_bytes(), path.name
+    assert sorted(p.name for p in (tmp_path / "team").iterdir()) == \
+        sorted(p.name for p in FIXTURE.iterdir())
+
+
+def test_the_fixture_offers_only_what_agents_can_work():
+    from scheduler.availability import Levels
+    from scheduler.domain import Preference, Shift
+
+    problem = load_team(ROOT / "fixtures" / "availability-team")
+    levels = Levels(problem)
+    assert len(problem.agents) == 50 and len(problem.onboarding) == 2 and problem.balance
+    offered = 0
+    for offer in problem.offers:
+        agent_levels = levels.of(offer.agent)
+        for template in offer.templates:
+            offered += 1
+            span = problem.shift_span(Shift(agent=offer.agent, day=offer.day, template=template))
+            assert all(agent_levels[i] != Preference.UNAVAILABLE
+                       for i in problem.covered_intervals(span))
+    # far fewer than every start x length (43 x 13 on the grid) for every agent and day
+    assert offered < 50 * 7 * 43 * 13 / 10
+
+
+def test_identity_on_the_fixture():
+    """60 s, 2 workers, as for acme-support: a roster and the identity (its quality is measured
+    by benchmarks/roster_scaling.py --kind availability, not asserted here)."""
+    problem = load_team(ROOT / "fixtures" / "availability-team")
+    needs = requirements(problem)
+    result = solve(problem, needs, time_limit=60, workers=2)
+    assert result.roster is not None, result.report.summary()
+    assert_identity(problem, result, needs)
