@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 FULL = [
     ["staffing_speed.py"],
     ["roster_scaling.py"],
+    ["roster_scaling.py", "--kind", "availability"],
     ["curtois.py"],
     ["peers.py"],
     ["calendars.py"],
@@ -22,6 +23,8 @@ FULL = [
 QUICK = [
     ["staffing_speed.py"],
     ["roster_scaling.py", "--sizes", "25", "--time-limit", "10", "--no-save"],
+    ["roster_scaling.py", "--kind", "availability", "--sizes", "25", "--time-limit", "20",
+     "--no-save"],
     ["curtois.py", "1", "2", "--time-limit", "5", "--no-save"],
     ["peers.py", "--quick"],
     ["calendars.py", "--no-save"],
