@@ -431,4 +431,4 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
 
         items += calendar_files(folder / CALENDAR_DIR, problem, roster, plan)[0]
     paths = write_group(items)
-    return RosterOutputs(*paths[:3], balance=paths[3] if balance else None)
+    return RosterOutputs(paths[0], paths[1], paths[2], paths[3] if balance else None)
