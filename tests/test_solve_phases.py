@@ -7,15 +7,19 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from rules.helpers import agent, four_weeks, model_of, only, problem
+import pytest
+from rules.helpers import agent, assert_identity, four_weeks, model_of, only, problem
 
 from scheduler.domain import Problem, ShiftCover
 from scheduler.model import ModelContext
-from scheduler.settings import CoverageSettings
+from scheduler.settings import ContractSettings, CoverageSettings
+from scheduler.solvers import roster as roster_solver
 from scheduler.solvers.cpsat import polish
 from scheduler.solvers.plan import Budget, SearchResult, StopReason
 from scheduler.solvers.progress import Progress, Recorder
-from scheduler.solvers.searches import exact_search, first_roster, two_seeds
+from scheduler.solvers.roster import solve
+from scheduler.solvers.searches import empty_roster, exact_search, first_roster, two_seeds
+from scheduler.staffing import requirements
 
 
 def week() -> Problem:
@@ -95,3 +99,31 @@ def test_progress_counts_every_roster_from_many_threads() -> None:
         thread.join()
     assert recorder.solutions == 8 * 2000
     assert recorder.best == 1
+
+
+def test_the_empty_roster_is_a_first_roster_only_when_no_hard_rule_forbids_it() -> None:
+    # week(): only soft headcount rows, so nobody working is allowed (ten rows short: 100)
+    loose = model_of(week())
+    empty = empty_roster(loose)
+    assert empty is not None and not any(empty.values())
+    assert sum(polish(loose, empty).values()) == 100
+    # a contract asking for at least one shift forbids it
+    rules = only(coverage=CoverageSettings(), contract=ContractSettings())
+    tight = problem(agent("ana", min_minutes=480), days=2, rules=rules,
+                    cover=(ShiftCover(day=0, template="E", required=1, under_weight=10),))
+    assert empty_roster(model_of(tight)) is None
+
+
+def test_an_allowed_empty_roster_starts_the_solve_without_local_search(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # availability teams: local search finds nothing on their models, the empty roster is
+    # there at once and neighbourhood search improves it
+    def no_local_search(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("local search ran although the empty roster was allowed")
+
+    monkeypatch.setattr(roster_solver, "first_roster", no_local_search)
+    prob = four_weeks(agents=6)  # soft headcount rows, a hard run limit: empty is allowed
+    needs = requirements(prob)
+    result = solve(prob, needs, time_limit=60, work_limit=0.5, workers=2)
+    assert result.roster is not None and result.roster.shifts
+    assert_identity(prob, result, needs)

@@ -41,7 +41,7 @@ from scheduler.solvers.plan import (
 from scheduler.solvers.progress import Progress, Recorder, Watcher, gap_of
 from scheduler.solvers.relaxation import lp_bound
 from scheduler.solvers.result import SolveReport, SolveResult
-from scheduler.solvers.searches import exact_search, first_roster, two_seeds
+from scheduler.solvers.searches import empty_roster, exact_search, first_roster, two_seeds
 
 __all__ = ["Progress", "SolvePlan", "build", "solve"]
 
@@ -127,15 +127,17 @@ def _start_relaxation(run: Run) -> Future[float]:
 
 
 def _first_phase(run: Run, relaxation: Future[float]) -> None:
-    """A quick first roster; small models then wait for the relaxation's bound.
+    """A quick first roster (nobody working, when the hard rules allow it); small models then
+    wait for the relaxation's bound.
 
     On large teams the relaxation takes longer than the first roster (Curtois 12: 6 s and
     1.4 s), so the search starts without its bound and collects it after the main phase.
     """
     plan, budget = run.plan, run.budget
-    run.first = first_roster(run.ctx, seed=run.seed, work=plan.first_work * budget.work,
-                             seconds=plan.first_time * budget.time_limit,
-                             workers=budget.workers, descent=plan.descent * budget.work)
+    run.first = empty_roster(run.ctx) or \
+        first_roster(run.ctx, seed=run.seed, work=plan.first_work * budget.work,
+                     seconds=plan.first_time * budget.time_limit, workers=budget.workers,
+                     descent=plan.descent * budget.work)
     if plan.wait_for_relaxation:
         run.bound = relaxation.result()
         run.recorder.bound_proven(run.bound)

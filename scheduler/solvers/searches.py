@@ -14,7 +14,14 @@ from functools import partial
 from ortools.sat.python import cp_model
 
 from scheduler.model import ModelContext
-from scheduler.solvers.cpsat import STATUS, Values, shift_values, single_worker
+from scheduler.solvers.cpsat import (
+    STATUS,
+    Values,
+    fixed_model,
+    one_thread,
+    shift_values,
+    single_worker,
+)
 from scheduler.solvers.plan import SearchResult, StopReason
 from scheduler.solvers.progress import Watcher
 
@@ -38,6 +45,19 @@ def _first_try(ctx: ModelContext, *, local_search: bool, seed: int, work: float,
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return float("inf"), None
     return solver.objective_value, shift_values(ctx, solver)
+
+
+def empty_roster(ctx: ModelContext) -> Values | None:
+    """The roster where nobody works, when it breaks no hard rule (else None).
+
+    Teams that plan from availability and headcount allow it (every need is soft), and it is
+    a roster like any other, with its coverage penalties; local search finds nothing on their
+    models (50 agents: no roster in 20 s). Teams whose contracts ask for hours never allow it.
+    """
+    empty = {var.index: False for var in ctx.x.values()}
+    fixed = fixed_model(ctx, empty, lambda agent, day: False)
+    status = one_thread(seconds=10).solve(fixed)
+    return empty if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
 def first_roster(ctx: ModelContext, *, seed: int, work: float, seconds: float,
