@@ -1,7 +1,8 @@
 """Regression harness for engine refactors: same model, same roster, byte for byte.
 
 For every fixture and every Curtois instance it records the SHA-256 of the CP-SAT model as
-built (the proto in text form) and, for the fixtures, of roster.csv solved at
+built (the proto in text form) and, for the fixtures, of the roster (its shifts and covering
+plan: what roster.csv says, independent of the file's format) solved at
 a fixed seed, worker count and deterministic work limit (a generous wall clock, so that the
 run stops on CP-SAT's deterministic clock and a busy machine cannot change it); Curtois 5, 8
 and 12 (one per solve plan: small, medium, large) are solved the same way.
@@ -51,7 +52,6 @@ def model_digest(problem: Problem) -> str:
 def roster_digest(problem: Problem, work: float = WORK_LIMIT) -> tuple[str, int | None]:
     """SHA-256 of roster.csv solved at the fixed seed, workers and work limit; its penalty."""
     from scheduler.covering import covering_plan
-    from scheduler.export.tables import roster_frame
     from scheduler.solvers.roster import solve
 
     needs = requirements(problem)
@@ -59,7 +59,8 @@ def roster_digest(problem: Problem, work: float = WORK_LIMIT) -> tuple[str, int 
                    seed=SEED)
     assert result.roster is not None
     plan = covering_plan(problem, needs, result.roster)
-    text = roster_frame(problem, result.roster, plan).to_csv(index=False)
+    # the shifts and who serves which queue when: what roster.csv says, in no file format
+    text = result.roster.model_dump_json() + plan.to_csv(index=False)
     return hashlib.sha256(text.encode()).hexdigest(), result.report.objective
 
 
