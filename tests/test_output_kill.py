@@ -1,0 +1,162 @@
+"""Multi-file outputs survive a kill at every step: the folder holds the whole old set or the
+whole new set, and the next write leaves no leftovers.
+
+A child process writes the set through :func:`scheduler.export.folder_swap.write_files` and
+kills itself (SIGKILL, or ``os._exit``) at step k of the write, for every k until a run gets
+through; the steps are the module's test hook plus the middle of each file's writing.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from scheduler.export.files import write_group
+from scheduler.export.folder_swap import OutputFolderError, write_files
+
+NAMES = ("roster.csv", "roster.xlsx", "solve-report.json")
+
+CHILD = textwrap.dedent("""
+    import os, signal, sys
+    from scheduler.export import folder_swap
+
+    folder, content, kill_at, how, exchange = sys.argv[1:6]
+    kill_at = int(kill_at)
+    steps = 0
+
+    def step(name):
+        global steps
+        steps += 1
+        if steps == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL) if how == "kill" else os._exit(9)
+
+    def writer(name):
+        def write(path):
+            with open(path, "w") as handle:
+                handle.write(content[:2])
+                handle.flush()
+                step("half " + name)
+                handle.write(content[2:] + " " + name)
+        return write
+
+    folder_swap.step_hook = step
+    if exchange == "no":
+        folder_swap._exchange = lambda a, b: False
+    folder_swap.write_files(folder, {n: writer(n) for n in sys.argv[6:]})
+""")
+
+
+def write_set(folder: Path, content: str) -> None:
+    """Write the three files, each holding ``content`` and its own name, in this process."""
+    write_files(folder, {name: (lambda path, n=name: path.write_text(f"{content} {n}"))
+                         for name in NAMES})
+
+
+def state(folder: Path) -> str:
+    """``old`` or ``new`` when the folder holds that whole set (and the carried file); else
+    a description of the mix."""
+    if not folder.is_dir():
+        return "no folder"
+    texts = {p.name: p.read_text() for p in folder.iterdir()}
+    for content in ("old", "new"):
+        expected = {name: f"{content} {name}" for name in NAMES}
+        if content == "old" or (folder / "notes.txt").exists():
+            expected["notes.txt"] = "kept"
+        if texts == expected:
+            return content
+    return f"mixed: {texts}"
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Hidden entries beside or inside the folder."""
+    return sorted(p.name for where in (folder.parent, folder) if where.is_dir()
+                  for p in where.iterdir() if p.name.startswith("."))
+
+
+def run_child(folder: Path, kill_at: int, how: str, exchange: str) -> int:
+    child = subprocess.run([sys.executable, "-c", CHILD, str(folder), "new", str(kill_at), how,
+                            exchange, *NAMES], capture_output=True, text=True, timeout=60)
+    assert child.returncode in (0, -9, 9), child.stderr
+    return child.returncode
+
+
+@pytest.mark.parametrize(("start", "how", "exchange"), [
+    ("old", "kill", "yes"), ("old", "exit", "no"), ("none", "kill", "yes"),
+    ("none", "exit", "no"),
+])
+def test_kill_at_every_step(tmp_path: Path, start: str, how: str, exchange: str) -> None:
+    folder = tmp_path / "out" / "small"
+    kill_at, finished = 1, False
+    while not finished:
+        if folder.parent.exists():
+            subprocess.run(["rm", "-rf", str(folder.parent)], check=True)
+        if start == "old":
+            write_set(folder, "old")
+            (folder / "notes.txt").write_text("kept")
+        code = run_child(folder, kill_at, how, exchange)
+        finished = code == 0
+        after = state(folder)
+        allowed = {"old", "new"} if start == "old" else {"new", "no folder"}
+        if start == "old" and after == "no folder":  # no exchange: between the two renames
+            assert sorted(p.suffix for p in folder.parent.iterdir()) == [".old", ".ready"]
+            allowed.add("no folder")
+        assert after in allowed, f"killed at step {kill_at}: {after}"
+        if finished:
+            assert after == "new"
+        write_set(folder, "next")  # the next run: completes, and clears what the kill left
+        assert leftovers(folder) == [], f"killed at step {kill_at}"
+        assert (folder / "roster.csv").read_text() == "next roster.csv"
+        if start == "old":
+            assert (folder / "notes.txt").read_text() == "kept"
+        kill_at += 1
+    assert kill_at > 8  # three half-writes, three files, carried, ready, swapped at least
+
+
+def test_killed_between_the_renames_is_completed_by_the_next_run(tmp_path: Path) -> None:
+    """Without the atomic exchange, a kill between moving the old folder aside and moving the
+    new one in leaves no folder; the next run puts the new set in place before writing."""
+    folder = tmp_path / "out"
+    write_set(folder, "old")
+    steps = 3 * 2 + 2  # half and whole of each file, carried, ready
+    assert run_child(folder, steps + 1, "kill", "no") == -9  # at "aside"
+    assert not folder.exists()
+    write_files(folder, {"extra.txt": lambda path: path.write_text("x")})
+    assert (folder / "roster.csv").read_text() == "new roster.csv"
+    assert (folder / "extra.txt").read_text() == "x"
+    assert leftovers(folder) == []
+
+
+def test_other_files_stay_and_subfolders_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    write_set(folder, "old")
+    (folder / "notes.txt").write_text("kept")
+    write_set(folder, "new")
+    assert state(folder) == "new"
+    (folder / "sub").mkdir()
+    with pytest.raises(OutputFolderError, match="other folders"):
+        write_set(folder, "newer")
+    assert (folder / "roster.csv").read_text() == "new roster.csv"
+    assert leftovers(folder) == []
+
+
+def test_old_style_leftovers_are_cleared(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / ".roster.csv.k2j4h5g6.tmp").write_text("half")
+    (folder / ".roster.xlsx.a1b2c3d4.old").write_text("old")
+    write_set(folder, "new")
+    assert leftovers(folder) == []
+    assert state(folder) == "new"
+
+
+def test_group_keeps_its_callers(tmp_path: Path) -> None:
+    paths = write_group([(tmp_path / "a" / "x.txt", lambda p: p.write_text("1")),
+                         (tmp_path / "a" / "y.txt", lambda p: p.write_text("2"))])
+    assert [p.read_text() for p in paths] == ["1", "2"]
+    with pytest.raises(ValueError, match="one folder"):
+        write_group([(tmp_path / "a" / "x.txt", lambda p: p.write_text("1")),
+                     (tmp_path / "b" / "y.txt", lambda p: p.write_text("2"))])
