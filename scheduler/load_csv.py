@@ -8,9 +8,12 @@ name the file, the line and the column.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import math
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +31,8 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
+MAX_FILE_BYTES = 64 * 2**20
+MAX_CELL_CHARS = 10_000
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MOMENT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
@@ -66,17 +71,19 @@ class Table:
 
 
 def read_text(path: Path, file: str, problems: Problems, *, required: bool) -> str | None:
-    """The UTF-8 text of a file, or None (with a problem when it is required or unreadable)."""
-    if not path.exists():
+    """The UTF-8 text of a file, or None (with a problem when it is required or unreadable).
+
+    Only a regular file (or a link to one) is read: a named pipe, a device or a folder is
+    reported without being opened for reading, and so is a broken link or a link loop (even
+    for an optional file: the coordinator meant that file to be read).
+    """
+    if not os.path.lexists(path):
         if required:
             problems.add(file, "the file is missing", f"create {file} in the team folder "
                          "(see docs/team-folder.md)")
         return None
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.add(file, f"the file cannot be read ({exc.strerror or exc})",
-                     "make sure it is a readable file, not a folder")
+    data = _read_regular(path, file, problems)
+    if data is None:
         return None
     try:
         return data.decode("utf-8-sig")
@@ -84,6 +91,37 @@ def read_text(path: Path, file: str, problems: Problems, *, required: bool) -> s
         problems.add(file, "the file is not UTF-8 text", "save it as UTF-8 (in Excel: "
                      "'CSV UTF-8'); check the characters on this line",
                      row=data[: exc.start].count(b"\n") + 1)
+        return None
+
+
+def _read_regular(path: Path, file: str, problems: Problems) -> bytes | None:
+    """The bytes of a regular file; anything else is a problem (never a hang on a pipe)."""
+    try:
+        kind = os.stat(path).st_mode
+    except OSError as exc:
+        why = "a link loop" if exc.errno == errno.ELOOP else "a broken link" if (
+            path.is_symlink()) else f"unreadable ({exc.strerror or exc})"
+        problems.add(file, f"the file is {why}", "put the file itself in the team folder, "
+                     "or remove the link")
+        return None
+    if not stat.S_ISREG(kind):
+        what = "a folder" if stat.S_ISDIR(kind) else "a named pipe" if stat.S_ISFIFO(
+            kind) else "not a regular file"
+        problems.add(file, f"the file is {what}", "make it a regular file (a saved CSV/YAML)")
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since the check
+                raise OSError(errno.EINVAL, "not a regular file")
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                problems.add(file, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB",
+                             "split it or remove rows that are not needed")
+                return None
+            return handle.read()
+    except OSError as exc:
+        problems.add(file, f"the file cannot be read ({exc.strerror or exc})",
+                     "make sure it is a readable file, not a folder")
         return None
 
 
@@ -104,9 +142,10 @@ def read_table(folder: Path, file: str, problems: Problems, *, required: Sequenc
         return None
     try:
         lines = _split(text)
-    except csv.Error as exc:
+    except _RecordError as exc:
         problems.add(file, f"the file is not valid CSV ({exc})",
-                     "save it again as CSV from your spreadsheet")
+                     "save it again as CSV from your spreadsheet (a value that long is "
+                     "usually a missing closing quote)", row=exc.line)
         return None
     if not lines:
         problems.add(file, "the file is empty", f"start it with the header line: "
@@ -121,15 +160,31 @@ def read_table(folder: Path, file: str, problems: Problems, *, required: Sequenc
     return Table(file, columns, tuple(rows))
 
 
+class _RecordError(csv.Error):
+    """A CSV record that cannot be read, and the line it starts on."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def _split(text: str) -> list[tuple[int, list[str]]]:
     """Non-blank CSV records with the line each starts on."""
     reader = csv.reader(io.StringIO(text, newline=""))
     records, previous = [], 0
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return records
+        except csv.Error as exc:
+            message = str(exc)
+            if "field limit" in message:
+                message = f"a value is longer than {csv.field_size_limit()} characters"
+            raise _RecordError(previous + 1, message) from exc
         if any(cell.strip() for cell in cells):
             records.append((previous + 1, cells))
         previous = reader.line_num
-    return records
 
 
 def _header_ok(file: str, line: int, columns: tuple[str, ...], required: Sequence[str],
@@ -165,6 +220,11 @@ def _row(file: str, line: int, columns: tuple[str, ...], cells: list[str],
         return None
     named = {}
     for name, cell in zip(columns, cells, strict=False):
+        if len(cell) > MAX_CELL_CHARS:
+            problems.add(file, f"the value is {len(cell)} characters long",
+                         f"shorten it to at most {MAX_CELL_CHARS} characters", row=line,
+                         column=name or None, value=cell)
+            return None
         if name and not name.startswith("#"):
             named[name] = cell.strip()
         elif not name and cell.strip():
