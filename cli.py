@@ -70,8 +70,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# No markup, emoji codes or highlighting in what we print: team, agent, file and queue names are
+# the coordinator's text and must appear as written ("Support [/b] team" is a name, not a tag).
+# Panel titles and status lines parse markup even so: they always get a Text.
+out = Console(highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 TeamDir = Annotated[
     Path,
@@ -321,7 +324,7 @@ def staffing(
         out.print("No forecast: there is nothing to staff (coverage comes from cover.csv).")
     else:
         daily = staffing_by_day(problem, requirements)
-        table = Table(title=f"Agents to schedule — {problem.team}", title_justify="left")
+        table = Table(title=Text(f"Agents to schedule — {problem.team}"), title_justify="left")
         for title, justify in (("Date", "left"), ("Queue", "left"),
                                ("Peak agents", "right"), ("Agent-hours", "right")):
             table.add_column(title, justify=justify)  # type: ignore[arg-type]
@@ -394,24 +397,24 @@ def roster(
     else:
         title = f"Solving {problem.team}"
         sizes = f"{_plural(len(problem.agents), 'agent')}, {_plural(problem.days, 'day')}"
-        with out.status(f"{title} ({sizes}, up to {time_limit:g} s)") as status:
+        with out.status(Text(f"{title} ({sizes}, up to {time_limit:g} s)")) as status:
 
             def show(progress: Any) -> None:
                 gap = "" if progress.gap is None else f", gap {progress.gap:.1%}"
-                status.update(f"{title}: best {progress.objective}, bound {progress.bound:.0f}"
-                              f"{gap}, {progress.elapsed_s:.1f} s "
-                              f"({_plural(progress.solutions, 'solution')})")
+                status.update(Text(f"{title}: best {progress.objective}, bound "
+                                   f"{progress.bound:.0f}{gap}, {progress.elapsed_s:.1f} s "
+                                   f"({_plural(progress.solutions, 'solution')})"))
 
             result = solve(problem, needs, on_progress=show, **options)
     report = result.report
     if result.roster is None or not report.solved:
         out.print(Panel(Text(report.summary()), title="No roster", border_style="red",
                         title_align="left"))
-        if not report.conflict:
+        if report.status == "UNKNOWN":
             out.print(f"No roster was found in {time_limit:g} s; "
                       "try a longer --time-limit or relax a hard rule.")
         raise typer.Exit(1)
-    out.print(Panel(Text(report.summary()), title=f"Roster for {problem.team}",
+    out.print(Panel(Text(report.summary()), title=Text(f"Roster for {problem.team}"),
                     border_style="green", title_align="left"))
     if not quiet:
         out.print(_penalty_table(report.penalties, result.evaluation, worst=False))
