@@ -33,6 +33,9 @@ M = TypeVar("M", bound=BaseModel)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 MAX_FILE_BYTES = 64 * 2**20
 MAX_CELL_CHARS = 10_000
+# The csv module's own limit (128 KiB a value) would stop a file without naming the column; the
+# file size is capped, and each value is checked against MAX_CELL_CHARS with its row and column.
+csv.field_size_limit(MAX_FILE_BYTES)
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MOMENT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
