@@ -278,11 +278,10 @@ def _judge_problems(case: Case, problems: list[Any]) -> str | None:
 
 def _judge_accepted(problem: Any) -> str | None:
     """A folder the loader accepts gives requirements and a model CP-SAT accepts."""
-    from scheduler.export.tables import requirements_of
-    from scheduler.solvers.roster import build
+    from scheduler.solvers.cpsat import build
+    from scheduler.staffing import requirements
 
-    requirements_of(problem)
-    invalid = build(problem).model.validate()
+    invalid = build(problem, requirements(problem)).model.validate()
     return f"CP-SAT rejects the model: {invalid[:200]}" if invalid else None
 
 

@@ -174,7 +174,8 @@ class _RecordError(csv.Error):
 def _split(text: str) -> list[tuple[int, list[str]]]:
     """Non-blank CSV records with the line each starts on."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    records, previous = [], 0
+    records: list[tuple[int, list[str]]] = []
+    previous = 0
     while True:
         try:
             cells = next(reader)
