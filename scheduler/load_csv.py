@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from scheduler.domain import WEEKDAYS
+from scheduler.domain import MAX_MINUTES, WEEKDAYS
 from scheduler.errors import Problems
 from scheduler.timeline import exists_locally
 
@@ -314,8 +314,9 @@ def parse_int(value: str) -> int:
 def parse_hours(value: str) -> int:
     """Hours (decimal) as a whole number of minutes: ``37.5`` → 2250."""
     minutes = parse_float(value) * 60
-    if not math.isfinite(minutes) or abs(minutes) > 1e9:
-        raise CellError("the number of hours is too large", "use hours per week, e.g. 40")
+    if not math.isfinite(minutes) or abs(minutes) > MAX_MINUTES:
+        raise CellError("the number of hours is too large",
+                        f"use at most {MAX_MINUTES // 60} hours (a year), e.g. 40 a week")
     if abs(minutes - round(minutes)) > 1e-6:
         raise CellError("the hours are not a whole number of minutes",
                         "round to whole minutes, e.g. 7.5 or 7.25")

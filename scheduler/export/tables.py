@@ -365,7 +365,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(guard)
     return safe
 
