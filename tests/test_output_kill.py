@@ -160,3 +160,27 @@ def test_group_keeps_its_callers(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="one folder"):
         write_group([(tmp_path / "a" / "x.txt", lambda p: p.write_text("1")),
                      (tmp_path / "b" / "y.txt", lambda p: p.write_text("2"))])
+
+
+def test_two_writers_at_once_do_not_undo_each_other(tmp_path: Path) -> None:
+    import threading
+
+    folder = tmp_path / "out"
+    errors: list[BaseException] = []
+
+    def writer(content: str) -> None:
+        try:
+            for _ in range(5):
+                write_set(folder, content)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(c,)) for c in ("old", "new")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    texts = {p.read_text().split()[0] for p in folder.iterdir()}
+    assert len(texts) == 1 and len(list(folder.iterdir())) == 3
+    assert leftovers(folder) == []

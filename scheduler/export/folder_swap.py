@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from scheduler.export.durable import NEW_FILE_MODE, NEW_FOLDER_MODE, Writer, fsync_dir, fsync_file
@@ -60,7 +60,7 @@ def write_files(folder: str | os.PathLike[str], files: Mapping[str, Writer]) -> 
     Returns
     -------
     dict[str, Path]
-        Each name's final path, in the order given.
+        Each name's final path (under ``folder`` as given), in the order given.
 
     Raises
     ------
@@ -76,6 +76,29 @@ def write_files(folder: str | os.PathLike[str], files: Mapping[str, Writer]) -> 
         if not name or name in (".", "..") or Path(name).name != name:
             raise ValueError(f"{name!r} is not a plain file name")
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target.parent):
+        _write(target, files)
+    return {name: Path(folder) / name for name in files}
+
+
+@contextlib.contextmanager
+def _locked(parent: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``parent`` (POSIX), so that two runs writing beside each other
+    do not clear each other's folder under construction."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write(target: Path, files: Mapping[str, Writer]) -> None:
     _recover(target)
     carried = _carried_entries(target, files)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial",
@@ -96,7 +119,6 @@ def write_files(folder: str | os.PathLike[str], files: Mapping[str, Writer]) -> 
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     _step("cleaned")
-    return {name: target / name for name in files}
 
 
 def _fill(stage: Path, target: Path, files: Mapping[str, Writer], carried: list[Path]) -> None:
