@@ -117,7 +117,8 @@ def _input_problems(exc: TeamFolderError, where: Path) -> typer.Exit:
     if not problems:
         err.print(Text(f"Cannot read {folder}: {exc}", style="red"))
         return typer.Exit(2)
-    table = Table(title=Text(f"{_plural(len(problems), 'problem')} in {folder}", style="bold red"),
+    total = getattr(exc, "total", len(problems))
+    table = Table(title=Text(f"{_plural(total, 'problem')} in {folder}", style="bold red"),
                   show_lines=True, title_justify="left")
     for title in ("File", "Row", "Column"):
         table.add_column(title, no_wrap=True)

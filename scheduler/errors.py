@@ -63,16 +63,20 @@ class InputProblem:
 class TeamFolderError(Exception):
     """A team folder could not be loaded; ``problems`` lists everything found wrong."""
 
-    def __init__(self, problems: Sequence[InputProblem], folder: str = "") -> None:
+    def __init__(self, problems: Sequence[InputProblem], folder: str = "",
+                 total: int | None = None) -> None:
         self.problems: list[InputProblem] = list(problems)
         self.folder = folder
+        self.total = len(self.problems) if total is None else total
+        """All problems found, the ones only counted (see :class:`Problems`) included."""
         super().__init__(str(self))
 
-    def __reduce__(self) -> tuple[type[TeamFolderError], tuple[list[InputProblem], str]]:
-        return type(self), (self.problems, self.folder)
+    def __reduce__(self) -> tuple[type[TeamFolderError],
+                                  tuple[list[InputProblem], str, int]]:
+        return type(self), (self.problems, self.folder, self.total)
 
     def __str__(self) -> str:
-        count = len(self.problems)
+        count = self.total
         head = f"{count} problem{'s' if count != 1 else ''} in team folder"
         head += f" {self.folder}" if self.folder else ""
         return head + ":\n" + "\n".join(f"  - {p}" for p in self.problems)
@@ -138,7 +142,7 @@ class Problems:
     def raise_if_any(self, folder: str = "") -> None:
         """Raise :class:`TeamFolderError` when any problem was recorded."""
         if self._kept:
-            raise TeamFolderError(self.items, folder)
+            raise TeamFolderError(self.items, folder, len(self))
 
 
 def known_fields(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> list[str] | None:

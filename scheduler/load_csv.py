@@ -14,7 +14,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -64,13 +64,54 @@ class Row:
         return self.cells.get(column, "")
 
 
+class Rows:
+    """The data rows of a CSV file, parsed lazily and read once: a huge file costs no more
+    memory than its text (a bad row's problem is recorded when the row is reached)."""
+
+    def __init__(self, file: str, columns: tuple[str, ...],
+                 records: Iterator[tuple[int, list[str]]], problems: Problems) -> None:
+        self._file, self._columns, self._problems = file, columns, problems
+        self._records: Iterator[tuple[int, list[str]]] | None = records
+        self._first: list[Row] = []
+        self._started = False
+
+    def _next(self) -> Row | None:
+        while self._records is not None:
+            try:
+                line, cells = next(self._records)
+            except StopIteration:
+                self._records = None
+            except _RecordError as exc:
+                self._records = None
+                _not_csv(self._file, exc, self._problems)
+            else:
+                row = _row(self._file, line, self._columns, cells, self._problems)
+                if row is not None:
+                    return row
+        return None
+
+    def __bool__(self) -> bool:
+        if not self._first and not self._started and (row := self._next()) is not None:
+            self._first.append(row)
+        return bool(self._first)
+
+    def __iter__(self) -> Iterator[Row]:
+        if self._started:
+            raise RuntimeError(f"the rows of {self._file} are read once")
+        self._started = True
+        yield from self._first
+        self._first = []
+        while (row := self._next()) is not None:
+            yield row
+
+
 @dataclass(frozen=True)
 class Table:
-    """A CSV file read as text: its name in the folder, its columns and its rows."""
+    """A CSV file read as text: its name in the folder, its columns and its rows (read once)."""
 
     file: str
     columns: tuple[str, ...]
-    rows: tuple[Row, ...]
+    rows: Iterable[Row]
 
 
 def read_text(path: Path, file: str, problems: Problems, *, required: bool) -> str | None:
@@ -143,24 +184,26 @@ def read_table(folder: Path, file: str, problems: Problems, *, required: Sequenc
     text = read_text(folder / file, file, problems, required=must_exist)
     if text is None:
         return None
+    records = _records(text)
     try:
-        lines = _split(text)
-    except _RecordError as exc:
-        problems.add(file, f"the file is not valid CSV ({exc})",
-                     "save it again as CSV from your spreadsheet (a value that long is "
-                     "usually a missing closing quote)", row=exc.line)
-        return None
-    if not lines:
+        header_line, header = next(records)
+    except StopIteration:
         problems.add(file, "the file is empty", f"start it with the header line: "
                      f"{','.join(required)}")
         return None
-    header_line, header = lines[0]
+    except _RecordError as exc:
+        _not_csv(file, exc, problems)
+        return None
     columns = tuple(cell.strip().lower() for cell in header)
     if not _header_ok(file, header_line, columns, required, optional, problems):
         return None
-    rows = [row for line, cells in lines[1:]
-            if (row := _row(file, line, columns, cells, problems)) is not None]
-    return Table(file, columns, tuple(rows))
+    return Table(file, columns, Rows(file, columns, records, problems))
+
+
+def _not_csv(file: str, exc: _RecordError, problems: Problems) -> None:
+    problems.add(file, f"the file is not valid CSV ({exc})", "save it again as CSV from your "
+                 "spreadsheet (a value that long is usually a missing closing quote)",
+                 row=exc.line)
 
 
 class _RecordError(csv.Error):
@@ -171,23 +214,22 @@ class _RecordError(csv.Error):
         self.line = line
 
 
-def _split(text: str) -> list[tuple[int, list[str]]]:
-    """Non-blank CSV records with the line each starts on."""
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank CSV records with the line each starts on, one at a time."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    records: list[tuple[int, list[str]]] = []
     previous = 0
     while True:
         try:
             cells = next(reader)
         except StopIteration:
-            return records
+            return
         except csv.Error as exc:
             message = str(exc)
             if "field limit" in message:
                 message = f"a value is longer than {csv.field_size_limit()} characters"
             raise _RecordError(previous + 1, message) from exc
         if any(cell.strip() for cell in cells):
-            records.append((previous + 1, cells))
+            yield previous + 1, cells
         previous = reader.line_num
 
 

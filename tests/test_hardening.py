@@ -240,7 +240,8 @@ def test_check_on_a_huge_roster_lists_a_few_problems_and_counts_the_rest(tmp_pat
     roster.write_text("agent,date,shift\n" + "ana,2026-11-30,E\n" * 20_000, encoding="utf-8")
     run = CliRunner().invoke(app, ["check", str(folder), str(roster)])
     assert run.exit_code == 2
-    assert "19979 more" in run.output  # 1 good row, 20 duplicates listed
+    assert "19999 problems in" in run.output  # every duplicate counted
+    assert "19979 more" in run.output  # 20 listed
     assert len(run.output) < 100_000
     assert run.output.count("already has a shift") <= MAX_PER_KIND
 
