@@ -142,7 +142,7 @@ def _rows(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
 
 
-def _write_rows(path: Path, rows: list[list[str]]) -> None:
+def write_rows(path: Path, rows: list[list[str]]) -> None:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
@@ -158,13 +158,13 @@ def cell_case(rng: random.Random, base: Path) -> Case:
     def apply(folder: Path) -> None:
         changed = _rows(folder / file)
         changed[index][column] = value
-        _write_rows(folder / file, changed)
+        write_rows(folder / file, changed)
 
     return Case("cell", f"{file} row {index + 1} {rows[0][column]} = {value[:40]!r}", apply,
                 file, index + 1, rows[0][column])
 
 
-def _set_key(data: Any, path: str, value: Any) -> None:
+def set_key(data: Any, path: str, value: Any) -> None:
     parts = [int(p) if p.isdigit() else p for p in path.split(".")]
     for part in parts[:-1]:
         data = data.setdefault(part, {}) if isinstance(part, str) else data[part]
@@ -183,7 +183,7 @@ def yaml_case(rng: random.Random, base: Path) -> Case:
 
     def apply(folder: Path) -> None:
         data = yaml.safe_load((folder / "team.yaml").read_text(encoding="utf-8"))
-        _set_key(data, key, value)
+        set_key(data, key, value)
         (folder / "team.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
                                           encoding="utf-8")
 
@@ -233,7 +233,7 @@ def _markup_names(rng: random.Random) -> Case:
         (folder / "team.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
         rows = _rows(folder / "agents.csv")
         rows[1][1] = name
-        _write_rows(folder / "agents.csv", rows)
+        write_rows(folder / "agents.csv", rows)
 
     return Case("cli", f"team and agent named {name!r}", apply)
 

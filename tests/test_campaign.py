@@ -28,7 +28,7 @@ from scheduler.staffing import requirements
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from campaign import KINDS, _set_key, _write_rows, campaign, make_base  # noqa: E402
+from campaign import KINDS, campaign, make_base, set_key, write_rows  # noqa: E402
 
 RUN = settings(max_examples=60, deadline=None,
                suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -84,7 +84,7 @@ def test_every_number_in_a_csv_is_in_range_or_named(base: Path, cell: tuple[str,
         rows = list(csv.reader((folder / file).open(encoding="utf-8")))
         rows[row - 1][rows[0].index(column)] = repr(number) if isinstance(number, float) \
             else str(number)
-        _write_rows(folder / file, rows)
+        write_rows(folder / file, rows)
 
     result = loaded(base, change)
     if isinstance(result, TeamFolderError):
@@ -107,7 +107,7 @@ def test_every_number_in_team_yaml_is_in_range_or_named(base: Path, key: str,
                                                         number: float) -> None:
     def change(folder: Path) -> None:
         data = yaml.safe_load((folder / "team.yaml").read_text(encoding="utf-8"))
-        _set_key(data, key, number)
+        set_key(data, key, number)
         (folder / "team.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
 
     result = loaded(base, change)
