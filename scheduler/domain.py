@@ -30,6 +30,8 @@ MAX_VOLUME = 10_000
 """Contacts arriving on one queue in one interval."""
 MAX_AHT_S = 4 * 3600
 MAX_MINUTES = MAX_DAYS * 24 * 60
+MAX_SHRINKAGE = 0.9
+MIN_OCCUPANCY = 0.1
 ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
 """Ids start with a letter, digit or _: never with = + - @, which spreadsheets run as formulas."""
 
@@ -83,12 +85,12 @@ class Queue(Frozen):
     name: str = ""
     channel: Channel
     priority: int = Field(1, ge=1, le=MAX_PRIORITY)
-    service_level: float = Field(0.8, gt=0, lt=1)
-    answer_within_s: float = Field(20, gt=0, le=24 * 3600)
+    service_level: float = Field(0.8, gt=0, le=0.999)
+    answer_within_s: float = Field(20, ge=1, le=24 * 3600)
     concurrency: int = Field(1, ge=1, le=50)
     first_response_minutes: int = Field(240, ge=0, le=31 * 24 * 60)
-    shrinkage: float | None = Field(None, ge=0, lt=1)
-    max_occupancy: float | None = Field(None, gt=0, le=1)
+    shrinkage: float | None = Field(None, ge=0, le=MAX_SHRINKAGE)
+    max_occupancy: float | None = Field(None, ge=MIN_OCCUPANCY, le=1)
 
 
 class ShiftTemplate(Frozen):
@@ -459,8 +461,8 @@ class Problem(Frozen):
     start: date
     days: int = Field(ge=1, le=366)
     interval_minutes: Literal[15, 30, 60] = 30
-    shrinkage: float = Field(0.3, ge=0, lt=1)
-    max_occupancy: float = Field(0.85, gt=0, le=1)
+    shrinkage: float = Field(0.3, ge=0, le=MAX_SHRINKAGE)
+    max_occupancy: float = Field(0.85, ge=MIN_OCCUPANCY, le=1)
     queues: tuple[Queue, ...] = ()
     templates: tuple[ShiftTemplate, ...]
     agents: tuple[Agent, ...]
