@@ -528,7 +528,7 @@ def report_command(
 def _headline_table(problem: Problem, kpis: Any) -> Table:
     """Coverage, under-covered hours and service level per queue, from the KPIs."""
     h = kpis.headline
-    table = Table(title=f"Roster of {problem.team} at a glance", title_justify="left")
+    table = Table(title=Text(f"Roster of {problem.team} at a glance"), title_justify="left")
     for title in ("Queue", "Coverage", "Short (agent-h)", "SL worst", "SL all contacts"):
         table.add_column(title, justify="left" if title == "Queue" else "right")
     for q in problem.queues:

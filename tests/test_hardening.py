@@ -26,7 +26,8 @@ import scheduler.solvers.roster
 from cli import app
 from scheduler.domain import Roster, Shift
 from scheduler.errors import MAX_PER_KIND, InputProblem, TeamFolderError
-from scheduler.export.tables import csv_safe, roster_frame, roster_workbook, write_roster_csv
+from scheduler.export.cells import csv_safe
+from scheduler.export.tables import roster_frame, roster_workbook, write_roster_csv
 from scheduler.load import load_team
 from scheduler.solvers.result import SolveReport, SolveResult
 from scheduler.staffing import requirements

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from scheduler.covering import covering_plan
 from scheduler.domain import WEEKDAYS, Problem, Roster, Shift
+from scheduler.export.cells import csv_safe
 from scheduler.export.files import Writer, write_atomic, write_group, write_text_atomic
 from scheduler.export.segments import CLOCK, queue_segments, served_by_agent
 
@@ -56,8 +57,6 @@ ROSTER_COLUMNS = (
     "start_agent_tz", "end_agent_tz", "paid_hours", "queues",
 )
 STAMP = "%Y-%m-%d %H:%M"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A text cell starting so is run as a formula by spreadsheets (OWASP CSV injection)."""
 
 # Pastel fills, one per shift template in team.yaml order (cycled when there are more).
 TEMPLATE_FILLS = (
@@ -354,20 +353,6 @@ def roster_workbook(problem: Problem, roster: Roster, requirements: pd.DataFrame
 
 def _csv_text(frame: pd.DataFrame) -> str:
     return csv_safe(frame).to_csv(index=False, lineterminator="\n")
-
-
-def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every text cell that a spreadsheet would run as a formula prefixed by
-    ``'`` (OWASP's CSV-injection advice); numbers and other text unchanged."""
-    def guard(value: object) -> object:
-        return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) \
-            else value
-
-    safe = frame.copy()
-    for column in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(guard)
-    return safe
 
 
 def _text_only(wb: Workbook) -> Workbook:
