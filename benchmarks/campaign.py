@@ -120,7 +120,8 @@ class Tally:
         if failure is not None:
             self.failures[case.kind] += 1
             if len(self.examples) < 30:
-                self.examples.append(f"[{case.kind}] {case.label}: {failure}")
+                first = (failure.splitlines() or [""])[0][:200]
+                self.examples.append(f"[{case.kind}] {case.label}: {first}")
 
     def lines(self) -> list[str]:
         out = [f"{kind:5} {self.cases[kind]:6} cases {self.failures[kind]:6} failures"
