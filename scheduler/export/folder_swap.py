@@ -199,7 +199,11 @@ def _swap(ready: Path, target: Path) -> Path | None:
     aside = ready.with_name(ready.name.removesuffix(".ready") + ".old")
     os.rename(target, aside)
     _step("aside")
-    os.rename(ready, target)
+    try:
+        os.rename(ready, target)
+    except BaseException:
+        os.rename(aside, target)
+        raise
     return aside
 
 
