@@ -35,7 +35,7 @@ RUN = settings(max_examples=60, deadline=None,
 
 
 def test_campaign_finds_nothing() -> None:
-    counts = {"cell": 300, "yaml": 150, "file": 40, "cli": 16}
+    counts = {"cell": 800, "yaml": 300, "file": 50, "cli": 16}
     tally = campaign(counts, seed=22)
     assert sum(tally.failures.values()) == 0, "\n".join(tally.lines())
     assert all(tally.cases[kind] >= counts[kind] for kind in KINDS)
