@@ -269,8 +269,9 @@ def _judge_problems(case: Case, problems: list[Any]) -> str | None:
     blamed = [p for p in problems if p.file == case.file]
     if case.kind == "file" and not blamed:
         return f"{case.file} is not named: {problems[0]}"
-    if case.kind == "cell" and blamed and not any(
-            p.row == case.row and p.column == case.column for p in blamed):
+    if case.kind == "cell" and blamed and not any(  # or a cell in order with it, naming it
+            p.row == case.row and p.column and (p.column == case.column or (
+                case.column or "?") in p.message) for p in blamed):
         return f"no problem names row {case.row} column {case.column}: {blamed[0]}"
     if case.kind == "yaml" and blamed and not any(p.column for p in blamed):
         return f"no problem names the key: {blamed[0]}"
