@@ -130,17 +130,36 @@ def test_killed_between_the_renames_is_completed_by_the_next_run(tmp_path: Path)
     assert leftovers(folder) == []
 
 
-def test_other_files_stay_and_subfolders_are_refused(tmp_path: Path) -> None:
+def test_other_files_and_folders_stay(tmp_path: Path) -> None:
     folder = tmp_path / "out"
     write_set(folder, "old")
     (folder / "notes.txt").write_text("kept")
+    (folder / "calendars" / "agents").mkdir(parents=True)
+    (folder / "calendars" / "agents" / "ana.ics").write_text("ics")
+    (folder / "link").symlink_to("notes.txt")
     write_set(folder, "new")
-    assert state(folder) == "new"
-    (folder / "sub").mkdir()
-    with pytest.raises(OutputFolderError, match="other folders"):
-        write_set(folder, "newer")
     assert (folder / "roster.csv").read_text() == "new roster.csv"
+    assert (folder / "notes.txt").read_text() == "kept"
+    assert (folder / "calendars" / "agents" / "ana.ics").read_text() == "ics"
+    assert (folder / "link").is_symlink() and (folder / "link").read_text() == "kept"
     assert leftovers(folder) == []
+
+
+def test_nested_names_and_refusals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "out"
+    written = write_group([(folder / "team.ics", lambda p: p.write_text("t")),
+                           (folder / "agents" / "ana.ics", lambda p: p.write_text("a"))])
+    assert [p.read_text() for p in written] == ["t", "a"]
+    (folder / "roster.csv").mkdir()
+    with pytest.raises(OutputFolderError, match="is a folder"):
+        write_set(folder, "new")
+    (folder / "roster.csv").rmdir()
+    monkeypatch.chdir(folder / "agents")
+    with pytest.raises(OutputFolderError, match="current folder"):
+        write_set(folder, "new")
+    assert sorted(p.name for p in folder.iterdir()) == ["agents", "team.ics"]
+    with pytest.raises(ValueError, match="inside the folder"):
+        write_files(folder, {"../x": lambda p: p.write_text("x")})
 
 
 def test_old_style_leftovers_are_cleared(tmp_path: Path) -> None:
@@ -160,6 +179,7 @@ def test_group_keeps_its_callers(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="one folder"):
         write_group([(tmp_path / "a" / "x.txt", lambda p: p.write_text("1")),
                      (tmp_path / "b" / "y.txt", lambda p: p.write_text("2"))])
+    assert not (tmp_path / "b").exists()
 
 
 def test_two_writers_at_once_do_not_undo_each_other(tmp_path: Path) -> None:

@@ -86,21 +86,26 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "
 
 
 def write_group(outputs: Iterable[tuple[str | os.PathLike[str], Writer]]) -> list[Path]:
-    """Write several files of one folder as one: all of them or none (see :func:`write_files`).
+    """Write several files of one folder (and its sub-folders) as one: all of them or none.
+
+    The folder is the deepest one holding every file, and must itself hold one of them (see
+    :func:`write_files`).
 
     Raises
     ------
     ValueError
-        When the same file is given twice, or the files lie in different folders.
+        When the same file is given twice, or the files share no such folder.
     """
     items = [(Path(path), writer) for path, writer in outputs]
     targets = [path for path, _ in items]
     if len(set(targets)) != len(targets):
         raise ValueError("write_group got the same file twice")
-    folders = {path.parent for path in targets}
-    if len(folders) > 1:
-        raise ValueError("write_group writes the files of one folder; got several folders")
     if not items:
         return []
-    written = write_files(folders.pop(), {path.name: writer for path, writer in items})
-    return [written[path.name] for path in targets]
+    parents = {path.parent for path in targets}
+    folder = Path(os.path.commonpath([str(p) for p in parents]))
+    if folder not in parents:
+        raise ValueError("write_group writes the files of one folder and its sub-folders")
+    written = write_files(folder, {str(path.relative_to(folder)): writer
+                                   for path, writer in items})
+    return [written[str(path.relative_to(folder))] for path in targets]

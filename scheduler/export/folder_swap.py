@@ -1,7 +1,8 @@
 """A set of files written into one folder whole or not at all, whenever the process dies.
 
 :func:`write_files` builds the folder's next content in a fresh sibling folder
-(``.NAME.xxxxxxxx.partial``: the new files, plus links to the other files already in the folder),
+(``.NAME.xxxxxxxx.partial``: the new files, plus hard links to everything else already in the
+folder, sub-folders included),
 marks it complete by renaming it to ``.NAME.xxxxxxxx.ready`` and swaps it with the folder in one
 atomic step (Linux ``renameat2(RENAME_EXCHANGE)``). Killed before the swap, the folder is
 untouched; after it, the folder is complete and new. What a killed run leaves beside the folder
@@ -34,6 +35,8 @@ step_hook: Callable[[str], None] | None = None
 _SIBLING = re.compile(r"^\.(?P<folder>.+)\.[a-z0-9_]{8}\.(?P<kind>partial|ready|old)$")
 _OLD_STYLE = re.compile(r"^\..+\.[a-z0-9_]{8}\.(tmp|old)$")  # the former per-file renames
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+MAX_CARRIED = 10_000
+"""Most entries besides the set that a folder may hold (each is carried over as a link)."""
 
 
 class OutputFolderError(OSError):
@@ -54,8 +57,8 @@ def write_files(folder: str | os.PathLike[str], files: Mapping[str, Writer]) -> 
         The output folder; created (with its parents) when missing. Other files in it are kept.
         A symbolic link is followed: the folder it points to is replaced.
     files
-        File name (no folder part) → writer, called with the path to write that file's whole
-        content to.
+        File name, relative to ``folder`` (``team.ics``, ``agents/ana.ics``) → writer, called
+        with the path to write that file's whole content to.
 
     Returns
     -------
@@ -65,16 +68,18 @@ def write_files(folder: str | os.PathLike[str], files: Mapping[str, Writer]) -> 
     Raises
     ------
     OutputFolderError
-        When the folder holds sub-folders (they cannot be carried over atomically) or is the
-        current working folder; nothing is written.
+        When the folder is (or holds) the current working folder, holds something that is not
+        a file, a folder or a link, spans file systems, or holds more than
+        :data:`MAX_CARRIED` entries; nothing is written.
     Exception
         Whatever a writer raises; the folder is then untouched.
     """
     target = Path(folder)
     target = (target.resolve() if target.is_symlink() else target).absolute()
     for name in files:
-        if not name or name in (".", "..") or Path(name).name != name:
-            raise ValueError(f"{name!r} is not a plain file name")
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or any(p in (".", "..") for p in parts):
+            raise ValueError(f"{name!r} is not a file name inside the folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     with _locked(target.parent):
         _write(target, files)
@@ -125,48 +130,78 @@ def _fill(stage: Path, target: Path, files: Mapping[str, Writer], carried: list[
     """Write the new files into ``stage``, link the carried ones, flush everything."""
     for name, writer in files.items():
         path = stage / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         writer(path)
         old = target / name
         os.chmod(path, old.stat().st_mode & 0o7777 if old.is_file() else NEW_FILE_MODE)
         fsync_file(path)
         _step(f"wrote {name}")
     for entry in carried:
+        copy = stage / entry.relative_to(target)
         if entry.is_symlink():
-            os.symlink(os.readlink(entry), stage / entry.name)
+            os.symlink(os.readlink(entry), copy)
+        elif entry.is_dir():
+            copy.mkdir(exist_ok=True)
+            shutil.copymode(entry, copy)
         else:
             try:
-                os.link(entry, stage / entry.name)
+                os.link(entry, copy)
             except OSError:
-                shutil.copy2(entry, stage / entry.name)
+                shutil.copy2(entry, copy)
     _step("carried")
     os.chmod(stage, target.stat().st_mode & 0o7777 if target.is_dir() else NEW_FOLDER_MODE)
     fsync_dir(stage)
 
 
 def _carried_entries(target: Path, files: Mapping[str, Writer]) -> list[Path]:
-    """The folder's entries that the new content keeps (all but the set's and leftovers)."""
+    """The folder's entries the new content keeps, folders before what they hold: everything
+    but the set's own files and leftovers. Files are carried as hard links (no data copied)."""
     if not target.exists():
         return []
     if not target.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(target))
-    with contextlib.suppress(OSError):
-        if target.samefile(Path.cwd()):
-            raise OutputFolderError(errno.EBUSY, "the output folder is the current folder; "
-                                    "give a folder of its own (e.g. out/team)", str(target))
-    carried = []
-    for entry in sorted(target.iterdir()):
-        if entry.is_dir() and not entry.is_symlink():
-            what = "a folder" if entry.name in files else "other folders"
-            raise OutputFolderError(errno.EISDIR, f"the output folder holds {what} "
-                                    f"({entry.name}); give a folder of its own", str(target))
-        if entry.name in files:
-            continue
-        if not (entry.is_file() or entry.is_symlink()):
-            raise OutputFolderError(errno.EINVAL, f"the output folder holds {entry.name}, "
-                                    "which is not a file; give a folder of its own", str(target))
-        if not _OLD_STYLE.match(entry.name):
+    inside = False
+    with contextlib.suppress(OSError):  # no current folder (deleted): nothing to protect
+        inside = Path.cwd().resolve().is_relative_to(target.resolve())
+    if inside:
+        raise OutputFolderError(errno.EBUSY, "the output folder is (or holds) the current "
+                                "folder; give a folder of its own (e.g. out/team)", str(target))
+    names = {Path(name) for name in files}
+    device = target.stat().st_dev
+    carried: list[Path] = []
+    for root, folders, found in os.walk(target):
+        here = Path(root)
+        folders.sort()
+        for name in sorted(folders) + sorted(found):
+            entry = here / name
+            relative = entry.relative_to(target)
+            if relative in names:
+                if entry.is_dir() and not entry.is_symlink():
+                    raise OutputFolderError(errno.EISDIR, f"{relative} is a folder, where the "
+                                            "output puts a file", str(target))
+                continue
+            if _OLD_STYLE.match(name) and not entry.is_dir():
+                continue
+            _check_carried(entry, device, target)
             carried.append(entry)
+            if len(carried) > MAX_CARRIED:
+                raise OutputFolderError(errno.EFBIG, f"the output folder holds more than "
+                                        f"{MAX_CARRIED} other entries; give a folder of its own",
+                                        str(target))
     return carried
+
+
+def _check_carried(entry: Path, device: int, target: Path) -> None:
+    """Refuse what cannot be carried over by links: other file systems, pipes, sockets."""
+    if entry.is_symlink():
+        return
+    info = entry.stat()
+    if info.st_dev != device:
+        raise OutputFolderError(errno.EXDEV, f"{entry.relative_to(target)} is on another file "
+                                "system; give a folder of its own", str(target))
+    if not (entry.is_dir() or entry.is_file()):
+        raise OutputFolderError(errno.EINVAL, f"{entry.relative_to(target)} is not a file; "
+                                "give a folder of its own", str(target))
 
 
 def _recover(target: Path) -> None:
@@ -184,9 +219,10 @@ def _recover(target: Path) -> None:
     for leftover in siblings:
         shutil.rmtree(leftover, ignore_errors=True)
     if target.is_dir():
-        for entry in target.iterdir():
-            if _OLD_STYLE.match(entry.name) and entry.is_file():
-                entry.unlink()
+        for root, _, names in os.walk(target):
+            for name in names:
+                if _OLD_STYLE.match(name) and (Path(root) / name).is_file():
+                    (Path(root) / name).unlink()
 
 
 def _swap(ready: Path, target: Path) -> Path | None:
