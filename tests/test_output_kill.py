@@ -18,7 +18,8 @@ import pytest
 from scheduler.export.files import write_group
 from scheduler.export.folder_swap import OutputFolderError, write_files
 
-NAMES = ("roster.csv", "roster.xlsx", "solve-report.json")
+ROSTER = ("roster.csv", "roster.xlsx", "solve-report.json")
+CALENDARS = ("team.ics", "agents/ana.ics", "agents/ben.ics", "calendar-state.json")
 
 CHILD = textwrap.dedent("""
     import os, signal, sys
@@ -50,20 +51,21 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def write_set(folder: Path, content: str) -> None:
-    """Write the three files, each holding ``content`` and its own name, in this process."""
+def write_set(folder: Path, content: str, names: tuple[str, ...] = ROSTER) -> None:
+    """Write the set, each file holding ``content`` and its own name, in this process."""
     write_files(folder, {name: (lambda path, n=name: path.write_text(f"{content} {n}"))
-                         for name in NAMES})
+                         for name in names})
 
 
-def state(folder: Path) -> str:
+def state(folder: Path, names: tuple[str, ...] = ROSTER) -> str:
     """``old`` or ``new`` when the folder holds that whole set (and the carried file); else
     a description of the mix."""
     if not folder.is_dir():
         return "no folder"
-    texts = {p.name: p.read_text() for p in folder.iterdir()}
+    texts = {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*")
+             if p.is_file()}
     for content in ("old", "new"):
-        expected = {name: f"{content} {name}" for name in NAMES}
+        expected = {name: f"{content} {name}" for name in names}
         if content == "old" or (folder / "notes.txt").exists():
             expected["notes.txt"] = "kept"
         if texts == expected:
@@ -77,29 +79,32 @@ def leftovers(folder: Path) -> list[str]:
                   for p in where.iterdir() if p.name.startswith("."))
 
 
-def run_child(folder: Path, kill_at: int, how: str, exchange: str) -> int:
+def run_child(folder: Path, kill_at: int, how: str, exchange: str,
+              names: tuple[str, ...] = ROSTER) -> int:
     child = subprocess.run([sys.executable, "-c", CHILD, str(folder), "new", str(kill_at), how,
-                            exchange, *NAMES], capture_output=True, text=True, timeout=60)
+                            exchange, *names], capture_output=True, text=True, timeout=60)
     assert child.returncode in (0, -9, 9), child.stderr
     return child.returncode
 
 
-@pytest.mark.parametrize(("start", "how", "exchange"), [
-    ("old", "kill", "yes"), ("old", "exit", "no"), ("none", "kill", "yes"),
-    ("none", "exit", "no"),
+@pytest.mark.parametrize(("start", "how", "exchange", "names"), [
+    ("old", "kill", "yes", ROSTER), ("old", "exit", "no", ROSTER),
+    ("none", "kill", "yes", ROSTER), ("none", "exit", "no", ROSTER),
+    ("old", "kill", "yes", CALENDARS),
 ])
-def test_kill_at_every_step(tmp_path: Path, start: str, how: str, exchange: str) -> None:
+def test_kill_at_every_step(tmp_path: Path, start: str, how: str, exchange: str,
+                            names: tuple[str, ...]) -> None:
     folder = tmp_path / "out" / "small"
     kill_at, finished = 1, False
     while not finished:
         if folder.parent.exists():
             subprocess.run(["rm", "-rf", str(folder.parent)], check=True)
         if start == "old":
-            write_set(folder, "old")
+            write_set(folder, "old", names)
             (folder / "notes.txt").write_text("kept")
-        code = run_child(folder, kill_at, how, exchange)
+        code = run_child(folder, kill_at, how, exchange, names)
         finished = code == 0
-        after = state(folder)
+        after = state(folder, names)
         allowed = {"old", "new"} if start == "old" else {"new", "no folder"}
         if start == "old" and after == "no folder":  # no exchange: between the two renames
             assert sorted(p.suffix for p in folder.parent.iterdir()) == [".old", ".ready"]
@@ -107,13 +112,13 @@ def test_kill_at_every_step(tmp_path: Path, start: str, how: str, exchange: str)
         assert after in allowed, f"killed at step {kill_at}: {after}"
         if finished:
             assert after == "new"
-        write_set(folder, "next")  # the next run: completes, and clears what the kill left
+        write_set(folder, "next", names)  # the next run: completes, clears what the kill left
         assert leftovers(folder) == [], f"killed at step {kill_at}"
-        assert (folder / "roster.csv").read_text() == "next roster.csv"
+        assert (folder / names[0]).read_text() == f"next {names[0]}"
         if start == "old":
             assert (folder / "notes.txt").read_text() == "kept"
         kill_at += 1
-    assert kill_at > 8  # three half-writes, three files, carried, ready, swapped at least
+    assert kill_at > 2 * len(names) + 2  # half and whole of each file, carried, ready, ...
 
 
 def test_killed_between_the_renames_is_completed_by_the_next_run(tmp_path: Path) -> None:
