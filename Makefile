@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-availability test bench lint clean
+.PHONY: demo demo-availability test bench fuzz lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,6 +32,9 @@ $(CHROMIUM):
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]' || echo "peers not installed; peer columns will be empty"
 	$(PY) benchmarks/run_all.py
+
+fuzz: $(STAMP)
+	$(PY) benchmarks/campaign.py --cases 5000
 
 clean:
 	rm -rf $(VENV) out

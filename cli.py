@@ -70,8 +70,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# No markup, emoji codes or highlighting in what we print: team, agent, file and queue names are
+# the coordinator's text and must appear as written ("Support [/b] team" is a name, not a tag).
+# Panel titles and status lines parse markup even so: they always get a Text.
+out = Console(highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 TeamDir = Annotated[
     Path,
@@ -114,7 +117,8 @@ def _input_problems(exc: TeamFolderError, where: Path) -> typer.Exit:
     if not problems:
         err.print(Text(f"Cannot read {folder}: {exc}", style="red"))
         return typer.Exit(2)
-    table = Table(title=Text(f"{_plural(len(problems), 'problem')} in {folder}", style="bold red"),
+    total = getattr(exc, "total", len(problems))
+    table = Table(title=Text(f"{_plural(total, 'problem')} in {folder}", style="bold red"),
                   show_lines=True, title_justify="left")
     for title in ("File", "Row", "Column"):
         table.add_column(title, no_wrap=True)
@@ -321,7 +325,7 @@ def staffing(
         out.print("No forecast: there is nothing to staff (coverage comes from cover.csv).")
     else:
         daily = staffing_by_day(problem, requirements)
-        table = Table(title=f"Agents to schedule — {problem.team}", title_justify="left")
+        table = Table(title=Text(f"Agents to schedule — {problem.team}"), title_justify="left")
         for title, justify in (("Date", "left"), ("Queue", "left"),
                                ("Peak agents", "right"), ("Agent-hours", "right")):
             table.add_column(title, justify=justify)  # type: ignore[arg-type]
@@ -394,24 +398,24 @@ def roster(
     else:
         title = f"Solving {problem.team}"
         sizes = f"{_plural(len(problem.agents), 'agent')}, {_plural(problem.days, 'day')}"
-        with out.status(f"{title} ({sizes}, up to {time_limit:g} s)") as status:
+        with out.status(Text(f"{title} ({sizes}, up to {time_limit:g} s)")) as status:
 
             def show(progress: Any) -> None:
                 gap = "" if progress.gap is None else f", gap {progress.gap:.1%}"
-                status.update(f"{title}: best {progress.objective}, bound {progress.bound:.0f}"
-                              f"{gap}, {progress.elapsed_s:.1f} s "
-                              f"({_plural(progress.solutions, 'solution')})")
+                status.update(Text(f"{title}: best {progress.objective}, bound "
+                                   f"{progress.bound:.0f}{gap}, {progress.elapsed_s:.1f} s "
+                                   f"({_plural(progress.solutions, 'solution')})"))
 
             result = solve(problem, needs, on_progress=show, **options)
     report = result.report
     if result.roster is None or not report.solved:
         out.print(Panel(Text(report.summary()), title="No roster", border_style="red",
                         title_align="left"))
-        if not report.conflict:
+        if report.status == "UNKNOWN":
             out.print(f"No roster was found in {time_limit:g} s; "
                       "try a longer --time-limit or relax a hard rule.")
         raise typer.Exit(1)
-    out.print(Panel(Text(report.summary()), title=f"Roster for {problem.team}",
+    out.print(Panel(Text(report.summary()), title=Text(f"Roster for {problem.team}"),
                     border_style="green", title_align="left"))
     if not quiet:
         out.print(_penalty_table(report.penalties, result.evaluation, worst=False))
@@ -524,7 +528,7 @@ def report_command(
 def _headline_table(problem: Problem, kpis: Any) -> Table:
     """Coverage, under-covered hours and service level per queue, from the KPIs."""
     h = kpis.headline
-    table = Table(title=f"Roster of {problem.team} at a glance", title_justify="left")
+    table = Table(title=Text(f"Roster of {problem.team} at a glance"), title_justify="left")
     for title in ("Queue", "Coverage", "Short (agent-h)", "SL worst", "SL all contacts"):
         table.add_column(title, justify="left" if title == "Queue" else "right")
     for q in problem.queues:

@@ -15,15 +15,25 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from scheduler.settings import RuleSettings
+from scheduler.settings import MAX_DAYS, MAX_WEEKENDS, MAX_WEIGHT, RuleSettings
 from scheduler.timeline import Clock
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MAX_PRIORITY = 100
+MAX_HEADCOUNT = 10_000
+MAX_VOLUME = 10_000
+"""Contacts arriving on one queue in one interval."""
+MAX_AHT_S = 4 * 3600
+MAX_MINUTES = MAX_DAYS * 24 * 60
+MAX_SHRINKAGE = 0.9
+MIN_OCCUPANCY = 0.1
+ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+"""Ids start with a letter, digit or _: never with = + - @, which spreadsheets run as formulas."""
 
 
 class Frozen(BaseModel):
@@ -71,16 +81,16 @@ class Queue(Frozen):
         Override the team-wide values for this queue when given.
     """
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    id: str = Field(min_length=1, pattern=ID_PATTERN)
     name: str = ""
     channel: Channel
-    priority: int = Field(1, ge=1)
-    service_level: float = Field(0.8, gt=0, lt=1)
-    answer_within_s: float = Field(20, gt=0)
-    concurrency: int = Field(1, ge=1)
-    first_response_minutes: int = Field(240, ge=0)
-    shrinkage: float | None = Field(None, ge=0, lt=1)
-    max_occupancy: float | None = Field(None, gt=0, le=1)
+    priority: int = Field(1, ge=1, le=MAX_PRIORITY)
+    service_level: float = Field(0.8, gt=0, le=0.999)
+    answer_within_s: float = Field(20, ge=1, le=24 * 3600)
+    concurrency: int = Field(1, ge=1, le=50)
+    first_response_minutes: int = Field(240, ge=0, le=31 * 24 * 60)
+    shrinkage: float | None = Field(None, ge=0, le=MAX_SHRINKAGE)
+    max_occupancy: float | None = Field(None, ge=MIN_OCCUPANCY, le=1)
 
 
 class ShiftTemplate(Frozen):
@@ -93,7 +103,7 @@ class ShiftTemplate(Frozen):
     (such templates are offered only to the agents and days listed in ``Problem.offers``).
     """
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    id: str = Field(min_length=1, pattern=ID_PATTERN)
     name: str = ""
     start: time
     paid_minutes: int = Field(gt=0, le=24 * 60)
@@ -122,15 +132,15 @@ class Contract(Frozen):
     of the horizon (weeks start on the horizon's first day) or over the whole horizon.
     """
 
-    min_minutes: int = Field(0, ge=0)
-    max_minutes: int | None = Field(None, ge=0)
+    min_minutes: int = Field(0, ge=0, le=MAX_MINUTES)
+    max_minutes: int | None = Field(None, ge=0, le=MAX_MINUTES)
     period: Literal["week", "horizon"] = "week"
     max_days_per_week: int | None = Field(None, ge=0, le=7)
-    max_shifts: dict[str, int] = Field(default_factory=dict)
-    max_consecutive_days: int | None = Field(None, ge=1)
-    min_consecutive_days: int | None = Field(None, ge=1)
-    min_consecutive_days_off: int | None = Field(None, ge=1)
-    max_weekends: int | None = Field(None, ge=0)
+    max_shifts: dict[str, Annotated[int, Field(ge=0, le=MAX_DAYS)]] = Field(default_factory=dict)
+    max_consecutive_days: int | None = Field(None, ge=1, le=MAX_DAYS)
+    min_consecutive_days: int | None = Field(None, ge=1, le=MAX_DAYS)
+    min_consecutive_days_off: int | None = Field(None, ge=1, le=MAX_DAYS)
+    max_weekends: int | None = Field(None, ge=0, le=MAX_WEEKENDS)
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Contract:
@@ -313,7 +323,7 @@ class Agent(Frozen):
     agent's calendar on the CalDAV server (``scheduler publish``); empty means ``shifts-<id>``.
     """
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.@-]+$")
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.@-]*$")
     name: str = ""
     email: str = ""
     time_zone: str | None = None
@@ -364,7 +374,7 @@ class ShiftRequest(Frozen):
     day: int = Field(ge=0)
     template: str | None = None
     on: bool
-    weight: int = Field(ge=0)
+    weight: int = Field(ge=0, le=MAX_WEIGHT)
 
 
 class ShiftCover(Frozen):
@@ -372,9 +382,9 @@ class ShiftCover(Frozen):
 
     day: int = Field(ge=0)
     template: str
-    required: int = Field(ge=0)
-    under_weight: int = Field(ge=0)
-    over_weight: int = Field(0, ge=0)
+    required: int = Field(ge=0, le=MAX_HEADCOUNT)
+    under_weight: int = Field(ge=0, le=MAX_WEIGHT)
+    over_weight: int = Field(0, ge=0, le=MAX_WEIGHT)
 
 
 class ForecastRow(Frozen):
@@ -382,8 +392,8 @@ class ForecastRow(Frozen):
 
     start: datetime
     queue: str
-    volume: float = Field(ge=0)
-    aht_s: float = Field(ge=0)
+    volume: float = Field(ge=0, le=MAX_VOLUME)
+    aht_s: float = Field(ge=0, le=MAX_AHT_S)
 
 
 class Shift(Frozen):
@@ -451,8 +461,8 @@ class Problem(Frozen):
     start: date
     days: int = Field(ge=1, le=366)
     interval_minutes: Literal[15, 30, 60] = 30
-    shrinkage: float = Field(0.3, ge=0, lt=1)
-    max_occupancy: float = Field(0.85, gt=0, le=1)
+    shrinkage: float = Field(0.3, ge=0, le=MAX_SHRINKAGE)
+    max_occupancy: float = Field(0.85, ge=MIN_OCCUPANCY, le=1)
     queues: tuple[Queue, ...] = ()
     templates: tuple[ShiftTemplate, ...]
     agents: tuple[Agent, ...]

@@ -13,6 +13,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 MAX_VALUE_CHARS = 80
+MAX_PER_KIND = 20
+"""Problems listed per file and column; the rest are counted (a huge bad file stays cheap)."""
 
 
 @dataclass(frozen=True)
@@ -61,16 +63,20 @@ class InputProblem:
 class TeamFolderError(Exception):
     """A team folder could not be loaded; ``problems`` lists everything found wrong."""
 
-    def __init__(self, problems: Sequence[InputProblem], folder: str = "") -> None:
+    def __init__(self, problems: Sequence[InputProblem], folder: str = "",
+                 total: int | None = None) -> None:
         self.problems: list[InputProblem] = list(problems)
         self.folder = folder
+        self.total = len(self.problems) if total is None else total
+        """All problems found, the ones only counted (see :class:`Problems`) included."""
         super().__init__(str(self))
 
-    def __reduce__(self) -> tuple[type[TeamFolderError], tuple[list[InputProblem], str]]:
-        return type(self), (self.problems, self.folder)
+    def __reduce__(self) -> tuple[type[TeamFolderError],
+                                  tuple[list[InputProblem], str, int]]:
+        return type(self), (self.problems, self.folder, self.total)
 
     def __str__(self) -> str:
-        count = len(self.problems)
+        count = self.total
         head = f"{count} problem{'s' if count != 1 else ''} in team folder"
         head += f" {self.folder}" if self.folder else ""
         return head + ":\n" + "\n".join(f"  - {p}" for p in self.problems)
@@ -83,19 +89,38 @@ def shorten(value: object) -> str:
 
 
 class Problems:
-    """A growing list of :class:`InputProblem`, with helpers to add them."""
+    """A growing list of :class:`InputProblem`, with helpers to add them.
+
+    The first :data:`MAX_PER_KIND` problems of each file and column are kept; later ones are
+    only counted, and :attr:`items` ends with one line per such kind saying how many more.
+    """
 
     def __init__(self) -> None:
-        self.items: list[InputProblem] = []
+        self._kept: list[InputProblem] = []
+        self._per_kind: dict[tuple[str, str | None], int] = {}
 
     def __len__(self) -> int:
-        return len(self.items)
+        return sum(self._per_kind.values())
+
+    @property
+    def items(self) -> list[InputProblem]:
+        """The problems kept, then a count of the others per file and column."""
+        more = [InputProblem(file, None, column, None, f"{count - MAX_PER_KIND} more problems "
+                             f"like the ones above in {file}"
+                             + (f", column {column}" if column else ""),
+                             "fix those and run again to see the rest")
+                for (file, column), count in self._per_kind.items() if count > MAX_PER_KIND]
+        return self._kept + more
 
     def add(self, file: str, message: str, fix: str = "", *, row: int | None = None,
             column: str | None = None, value: object = None) -> None:
         """Record one problem (``value`` is shown as text when given)."""
+        kind = (file, column)
+        self._per_kind[kind] = self._per_kind.get(kind, 0) + 1
+        if self._per_kind[kind] > MAX_PER_KIND:
+            return
         text = None if value is None else shorten(value)
-        self.items.append(InputProblem(file, row, column, text, message.rstrip("."), fix))
+        self._kept.append(InputProblem(file, row, column, text, message.rstrip("."), fix))
 
     def add_validation(self, exc: ValidationError, file: str, *, row: int | None = None,
                        column: Callable[[tuple[int | str, ...]], str | None],
@@ -116,8 +141,8 @@ class Problems:
 
     def raise_if_any(self, folder: str = "") -> None:
         """Raise :class:`TeamFolderError` when any problem was recorded."""
-        if self.items:
-            raise TeamFolderError(self.items, folder)
+        if self._kept:
+            raise TeamFolderError(self.items, folder, len(self))
 
 
 def known_fields(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> list[str] | None:

@@ -172,4 +172,4 @@ def _assemble(fields: dict[str, Any], problems: Problems, folder: str) -> Proble
     except ValidationError as exc:
         problems.add_validation(exc, TEAM, column=lambda loc: key_path("", loc) or None,
                                 value=lambda _, value: None, model=Problem)
-        raise TeamFolderError(problems.items, folder) from None
+        raise TeamFolderError(problems.items, folder, len(problems)) from None

@@ -8,10 +8,13 @@ name the file, the line and the column.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import math
+import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -20,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from scheduler.domain import WEEKDAYS
+from scheduler.domain import MAX_MINUTES, WEEKDAYS
 from scheduler.errors import Problems
 from scheduler.timeline import exists_locally
 
@@ -28,6 +31,11 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
+MAX_FILE_BYTES = 64 * 2**20
+MAX_CELL_CHARS = 10_000
+# The csv module's own limit (128 KiB a value) would stop a file without naming the column; the
+# file size is capped, and each value is checked against MAX_CELL_CHARS with its row and column.
+csv.field_size_limit(MAX_FILE_BYTES)
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MOMENT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
@@ -56,27 +64,70 @@ class Row:
         return self.cells.get(column, "")
 
 
+class Rows:
+    """The data rows of a CSV file, parsed lazily and read once: a huge file costs no more
+    memory than its text (a bad row's problem is recorded when the row is reached)."""
+
+    def __init__(self, file: str, columns: tuple[str, ...],
+                 records: Iterator[tuple[int, list[str]]], problems: Problems) -> None:
+        self._file, self._columns, self._problems = file, columns, problems
+        self._records: Iterator[tuple[int, list[str]]] | None = records
+        self._first: list[Row] = []
+        self._started = False
+
+    def _next(self) -> Row | None:
+        while self._records is not None:
+            try:
+                line, cells = next(self._records)
+            except StopIteration:
+                self._records = None
+            except _RecordError as exc:
+                self._records = None
+                _not_csv(self._file, exc, self._problems)
+            else:
+                row = _row(self._file, line, self._columns, cells, self._problems)
+                if row is not None:
+                    return row
+        return None
+
+    def __bool__(self) -> bool:
+        if not self._first and not self._started and (row := self._next()) is not None:
+            self._first.append(row)
+        return bool(self._first)
+
+    def __iter__(self) -> Iterator[Row]:
+        if self._started:
+            raise RuntimeError(f"the rows of {self._file} are read once")
+        self._started = True
+        yield from self._first
+        self._first = []
+        while (row := self._next()) is not None:
+            yield row
+
+
 @dataclass(frozen=True)
 class Table:
-    """A CSV file read as text: its name in the folder, its columns and its rows."""
+    """A CSV file read as text: its name in the folder, its columns and its rows (read once)."""
 
     file: str
     columns: tuple[str, ...]
-    rows: tuple[Row, ...]
+    rows: Iterable[Row]
 
 
 def read_text(path: Path, file: str, problems: Problems, *, required: bool) -> str | None:
-    """The UTF-8 text of a file, or None (with a problem when it is required or unreadable)."""
-    if not path.exists():
+    """The UTF-8 text of a file, or None (with a problem when it is required or unreadable).
+
+    Only a regular file (or a link to one) is read: a named pipe, a device or a folder is
+    reported without being opened for reading, and so is a broken link or a link loop (even
+    for an optional file: the coordinator meant that file to be read).
+    """
+    if not os.path.lexists(path):
         if required:
             problems.add(file, "the file is missing", f"create {file} in the team folder "
                          "(see docs/team-folder.md)")
         return None
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.add(file, f"the file cannot be read ({exc.strerror or exc})",
-                     "make sure it is a readable file, not a folder")
+    data = _read_regular(path, file, problems)
+    if data is None:
         return None
     try:
         return data.decode("utf-8-sig")
@@ -84,6 +135,37 @@ def read_text(path: Path, file: str, problems: Problems, *, required: bool) -> s
         problems.add(file, "the file is not UTF-8 text", "save it as UTF-8 (in Excel: "
                      "'CSV UTF-8'); check the characters on this line",
                      row=data[: exc.start].count(b"\n") + 1)
+        return None
+
+
+def _read_regular(path: Path, file: str, problems: Problems) -> bytes | None:
+    """The bytes of a regular file; anything else is a problem (never a hang on a pipe)."""
+    try:
+        kind = os.stat(path).st_mode
+    except OSError as exc:
+        why = "a link loop" if exc.errno == errno.ELOOP else "a broken link" if (
+            path.is_symlink()) else f"unreadable ({exc.strerror or exc})"
+        problems.add(file, f"the file is {why}", "put the file itself in the team folder, "
+                     "or remove the link")
+        return None
+    if not stat.S_ISREG(kind):
+        what = "a folder" if stat.S_ISDIR(kind) else "a named pipe" if stat.S_ISFIFO(
+            kind) else "not a regular file"
+        problems.add(file, f"the file is {what}", "make it a regular file (a saved CSV/YAML)")
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since the check
+                raise OSError(errno.EINVAL, "not a regular file")
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                problems.add(file, f"the file is larger than {MAX_FILE_BYTES // 2**20} MB",
+                             "split it or remove rows that are not needed")
+                return None
+            return handle.read()
+    except OSError as exc:
+        problems.add(file, f"the file cannot be read ({exc.strerror or exc})",
+                     "make sure it is a readable file, not a folder")
         return None
 
 
@@ -102,34 +184,53 @@ def read_table(folder: Path, file: str, problems: Problems, *, required: Sequenc
     text = read_text(folder / file, file, problems, required=must_exist)
     if text is None:
         return None
+    records = _records(text)
     try:
-        lines = _split(text)
-    except csv.Error as exc:
-        problems.add(file, f"the file is not valid CSV ({exc})",
-                     "save it again as CSV from your spreadsheet")
-        return None
-    if not lines:
+        header_line, header = next(records)
+    except StopIteration:
         problems.add(file, "the file is empty", f"start it with the header line: "
                      f"{','.join(required)}")
         return None
-    header_line, header = lines[0]
+    except _RecordError as exc:
+        _not_csv(file, exc, problems)
+        return None
     columns = tuple(cell.strip().lower() for cell in header)
     if not _header_ok(file, header_line, columns, required, optional, problems):
         return None
-    rows = [row for line, cells in lines[1:]
-            if (row := _row(file, line, columns, cells, problems)) is not None]
-    return Table(file, columns, tuple(rows))
+    return Table(file, columns, Rows(file, columns, records, problems))
 
 
-def _split(text: str) -> list[tuple[int, list[str]]]:
-    """Non-blank CSV records with the line each starts on."""
+def _not_csv(file: str, exc: _RecordError, problems: Problems) -> None:
+    problems.add(file, f"the file is not valid CSV ({exc})", "save it again as CSV from your "
+                 "spreadsheet (a value that long is usually a missing closing quote)",
+                 row=exc.line)
+
+
+class _RecordError(csv.Error):
+    """A CSV record that cannot be read, and the line it starts on."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank CSV records with the line each starts on, one at a time."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    records, previous = [], 0
-    for cells in reader:
+    previous = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            message = str(exc)
+            if "field limit" in message:
+                message = f"a value is longer than {csv.field_size_limit()} characters"
+            raise _RecordError(previous + 1, message) from exc
         if any(cell.strip() for cell in cells):
-            records.append((previous + 1, cells))
+            yield previous + 1, cells
         previous = reader.line_num
-    return records
 
 
 def _header_ok(file: str, line: int, columns: tuple[str, ...], required: Sequence[str],
@@ -165,6 +266,11 @@ def _row(file: str, line: int, columns: tuple[str, ...], cells: list[str],
         return None
     named = {}
     for name, cell in zip(columns, cells, strict=False):
+        if len(cell) > MAX_CELL_CHARS:
+            problems.add(file, f"the value is {len(cell)} characters long",
+                         f"shorten it to at most {MAX_CELL_CHARS} characters", row=line,
+                         column=name or None, value=cell)
+            return None
         if name and not name.startswith("#"):
             named[name] = cell.strip()
         elif not name and cell.strip():
@@ -250,8 +356,9 @@ def parse_int(value: str) -> int:
 def parse_hours(value: str) -> int:
     """Hours (decimal) as a whole number of minutes: ``37.5`` → 2250."""
     minutes = parse_float(value) * 60
-    if not math.isfinite(minutes) or abs(minutes) > 1e9:
-        raise CellError("the number of hours is too large", "use hours per week, e.g. 40")
+    if not math.isfinite(minutes) or abs(minutes) > MAX_MINUTES:
+        raise CellError("the number of hours is too large",
+                        f"use at most {MAX_MINUTES // 60} hours (a year), e.g. 40 a week")
     if abs(minutes - round(minutes)) > 1e-6:
         raise CellError("the hours are not a whole number of minutes",
                         "round to whole minutes, e.g. 7.5 or 7.25")

@@ -140,7 +140,7 @@ def read_agents(folder: Path, refs: Refs,
     return agents, requests
 
 
-def _contract(reader: RowReader) -> dict[str, Any]:
+def _contract(reader: RowReader, rules: RuleSettings) -> dict[str, Any]:
     low, high = reader.get("min_hours", parse_hours), reader.get("max_hours", parse_hours)
     if low is not None and high is not None and low > high:
         row = reader.row
@@ -153,11 +153,24 @@ def _contract(reader: RowReader) -> dict[str, Any]:
         "period": reader.get("hours_period", parse_choice(("week", "horizon"))),
         "max_shifts": reader.get("max_shifts", parse_limits)}
     contract |= {column: reader.get(column, parse_int) for column in CONTRACT_INTS}
+    _runs_in_order(reader, contract, rules)
     return {key: value for key, value in contract.items() if value is not None}
 
 
+def _runs_in_order(reader: RowReader, contract: dict[str, Any], rules: RuleSettings) -> None:
+    """The agent's shortest run of working days is not above the longest (team's if unset)."""
+    low = contract["min_consecutive_days"] or rules.consecutive.min_days
+    high = contract["max_consecutive_days"] or rules.consecutive.max_days
+    if low is None or high is None or low <= high:
+        return
+    own = "min_consecutive_days" if contract["min_consecutive_days"] else "max_consecutive_days"
+    reader.fail(own, f"the shortest run of working days ({low}) is above the longest ({high}, "
+                "with the team's rules.consecutive where the agent sets none)",
+                "lower min_consecutive_days or raise max_consecutive_days", reader.row.get(own))
+
+
 def _agent(reader: RowReader, refs: Refs) -> Agent | None:
-    row, contract = reader.row, _contract(reader)
+    row, contract = reader.row, _contract(reader, refs.rules)
     windows = reader.get("availability", parse_availability) or []
     skills = reader.get("skills", parse_ids) or ()
     data: dict[str, Any] = {

@@ -10,7 +10,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_WEIGHT = 100_000
+"""Largest weight anywhere (rules, requests, cover rows): with the other limits below, every
+objective term and sum stays far inside the solver's 64-bit integers."""
+MAX_DAYS = 366
+"""Largest count of days in a limit (runs of days, shifts per template): a year's horizon."""
+MAX_WEEKENDS = 53
 
 
 class Level(StrEnum):
@@ -24,10 +31,10 @@ class Level(StrEnum):
 class RuleSetting(BaseModel):
     """Common part of every rule's settings."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     level: Level = Level.HARD
-    weight: int = Field(10, ge=0)
+    weight: int = Field(10, ge=0, le=MAX_WEIGHT)
 
 
 class CoverageSettings(RuleSetting):
@@ -38,15 +45,15 @@ class CoverageSettings(RuleSetting):
     """
 
     level: Level = Level.SOFT
-    weight: int = Field(100, ge=0)
-    over_weight: int = Field(1, ge=0)
+    weight: int = Field(100, ge=0, le=MAX_WEIGHT)
+    over_weight: int = Field(1, ge=0, le=MAX_WEIGHT)
 
 
 class TimeOffSettings(RuleSetting):
     """Approved time off (``level``, hard by default) and pending requests (soft by default)."""
 
     pending_level: Level = Level.SOFT
-    pending_weight: int = Field(20, ge=0)
+    pending_weight: int = Field(20, ge=0, le=MAX_WEIGHT)
 
 
 class ContractSettings(RuleSetting):
@@ -60,54 +67,70 @@ class RestSettings(RuleSetting):
 
     min_rest_hours: float = Field(11, ge=0, le=48)
     forbidden_successions: tuple[tuple[str, str], ...] = ()
-    weight: int = Field(50, ge=0)
+    weight: int = Field(50, ge=0, le=MAX_WEIGHT)
 
 
 class ConsecutiveSettings(RuleSetting):
     """Runs of working days and of days off; contracts may override the limits."""
 
-    max_days: int | None = Field(6, ge=1)
-    min_days: int | None = Field(None, ge=1)
-    min_days_off: int | None = Field(None, ge=1)
-    weight: int = Field(20, ge=0)
+    max_days: int | None = Field(6, ge=1, le=MAX_DAYS)
+    min_days: int | None = Field(None, ge=1, le=MAX_DAYS)
+    min_days_off: int | None = Field(None, ge=1, le=MAX_DAYS)
+    weight: int = Field(20, ge=0, le=MAX_WEIGHT)
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> ConsecutiveSettings:
+        if self.min_days is not None and self.max_days is not None and (
+                self.min_days > self.max_days):
+            raise ValueError(f"min_days ({self.min_days}) is above max_days ({self.max_days}); "
+                             "use a min_days of at most max_days")
+        return self
 
 
 class WeekendSettings(RuleSetting):
     """At most ``max_weekends`` weekends worked per agent over the horizon (contracts override)."""
 
-    max_weekends: int | None = Field(None, ge=0)
+    max_weekends: int | None = Field(None, ge=0, le=MAX_WEEKENDS)
     weekend_days: tuple[int, ...] = (5, 6)
-    weight: int = Field(20, ge=0)
+    weight: int = Field(20, ge=0, le=MAX_WEIGHT)
+
+    @field_validator("weekend_days")
+    @classmethod
+    def _days_of_week(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 0 <= day <= 6 for day in value) or len(set(value)) != len(value):
+            raise ValueError(f"weekend_days {list(value)} are not distinct weekdays; use "
+                             "numbers from 0 (Monday) to 6 (Sunday), each once, e.g. [5, 6]")
+        return value
 
 
 class FairnessSettings(RuleSetting):
     """Spread load evenly: weekends, late shifts, share of contract hours (max minus min)."""
 
     level: Level = Level.SOFT
-    weekend_weight: int = Field(5, ge=0)
-    late_weight: int = Field(2, ge=0)
+    weekend_weight: int = Field(5, ge=0, le=MAX_WEIGHT)
+    late_weight: int = Field(2, ge=0, le=MAX_WEIGHT)
     late_templates: tuple[str, ...] = ()
-    hours_weight: int = Field(1, ge=0)
+    hours_weight: int = Field(1, ge=0, le=MAX_WEIGHT)
 
 
 class PreferenceSettings(RuleSetting):
     """Preferred and avoided shifts and days; ``weight`` is the default per request."""
 
     level: Level = Level.SOFT
-    weight: int = Field(5, ge=0)
+    weight: int = Field(5, ge=0, le=MAX_WEIGHT)
 
 
 class AvailabilitySettings(RuleSetting):
     """Agents with availability windows only work shifts inside them."""
 
-    weight: int = Field(50, ge=0)
+    weight: int = Field(50, ge=0, le=MAX_WEIGHT)
 
 
 class StabilitySettings(RuleSetting):
     """Stay close to a reference roster (``weight`` per shift changed); locked shifts stay."""
 
     level: Level = Level.SOFT
-    weight: int = Field(10, ge=0)
+    weight: int = Field(10, ge=0, le=MAX_WEIGHT)
 
 
 class HeadcountSettings(RuleSetting):
@@ -173,7 +196,7 @@ class PairingSettings(RuleSetting):
 class RuleSettings(BaseModel):
     """All rule settings of a team (the ``rules:`` block of team.yaml)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     coverage: CoverageSettings = CoverageSettings()
     time_off: TimeOffSettings = TimeOffSettings()

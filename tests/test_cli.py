@@ -112,7 +112,8 @@ def test_staffing_table_and_csv(team: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert "Mon 2025-03-03" in result.output and "Tue 2025-03-04" in result.output
     assert "3.0" in result.output  # total agent-hours
     written = pd.read_csv(team / "needs.csv")
-    assert list(written["start"]) == ["2025-03-03 07:00", "2025-03-03 07:30", "2025-03-04 07:00"]
+    assert list(written["start"]) == ["2025-03-03T07:00+01:00", "2025-03-03T07:30+01:00",
+                                     "2025-03-04T07:00+01:00"]
     assert list(written["agents"]) == [1, 2, 3]
 
 

@@ -96,12 +96,13 @@ def test_roster_frame_local_times_and_agent_zone() -> None:
     frame = roster_frame(make_problem(), ROSTER, PLAN).set_index(["agent", "date"])
     ana = frame.loc[("ana", "2025-03-03")]
     assert (ana["shift"], ana["shift_name"]) == ("E", "Early")
-    assert (ana["start"], ana["end"]) == ("2025-03-03 07:00", "2025-03-03 15:30")
+    assert (ana["start"], ana["end"]) == ("2025-03-03T07:00+01:00", "2025-03-03T15:30+01:00")
     assert (ana["start_agent_tz"], ana["end_agent_tz"]) == (ana["start"], ana["end"])
     assert ana["paid_hours"] == 8.0
     ben = frame.loc[("ben", "2025-03-03")]
-    assert (ben["start"], ben["end"]) == ("2025-03-03 14:00", "2025-03-03 22:00")
-    assert (ben["start_agent_tz"], ben["end_agent_tz"]) == ("2025-03-03 13:00", "2025-03-03 21:00")
+    assert (ben["start"], ben["end"]) == ("2025-03-03T14:00+01:00", "2025-03-03T22:00+01:00")
+    assert (ben["start_agent_tz"], ben["end_agent_tz"]) == ("2025-03-03T13:00+00:00",
+                                                        "2025-03-03T21:00+00:00")
 
 
 def test_roster_frame_compresses_queue_segments() -> None:
@@ -127,9 +128,28 @@ def test_roster_frame_over_daylight_saving_change() -> None:
                             Shift(agent="ben", day=1, template="L")))
     frame = roster_frame(problem, roster, PLAN.iloc[:0]).set_index("agent")
     assert (frame.loc["ana", "start"], frame.loc["ana", "end"]) == (
-        "2025-03-29 22:00", "2025-03-30 07:30")
-    assert frame.loc["ben", "start"] == "2025-03-30 14:00"
-    assert frame.loc["ben", "start_agent_tz"] == "2025-03-30 13:00"
+        "2025-03-29T22:00+01:00", "2025-03-30T07:30+02:00")
+    assert frame.loc["ben", "start"] == "2025-03-30T14:00+02:00"
+    assert frame.loc["ben", "start_agent_tz"] == "2025-03-30T13:00+01:00"
+
+
+def test_roster_frame_over_the_fall_back_night() -> None:
+    # Berlin turns clocks back from 03:00 to 02:00 on Sunday 26 October 2025: 8-hour shifts
+    # (8.5 h with the break) from 18:00 and 19:00 both end at wall time 02:30, an hour apart;
+    # the offsets tell them apart.
+    base = make_problem(start=date(2025, 10, 25))
+    problem = Problem(**{**{name: getattr(base, name) for name in Problem.model_fields},
+                         "templates": (
+        ShiftTemplate(id="A", start=time(18), paid_minutes=480, break_minutes=30),
+        ShiftTemplate(id="B", start=time(19), paid_minutes=480, break_minutes=30))})
+    roster = Roster(shifts=(Shift(agent="ana", day=0, template="A"),
+                            Shift(agent="ben", day=0, template="B")))
+    frame = roster_frame(problem, roster, PLAN.iloc[:0]).set_index("agent")
+    assert frame.loc["ana", "end"] == "2025-10-26T02:30+02:00"
+    assert frame.loc["ben", "end"] == "2025-10-26T02:30+01:00"
+    for agent in ("ana", "ben"):
+        start, end = (datetime.fromisoformat(frame.loc[agent, c]) for c in ("start", "end"))
+        assert (end - start).total_seconds() == 8.5 * 3600
 
 
 def test_empty_roster_gives_empty_frame_with_columns() -> None:
@@ -143,7 +163,7 @@ def test_write_roster_csv(tmp_path: Path) -> None:
     path = write_roster_csv(tmp_path / "roster.csv", frame)
     back = pd.read_csv(path)
     assert tuple(back.columns) == ROSTER_COLUMNS
-    assert back.loc[1, "start_agent_tz"] == "2025-03-03 13:00"
+    assert back.loc[1, "start_agent_tz"] == "2025-03-03T13:00+00:00"
     assert back.loc[0, "agent_name"] == "Ana Lopez"
 
 

@@ -97,7 +97,8 @@ class ConsecutiveRule(Rule[ConsecutiveSettings]):
                     clause.append(flag.Not() if working else flag)
                 else:
                     if settings.level == Level.HARD:
-                        ctx.require(ctx.model.add_bool_or(clause), self.name, agent.id, subject)
+                        ctx.require(ctx.model.add_bool_or(clause), self.name,
+                                    *_with_history(problem, agent, pattern, subject))
                     else:
                         broken = ctx.model.new_bool_var("consecutive")
                         ctx.model.add_bool_or([*clause, broken])
@@ -137,3 +138,15 @@ class ConsecutiveRule(Rule[ConsecutiveSettings]):
                                          f"{agent.label} {pattern.message}", agent=agent.id,
                                          day=max(0, pattern.days[-1])))
         return found
+
+
+def _with_history(problem: Problem, agent: Agent, pattern: Pattern,
+                  subject: str) -> tuple[str, str]:
+    """Group subject and description; a stretch that reaches into the last roster names the
+    shifts it counts from there."""
+    before = [(day, problem.history_index.get((agent.id, day))) for day in pattern.days
+              if day < 0]
+    worked = [f"{template} {day_label(problem, day)}" for day, template in before if template]
+    if not worked:
+        return agent.id, subject
+    return f"{agent.id} history", f"{subject}, counting last roster's {', '.join(worked)}"

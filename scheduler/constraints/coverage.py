@@ -58,12 +58,13 @@ class CoverageRule(Rule[CoverageSettings]):
                 for subset in combinations(sorted(need), size):
                     able = [count[p] for p in count if p.intersection(subset)]
                     model.add(sum(counted[q] for q in subset) <= sum(able))
-            day = problem.clock.day_of_minute(interval * problem.interval_minutes)
             for queue, required in need.items():
                 short = required - counted[queue]
                 if settings.level == Level.HARD:
-                    ctx.require(model.add(short == 0), self.name, f"{queue} {day}",
-                                f"{queue}: fully staffed on {day_label(problem, day)}")
+                    skilled = len({agent for agent, _ in duty
+                                   if queue in problem.agent_index[agent].skills})
+                    ctx.require(model.add(short == 0), self.name, f"{queue} {interval}",
+                                _interval_need(problem, queue, interval, required, skilled))
                 else:
                     weight = settings.weight * problem.queue_index[queue].priority
                     ctx.penalize(short, weight, self.name)
@@ -79,8 +80,9 @@ class CoverageRule(Rule[CoverageSettings]):
             staffed = sum(present)
             if settings.level == Level.HARD:
                 ctx.require(ctx.model.add(staffed >= row.required), self.name,
-                            f"{row.template} {row.day}", f"{row.required} agents on "
-                            f"{row.template} on {day_label(ctx.problem, row.day)}")
+                            f"{row.template} {row.day}", f"needs {row.required} on "
+                            f"{row.template} {day_label(ctx.problem, row.day)}; only "
+                            f"{len(present)} agents can work {row.template} that day")
             else:
                 short = ctx.excess(row.required - staffed, 0, row.required, "short")
                 ctx.penalize(short, row.under_weight, self.name)
@@ -159,3 +161,12 @@ class CoverageRule(Rule[CoverageSettings]):
                                        penalty=row.over_weight * (staffed - row.required),
                                        day=row.day))
         return found
+
+
+def _interval_need(problem: Problem, queue: str, interval: int, required: int, able: int) -> str:
+    """``phone Mon 30 Nov 09:00–09:30: needs 6 agents; 4 with the skill can be on duty``."""
+    size = problem.interval_minutes
+    when, until = (problem.clock.local(i * size) for i in (interval, interval + 1))
+    short = f" (short by at least {required - able})" if able < required else ""
+    return f"{queue} {when:%a %d %b %H:%M}–{until:%H:%M}: needs {required} agents; " \
+        f"{able} with the skill can be on duty{short}"

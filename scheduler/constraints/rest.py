@@ -71,7 +71,11 @@ class RestRule(Rule[RestSettings]):
                         # one shift a day makes the clashing shifts of a day exclusive
                         # already, so one "at most one" replaces a constraint per pair
                         both = ctx.model.add(va + sum(clashing) <= 1)
-                        ctx.require(both, self.name, agent.id, subject)
+                        if d1 < 0:  # name the last roster's shift the rest is after
+                            ctx.require(both, self.name, f"{agent.id} {d1}", f"{subject}, "
+                                        f"after last roster's {t1} on {day_label(problem, d1)}")
+                        else:
+                            ctx.require(both, self.name, agent.id, subject)
                         continue
                     for vb in clashing:
                         clashed = ctx.excess(va + vb, 1, 1, "rest")

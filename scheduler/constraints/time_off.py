@@ -18,9 +18,14 @@ if TYPE_CHECKING:
 
 
 def describe(off: TimeOff, problem: Problem) -> str:
-    """``approved time off Tue 01 Dec – Wed 02 Dec`` (whole days) or with times, team zone."""
-    clock = problem.clock
-    first, last = clock.local(clock.minute(off.start)), clock.local(clock.minute(off.end))
+    """``approved time off Tue 01 Dec – Wed 02 Dec`` (whole days) or with times, in the
+    agent's own time zone (named when it is not the team's)."""
+    agent = problem.agent_index.get(off.agent)
+    zone = (agent.time_zone if agent else None) or problem.time_zone
+    first, last = (problem.clock.local(problem.clock.minute(t), zone) for t in (off.start,
+                                                                               off.end))
+    if zone != problem.time_zone and first.time() != time(0):
+        return f"{off.status} time off {first:%a %d %b %H:%M} – {last:%a %d %b %H:%M} ({zone})"
     if first.time() == last.time() == time(0):
         final = last - timedelta(days=1)
         days = f"{first:%a %d %b}" if final.date() == first.date() else \

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from scheduler.desk import Desk, Watch
+from scheduler.export.cells import csv_safe
 from scheduler.export.files import write_group
 from scheduler.solvers.assignment import AssignResult
 from scheduler.ticket_policy import TicketPolicy
@@ -93,7 +94,7 @@ def write_assignment_outputs(out_dir: Path, frame: pd.DataFrame,
     """Write assignments.csv and the payload files (``name`` → bodies) as one group."""
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs: list[tuple[Path, Any]] = [
-        (out_dir / "assignments.csv", lambda path: frame.to_csv(path, index=False))]
+        (out_dir / "assignments.csv", lambda path: csv_safe(frame).to_csv(path, index=False))]
     for name, bodies in payloads.items():
         text = json.dumps(bodies, indent=2, ensure_ascii=False) + "\n"
         outputs.append((out_dir / name, lambda path, text=text: path.write_text(

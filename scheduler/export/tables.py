@@ -1,8 +1,9 @@
 """Roster and staffing tables: CSV for scripts, XLSX for coordinators, JSON for the solve report.
 
-Times are shown in the team's time zone (``YYYY-MM-DD HH:MM``); the roster CSV also gives each
-shift in the agent's own zone. The engine's integer minutes are converted here and nowhere else
-on the way out (see :mod:`scheduler.timeline`).
+Times are shown in the team's time zone: ``YYYY-MM-DD HH:MM`` in the workbook, ISO 8601 with the
+UTC offset in CSV files (unambiguous on the night clocks go back); the roster CSV also gives
+each shift in the agent's own zone. Text cells never run as spreadsheet formulas. The engine's
+integer minutes are converted here and nowhere else on the way out (see :mod:`scheduler.timeline`).
 
 Which queue an on-duty agent serves in each interval comes from the covering plan
 (:func:`scheduler.covering.covering_plan`, a frame ``agent``, ``interval``, ``queue``), and the
@@ -28,6 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from scheduler.covering import covering_plan
 from scheduler.domain import WEEKDAYS, Problem, Roster, Shift
+from scheduler.export.cells import csv_safe
 from scheduler.export.files import Writer, write_atomic, write_group, write_text_atomic
 from scheduler.export.segments import CLOCK, queue_segments, served_by_agent
 
@@ -72,6 +74,11 @@ MAX_WIDTH = 48
 # Frames
 
 
+def iso(moment: datetime) -> str:
+    """``2026-10-25T02:00+01:00``: local time with its UTC offset, unambiguous across DST."""
+    return moment.isoformat(timespec="minutes")
+
+
 def weekday_name(weekday: int) -> str:
     """``Mon`` .. ``Sun`` for 0 .. 6."""
     return WEEKDAYS[weekday].capitalize()
@@ -81,7 +88,8 @@ def roster_frame(problem: Problem, roster: Roster, plan: pd.DataFrame) -> pd.Dat
     """One row per shift, sorted by date then agent id.
 
     Columns: ``agent``, ``agent_name``, ``date`` (ISO), ``weekday`` (``Mon``..), ``shift``
-    (template id), ``shift_name``, ``start`` and ``end`` (team time zone, ``YYYY-MM-DD HH:MM``),
+    (template id), ``shift_name``, ``start`` and ``end`` (team time zone, ISO 8601 with the UTC
+    offset, ``2026-10-25T02:00+01:00``, so shifts over a DST change read unambiguously),
     ``start_agent_tz`` and ``end_agent_tz`` (the agent's own zone; the team's when the agent has
     none), ``paid_hours`` and ``queues`` (the shift's queue segments, ``08:00-12:00 phone;
     12:00-15:30 chat``, in team time).
@@ -101,10 +109,10 @@ def roster_frame(problem: Problem, roster: Roster, plan: pd.DataFrame) -> pd.Dat
             "weekday": weekday_name(clock.weekday(shift.day)),
             "shift": template.id,
             "shift_name": template.name or template.id,
-            "start": f"{clock.local(span[0]):{STAMP}}",
-            "end": f"{clock.local(span[1]):{STAMP}}",
-            "start_agent_tz": f"{clock.local(span[0], zone):{STAMP}}",
-            "end_agent_tz": f"{clock.local(span[1], zone):{STAMP}}",
+            "start": iso(clock.local(span[0])),
+            "end": iso(clock.local(span[1])),
+            "start_agent_tz": iso(clock.local(span[0], zone)),
+            "end_agent_tz": iso(clock.local(span[1], zone)),
             "paid_hours": round(template.paid_minutes / 60, 2),
             "queues": queue_segments(problem, span, served.get(agent.id, ())),
         })
@@ -119,7 +127,7 @@ def staffing_frame(problem: Problem, requirements: pd.DataFrame) -> pd.DataFrame
     front = pd.DataFrame({
         "date": [s.date().isoformat() for s in starts],
         "weekday": [weekday_name(s.weekday()) for s in starts],
-        "start": [f"{s:{STAMP}}" for s in starts],
+        "start": [iso(s) for s in starts],
     }, index=requirements.index)
     return pd.concat([front, requirements], axis=1)
 
@@ -336,7 +344,7 @@ def roster_workbook(problem: Problem, roster: Roster, requirements: pd.DataFrame
     _shifts_sheet(wb, problem, fills)
     if default is not None:
         wb.remove(default)
-    return wb
+    return _text_only(wb)
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,7 +352,18 @@ def roster_workbook(problem: Problem, roster: Roster, requirements: pd.DataFrame
 
 
 def _csv_text(frame: pd.DataFrame) -> str:
-    return frame.to_csv(index=False, lineterminator="\n")
+    return csv_safe(frame).to_csv(index=False, lineterminator="\n")
+
+
+def _text_only(wb: Workbook) -> Workbook:
+    """Store every cell openpyxl took for a formula (text starting with ``=``) as text: the
+    workbook holds only the coordinator's text and numbers, never a live formula."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    return wb
 
 
 def write_roster_csv(path: str | os.PathLike[str], frame: pd.DataFrame) -> Path:

@@ -43,6 +43,11 @@ class SolveReport(BaseModel):
 
     def summary(self) -> str:
         """A few lines a coordinator can read."""
+        if self.status == "MODEL_INVALID":
+            return ("No roster: the solver rejected the model built from this team folder. "
+                    "That is a bug in support-scheduler's input checks (a value they let through "
+                    "is out of the solver's range), not something to fix in the rules; please "
+                    "report it together with the team folder.")
         if not self.solved:
             lines = [f"No roster: {self.status.lower()} after {self.wall_time_s:.1f} s."]
             lines += [f"  - {reason}" for reason in self.conflict]
