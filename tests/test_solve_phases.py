@@ -127,3 +127,19 @@ def test_an_allowed_empty_roster_starts_the_solve_without_local_search(
     result = solve(prob, needs, time_limit=60, work_limit=0.5, workers=2)
     assert result.roster is not None and result.roster.shifts
     assert_identity(prob, result, needs)
+
+
+def test_no_roster_in_time_says_why_and_what_to_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every search comes back empty-handed, as on a team too large for its time limit
+    nothing = SearchResult("UNKNOWN", None, float("inf"), 0.0, StopReason.TIME_LIMIT)
+    monkeypatch.setattr(roster_solver, "empty_roster", lambda ctx: None)
+    monkeypatch.setattr(roster_solver, "first_roster", lambda *args, **kwargs: None)
+    monkeypatch.setattr(roster_solver, "exact_search", lambda *args, **kwargs: nothing)
+    prob = week()
+    result = solve(prob, requirements(prob), time_limit=5, work_limit=0.5, workers=1)
+    assert result.roster is None and not result.report.solved
+    variables = len(model_of(prob).x)
+    summary = result.report.summary()
+    assert f"{variables} shift variables (2 agents, 5 days; plan for small models)" in summary
+    assert "found none before its time limit" in summary
+    assert "longer --time-limit" in summary

@@ -14,7 +14,8 @@ class SolveReport(BaseModel):
     """Status, objective, bound and gap of a solve, with the penalty of each rule.
 
     ``penalties`` maps rule name to its share of the objective; ``worst`` gives each rule's
-    costliest findings in words; ``conflict`` explains an infeasible set of hard rules.
+    costliest findings in words; ``conflict`` explains an infeasible set of hard rules and
+    ``not_found`` why no roster was found in time (model size, phases) and what to change.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -35,6 +36,7 @@ class SolveReport(BaseModel):
     penalties: dict[str, int] = Field(default_factory=dict)
     worst: dict[str, list[str]] = Field(default_factory=dict)
     conflict: list[str] = Field(default_factory=list)
+    not_found: list[str] = Field(default_factory=list)
 
     @property
     def solved(self) -> bool:
@@ -50,7 +52,7 @@ class SolveReport(BaseModel):
                     "report it together with the team folder.")
         if not self.solved:
             lines = [f"No roster: {self.status.lower()} after {self.wall_time_s:.1f} s."]
-            lines += [f"  - {reason}" for reason in self.conflict]
+            lines += [f"  - {reason}" for reason in self.conflict + self.not_found]
             return "\n".join(lines)
         gap = "" if self.gap is None else f", gap {self.gap:.2%}"
         lines = [f"{self.status.lower()} roster, penalty {self.objective}{gap}, "

@@ -223,8 +223,23 @@ def _no_roster(run: Run, exact: SearchResult) -> SolveResult:
     conflict = explain(build(ctx.problem, ctx.requirements, explain_mode=True),
                        time_limit=time_limit) if exact.status == "INFEASIBLE" else []
     report = SolveReport(status=exact.status, wall_time_s=run.budget.elapsed(),
-                         conflict=conflict, stopped_by=exact.stopped, **_settings(run))
+                         conflict=conflict, not_found=[] if conflict else _why_none(run, exact),
+                         stopped_by=exact.stopped, **_settings(run))
     return SolveResult(None, report)
+
+
+def _why_none(run: Run, exact: SearchResult) -> list[str]:
+    """Why no roster was found in time, phase by phase, and what to change."""
+    problem, plan = run.ctx.problem, run.plan
+    return [
+        f"the model has {len(run.ctx.x):,} shift variables ({len(problem.agents)} agents, "
+        f"{problem.days} days; plan for {plan.size} models)",
+        f"the first-roster phase (local search, {plan.first_time:.0%} of the time) found none, "
+        "and the hard rules do not allow an empty roster",
+        f"CP-SAT on the whole model found none before its {exact.stopped}",
+        "to change: a longer --time-limit; fewer shift templates or flexible-shift starts; or "
+        "make coverage and contract hours soft, so that an incomplete roster is a roster",
+    ]
 
 
 def _result(run: Run, best: SearchResult) -> SolveResult:
