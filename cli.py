@@ -83,6 +83,13 @@ TeamDir = Annotated[
                    help="Team folder: team.yaml and the CSV files."),
 ]
 
+RosterCsv = Annotated[
+    Path,
+    typer.Argument(exists=True, dir_okay=False, readable=True, show_default=False,
+                   metavar="ROSTER_CSV",
+                   help="A roster CSV (as written by 'roster', possibly edited)."),
+]
+
 
 # --------------------------------------------------------------------------------------------
 # Rendering helpers
@@ -448,12 +455,7 @@ def roster(
 @app.command()
 def check(
     team_dir: TeamDir,
-    roster_csv: Annotated[
-        Path,
-        typer.Argument(exists=True, dir_okay=False, readable=True, show_default=False,
-                       metavar="ROSTER_CSV",
-                       help="A roster CSV (as written by 'roster', possibly edited)."),
-    ],
+    roster_csv: RosterCsv,
 ) -> None:
     """Check a roster against every rule: hard rules broken, penalty per rule.
 
@@ -486,12 +488,7 @@ def check(
 @app.command("report")
 def report_command(
     team_dir: TeamDir,
-    roster_csv: Annotated[
-        Path,
-        typer.Argument(exists=True, dir_okay=False, readable=True, show_default=False,
-                       metavar="ROSTER_CSV",
-                       help="A roster CSV (as written by 'roster', possibly edited)."),
-    ],
+    roster_csv: RosterCsv,
     out_file: Annotated[
         Path,
         typer.Option("--out", "-o", dir_okay=False, show_default=False,
@@ -709,14 +706,6 @@ def _risk_table(watch: Sequence[Any], frame: Any) -> Table:
     if len(flagged) > MAX_ROWS:
         table.caption = f"… and {len(flagged) - MAX_ROWS} more"
     return table
-
-
-RosterCsv = Annotated[
-    Path,
-    typer.Argument(exists=True, dir_okay=False, readable=True, show_default=False,
-                   metavar="ROSTER_CSV",
-                   help="A roster CSV (as written by 'roster', possibly edited)."),
-]
 
 
 def _load_roster(team_dir: Path, roster_csv: Path) -> tuple[Problem, Roster, pd.DataFrame]:
