@@ -69,6 +69,11 @@ class Outcome:
         The roster's single figures (:class:`scheduler.kpi.Headline`), None without a roster.
     daily
         Coverage per queue and local day (``date``, ``queue``, ``coverage``, ...).
+    penalties
+        Penalty per rule of the roster.
+    missed
+        ``(queue, interval)`` pairs where the roster misses the queue's service target: live
+        queues below their service level in an interval with contacts, e-mail answered late.
     objective, gap, wall_time_s
         From the solve report.
     """
@@ -79,6 +84,8 @@ class Outcome:
     shifts: tuple[Shift, ...] = ()
     headline: Any = None
     daily: pd.DataFrame = field(default_factory=pd.DataFrame)
+    penalties: dict[str, int] = field(default_factory=dict)
+    missed: tuple[tuple[str, int], ...] = ()
     objective: int | None = None
     gap: float | None = None
     wall_time_s: float = 0.0
@@ -108,7 +115,19 @@ def solve_task(task: Task) -> Outcome:
     kpis = measure(problem, needs, result.roster, covering_plan(problem, needs, result.roster),
                    result.evaluation)
     return Outcome(task.name, report.status, "", result.roster.shifts, kpis.headline,
-                   kpis.daily, report.objective, report.gap, time.perf_counter() - started)
+                   kpis.daily, {r: p for r, p in report.penalties.items() if p},
+                   missed_targets(kpis), report.objective, report.gap, time.perf_counter() - started)
+
+
+def missed_targets(kpis: Any) -> tuple[tuple[str, int], ...]:
+    """``(queue, interval)`` pairs where a roster's measures miss the service target."""
+    service = kpis.service
+    low = service[(service["volume"] > 0)
+                  & (service["service_level"] < service["target"] - 1e-9)]
+    late = kpis.backlog[kpis.backlog["late"].astype(bool) & (kpis.backlog["volume"] > 0)]
+    pairs = {(str(q), int(i)) for q, i in zip(low["queue"], low["interval"])}
+    pairs |= {(str(q), int(i)) for q, i in zip(late["queue"], late["interval"])}
+    return tuple(sorted(pairs, key=lambda p: (p[1], p[0])))
 
 
 def roster_of(outcome: Outcome) -> Roster:

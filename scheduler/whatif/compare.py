@@ -1,0 +1,110 @@
+"""The figures of every scenario's roster, each as a value and a delta against the baseline.
+
+Figures come from :class:`scheduler.kpi.Headline` (shares as percentages): coverage per queue,
+under-covered agent-hours, projected service level per live queue (worst interval and
+weighted by volume), late e-mail contacts, hours scheduled and over / under contracts, the
+total penalty and the penalty of each rule; beside them the solve's status and gap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from scheduler.whatif.run import Outcome
+
+COLUMNS = ["scenario", "changes", "status", "reason", "gap", "figure", "value", "baseline",
+           "delta"]
+
+
+def figures(outcome: Outcome) -> dict[str, float]:
+    """The outcome's figures by name (empty when the solve gave no roster)."""
+    h = outcome.headline
+    if h is None:
+        return {}
+    found: dict[str, float] = {}
+    found |= {f"coverage {q} (%)": 100 * v for q, v in h.coverage.items()}
+    found["under-covered agent-hours"] = h.short_hours_total
+    for queue in h.service_target:
+        if queue in h.service_worst:
+            found[f"service {queue} worst (%)"] = 100 * h.service_worst[queue]
+            found[f"service {queue} weighted (%)"] = 100 * h.service_weighted[queue]
+    found |= {f"late contacts {q}": v for q, v in h.late_contacts.items()}
+    found["hours scheduled"] = h.hours
+    found["hours over contracts"] = h.over_hours
+    found["hours under contracts"] = h.under_hours
+    found["penalty"] = float(h.penalty)
+    found |= {f"penalty {rule}": float(v) for rule, v in sorted(outcome.penalties.items())}
+    return found
+
+
+def compare(outcomes: Sequence[Outcome], changes: dict[str, str]) -> pd.DataFrame:
+    """One row per scenario and figure; the first outcome is the baseline.
+
+    Parameters
+    ----------
+    outcomes
+        The baseline's outcome first, then each scenario's.
+    changes
+        Each scenario's changes as text, by name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scenario``, ``changes``, ``status``, ``reason``, ``gap``, ``figure``,
+        ``value``, ``baseline`` and ``delta`` (value minus baseline; NaN where either is
+        missing). Figures follow the baseline's order; a figure only a scenario has (a rule's
+        penalty) comes after them.
+    """
+    base = figures(outcomes[0])
+    names = list(base)
+    for outcome in outcomes[1:]:
+        names += [n for n in figures(outcome) if n not in names]
+    rows = []
+    for outcome in outcomes:
+        mine = figures(outcome)
+        for name in names:
+            value = mine.get(name, _zero_penalty(name, mine))
+            reference = base.get(name, _zero_penalty(name, base))
+            rows.append({
+                "scenario": outcome.name, "changes": changes.get(outcome.name, ""),
+                "status": outcome.status, "reason": outcome.reason,
+                "gap": np.nan if outcome.gap is None else outcome.gap, "figure": name,
+                "value": value, "baseline": reference, "delta": value - reference})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _zero_penalty(name: str, found: dict[str, float]) -> float:
+    """A rule's penalty a roster does not list is 0 (when it has a roster at all)."""
+    return 0.0 if name.startswith("penalty ") and found else math.nan
+
+
+def wide(table: pd.DataFrame) -> pd.DataFrame:
+    """Figures as rows, scenarios as columns, cells ``value (delta)`` as text."""
+    order = list(dict.fromkeys(table["scenario"]))
+    first = order[0] if order else None
+    cells = table.assign(cell=[_cell(v, d, s == first) for v, d, s in
+                               zip(table["value"], table["delta"], table["scenario"])])
+    grid = cells.pivot(index="figure", columns="scenario", values="cell")
+    grid = grid.reindex(index=list(dict.fromkeys(table["figure"])), columns=order)
+    status = table.drop_duplicates("scenario").set_index("scenario")
+    head = pd.DataFrame([status["status"].reindex(order).tolist(),
+                         [_gap(g) for g in status["gap"].reindex(order)]],
+                        index=["status", "gap"], columns=order)
+    return pd.concat([head, grid])
+
+
+def _cell(value: float, delta: float, baseline: bool) -> str:
+    if math.isnan(value):
+        return "–"
+    text = f"{value:,.1f}" if abs(value - round(value)) > 1e-9 else f"{value:,.0f}"
+    if baseline or math.isnan(delta):
+        return text
+    return f"{text} ({delta:+,.1f})" if abs(delta) > 1e-9 else f"{text} (=)"
+
+
+def _gap(gap: float) -> str:
+    return "" if gap is None or math.isnan(gap) else f"{gap:.1%}"

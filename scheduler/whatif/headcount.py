@@ -1,0 +1,224 @@
+"""How many hires meet every service target, and how service falls as agents leave.
+
+The headcount search solves the roster with 0, 1, 2, … extra agents of one kind (a
+:class:`~scheduler.whatif.team_changes.Hire`) and asks of each roster whether it meets every
+targeted queue's service target in every interval (:attr:`Outcome.missed` is empty on those
+queues). It starts from a staffing bound (no fewer hires can cover the requirements), gallops
+up until a number meets, bisects down to the smallest, and always solves N - 1 too, so the
+answer is checked both ways. When adding hires stops helping it gives the smallest
+under-coverage it saw and the reason. Solves of one round run side by side (``batch``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from scheduler.domain import Problem
+from scheduler.whatif.run import Outcome, SolveOptions, Task
+from scheduler.whatif.scenarios import Scenario
+from scheduler.whatif.team_changes import Hire, Remove
+
+Runner = Callable[[Sequence[Task]], list[Outcome]]
+STALL = 3  # probes in a row without fewer missed intervals: more hires stop helping
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One solve of the search: ``hires`` extra agents and what their roster gave."""
+
+    hires: int
+    outcome: Outcome
+    missed: tuple[tuple[str, int], ...]
+
+    @property
+    def meets(self) -> bool:
+        """Whether the roster meets every targeted service target in every interval."""
+        return self.outcome.solved and not self.missed
+
+
+@dataclass(frozen=True)
+class Headcount:
+    """The search's answer.
+
+    ``hires`` is the smallest number meeting every target (None when none did), ``bound`` the
+    staffing bound the search started from, ``probes`` every solve by number of hires and
+    ``reason`` why no number meets (empty when one does).
+    """
+
+    hires: int | None
+    bound: int
+    probes: tuple[Probe, ...]
+    reason: str = ""
+
+    @property
+    def best(self) -> Probe:
+        """The probe the answer rests on: the smallest meeting one, else the fewest missed."""
+        if self.hires is not None:
+            return next(p for p in self.probes if p.hires == self.hires)
+        return min(self.probes, key=lambda p: (not p.outcome.solved, len(p.missed), p.hires))
+
+
+def hired(problem: Problem, hire: Hire, count: int) -> Problem:
+    """The problem with ``count`` agents of the hire's kind added."""
+    return hire.model_copy(update={"count": count}).apply(problem) if count else problem
+
+
+def _capacity_hours(problem: Problem, agent_contract_max: int | None, period: str) -> float:
+    longest = max(t.paid_minutes for t in problem.templates)
+    if agent_contract_max is None:
+        return problem.days * longest / 60
+    share = problem.days / 7 if period == "week" else 1.0
+    return agent_contract_max * share / 60
+
+
+def staffing_bound(problem: Problem, hire: Hire, queues: Sequence[str]) -> int:
+    """No fewer hires can staff the requirements of the hire's queues among ``queues``.
+
+    The larger of two counts: the agent-hours those queues need beyond what every agent able
+    to serve them could work, in hires' hours; and the most agents any interval needs there
+    beyond the agents able to serve them.
+    """
+    from scheduler.whatif.pipeline import requirements
+
+    served = set(hire.skills) & set(queues)
+    needs = requirements(problem)
+    needs = needs[needs["queue"].isin(served)]
+    if needs.empty:
+        return 0
+    able = [a for a in problem.agents if served & set(a.skills)]
+    capacity = sum(_capacity_hours(problem, a.contract.max_minutes, a.contract.period)
+                   for a in able)
+    need_hours = float(needs["agents"].sum()) * problem.interval_minutes / 60
+    per_hire = _capacity_hours(problem, hire.contract.max_minutes, hire.contract.period)
+    by_hours = math.ceil((need_hours - capacity) / per_hire - 1e-9) if per_hire else 0
+    by_peak = int(needs.groupby("interval")["agents"].sum().max()) - len(able)
+    return max(0, by_hours, by_peak)
+
+
+class _Search:
+    def __init__(self, problem: Problem, hire: Hire, queues: Sequence[str],
+                 options: SolveOptions, run: Runner) -> None:
+        self.problem, self.hire, self.queues = problem, hire, set(queues)
+        self.options, self.run = options, run
+        self.probes: dict[int, Probe] = {}
+
+    def probe(self, counts: Sequence[int]) -> None:
+        new = sorted({c for c in counts if c >= 0 and c not in self.probes})
+        tasks = [Task(f"+{c} hires", hired(self.problem, self.hire, c), self.options)
+                 for c in new]
+        for count, outcome in zip(new, self.run(tasks)):
+            missed = tuple(m for m in outcome.missed if m[0] in self.queues)
+            self.probes[count] = Probe(count, outcome, missed)
+
+    def first_meeting(self) -> int | None:
+        return min((c for c, p in self.probes.items() if p.meets), default=None)
+
+    def last_failing_below(self, count: int) -> int:
+        return max((c for c, p in self.probes.items() if c < count and not p.meets), default=-1)
+
+    def stalled(self) -> bool:
+        tried = [self.probes[c] for c in sorted(self.probes)]
+        if len(tried) <= STALL:
+            return False
+        recent = min(len(p.missed) for p in tried[-STALL:])
+        return all(p.outcome.solved for p in tried[-STALL:]) and recent >= min(
+            len(p.missed) for p in tried[:-STALL])
+
+
+def search_headcount(problem: Problem, hire: Hire, queues: Sequence[str], *,
+                     options: SolveOptions, run: Runner, batch: int = 1,
+                     limit: int = 40) -> Headcount:
+    """The smallest number of such hires whose roster meets every target of ``queues``.
+
+    Parameters
+    ----------
+    problem
+        The team (with any target changes already made).
+    hire
+        The kind of agent to add (its ``count`` is ignored).
+    queues
+        The queues whose targets must be met in every interval.
+    options, run
+        Solve settings, and how a list of tasks is solved (processes, a cluster).
+    batch
+        Solves per round (run side by side).
+    limit
+        Most hires to try.
+    """
+    search = _Search(problem, hire, queues, options, run)
+    bound = min(staffing_bound(problem, hire, queues), limit)
+    upward = _gallop(bound, limit)
+    while search.first_meeting() is None:
+        counts = [c for _, c in zip(range(max(1, batch)), upward)]
+        if not counts:
+            break
+        search.probe(counts)
+        if search.stalled():
+            break
+    found = search.first_meeting()
+    while found is not None:  # bisect down to the smallest, then check N - 1 fails
+        low = search.last_failing_below(found)
+        gap = list(range(low + 1, found))
+        if not gap:
+            if found > 0 and found - 1 not in search.probes:
+                search.probe([found - 1])
+                found = search.first_meeting()
+                continue
+            break
+        picks = sorted({gap[(len(gap) * (i + 1)) // (max(1, batch) + 1)]
+                        for i in range(max(1, batch))})
+        search.probe(picks)
+        found = search.first_meeting()
+    probes = tuple(search.probes[c] for c in sorted(search.probes))
+    answer = Headcount(found, bound, probes)
+    if found is None:
+        answer = Headcount(None, bound, probes, _reason(problem, hire, answer.best, limit))
+    return answer
+
+
+def _gallop(bound: int, limit: int) -> Iterator[int]:
+    """``bound``, +1, +2, +4, … up to ``limit`` (always ending with ``limit``)."""
+    step, count = 1, bound
+    while count < limit:
+        yield count
+        count, step = (count + 1, step) if count == bound else (count + step, step * 2)
+    yield limit
+
+
+def _reason(problem: Problem, hire: Hire, best: Probe, limit: int) -> str:
+    """Why no number of hires met every target, in words."""
+    if not best.outcome.solved:
+        return f"no roster with {best.hires} hires: {best.outcome.reason}"
+    uncovered = [(q, i) for q, i in best.missed if not _offered(problem, i)]
+    where = ", ".join(f"{q} {_when(problem, i)}" for q, i in (uncovered or best.missed)[:3])
+    more = len(uncovered or best.missed) - 3
+    where += f" and {more} more" if more > 0 else ""
+    if uncovered:
+        return f"no shift template covers {where}"
+    unserved = sorted({q for q, _ in best.missed} - set(hire.skills))
+    if unserved:
+        return (f"the hires cannot serve {', '.join(unserved)}; still missed with "
+                f"{best.hires} hires: {where}")
+    return (f"more hires stop helping (tried up to {max(best.hires, 0)} of at most {limit}); "
+            f"with {best.hires} hires the target is still missed at {where}")
+
+
+def _offered(problem: Problem, interval: int) -> bool:
+    """Whether some shift template on some day spans the interval."""
+    return any(interval in problem.covered_intervals(span)
+               for (day, _), span in problem.span_table.items() if day >= 0)
+
+
+def _when(problem: Problem, interval: int) -> str:
+    return f"{problem.clock.local(interval * problem.interval_minutes):%a %H:%M}"
+
+
+def leavers(problem: Problem, count: int, queues: Sequence[str] = ()) -> list[Scenario]:
+    """Scenarios where 0, 1, …, ``count`` agents leave: the last of agents.csv first, among
+    those who serve ``queues`` (any agent when none are named)."""
+    able = [a.id for a in problem.agents if not queues or set(queues) & set(a.skills)]
+    gone = list(reversed(able))[:count]
+    return [Scenario(f"{k} leave" if k != 1 else "1 leaves",
+                     tuple(Remove(agent=a) for a in gone[:k])) for k in range(len(gone) + 1)]
