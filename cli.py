@@ -538,6 +538,244 @@ def _headline_table(problem: Problem, kpis: Any) -> Table:
                      f"{h.contract_max_hours:.0f} h), penalty {h.penalty}")
     return table
 
+# --------------------------------------------------------------------------------------------
+# What-if
+
+
+def _whatif_table(table: Any) -> Table:
+    """Figures as rows, baseline and scenarios as columns (value and delta)."""
+    from scheduler.whatif.compare import wide
+
+    grid = wide(table)
+    view = Table(title="What-if: every figure as value (delta against the baseline)",
+                 title_justify="left")
+    view.add_column("Figure")
+    for name in grid.columns:
+        view.add_column(Text(str(name)), justify="right", overflow="fold")
+    for figure, row in grid.iterrows():
+        if figure == "penalty":
+            view.add_section()
+        view.add_row(_cell(figure), *(_cell(v) for v in row))
+        if figure == "gap":
+            view.add_section()
+    return view
+
+
+@contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Any]:
+    """A Rich progress bar of solves: done, running and failed; yields the event callback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    if quiet:
+        yield None
+        return
+    state = {"running": 0, "failed": 0}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("running {task.fields[running]}, failed {task.fields[failed]}"),
+                  console=out, transient=True) as bar:
+        job = bar.add_task("Solving", total=total or None, running=0, failed=0)
+
+        def event(name: str, outcome: Any) -> None:
+            if outcome is None:
+                state["running"] += 1
+            else:
+                state["running"] -= 1
+                state["failed"] += not outcome.solved
+            bar.update(job, advance=0 if outcome is None else 1, description=f"Solving {name}",
+                       running=state["running"], failed=state["failed"])
+
+        yield event
+
+
+def _headcount_table(answer: Any, queues: Sequence[str]) -> Table:
+    view = Table(title=f"Headcount search (started at the staffing bound: {answer.bound})",
+                 title_justify="left")
+    for title in ("Hires", "Status", "Intervals missing a target", "Under-covered agent-h"):
+        view.add_column(title, justify="right")
+    for queue in queues:
+        view.add_column(f"{queue} worst", justify="right")
+    for probe in answer.probes:
+        h = probe.outcome.headline
+        worst = [f"{h.service_worst[q]:.0%}" if h and q in h.service_worst else "–"
+                 for q in queues]
+        view.add_row(_cell(probe.hires), _cell(probe.outcome.status.lower()),
+                     _cell(len(probe.missed) if probe.outcome.solved else "–"),
+                     _cell(f"{h.short_hours_total:.1f}" if h else "–"), *map(_cell, worst))
+    return view
+
+
+@app.command()
+def whatif(
+    team_dir: TeamDir,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option("--scenario", "-s", exists=True, dir_okay=False, readable=True,
+                     help="A scenario file (YAML); may be given several times."),
+    ] = None,
+    change: Annotated[
+        list[str] | None,
+        typer.Option("--change", "-c", help="A change, e.g. 'volume +20% chat mon-fri "
+                     "09:00-12:00'; all --change options form one scenario."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", file_okay=False, show_default=False,
+                     help="Folder for whatif.csv, whatif-coverage.svg/.png and whatif.html."),
+    ] = None,
+    min_headcount: Annotated[
+        bool, typer.Option("--min-headcount", help="Find the fewest --hire agents that meet "
+                           "every service target in every interval."),
+    ] = False,
+    hire: Annotated[
+        str, typer.Option(help="The kind of agent to hire, e.g. 'skills=phone,chat; "
+                          "contract=full-time'."),
+    ] = "",
+    target: Annotated[
+        list[str] | None,
+        typer.Option(help="A queue's target for the search, e.g. 'phone:80/20' (default: "
+                     "every queue's own)."),
+    ] = None,
+    max_hires: Annotated[int, typer.Option(min=0, help="Most hires the search tries.")] = 40,
+    leavers: Annotated[
+        int, typer.Option(min=0, help="Also solve with 1, 2, … N agents leaving (a curve)."),
+    ] = 0,
+    jobs: Annotated[int, typer.Option(min=1, help="Solves side by side in local processes.")]
+    = 2,
+    cluster: Annotated[
+        str | None,
+        typer.Option("--cluster", "--dask", help="Run the solves on this Dask scheduler "
+                     "(tcp://HOST:8786) instead of local processes."),
+    ] = None,
+    time_limit: Annotated[float, typer.Option(min=0.1, help="Seconds per solve (safety net).")]
+    = 120.0,
+    work_limit: Annotated[
+        float, typer.Option(min=0.01, help="CP-SAT deterministic seconds per solve thread "
+                            "(same roster wherever it runs)."),
+    ] = 5.0,
+    workers: Annotated[int, typer.Option(min=1, help="Solver threads per solve.")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Compare scenarios against the baseline, or search the headcount that meets the targets.
+
+    Every solve stops on CP-SAT's deterministic clock, so a scenario gives the same roster in a
+    local process or on a Dask cluster.
+
+    Examples:
+    [cyan]scheduler whatif fixtures/acme-support -s fixtures/acme-scenarios.yaml[/cyan] ;
+    [cyan]scheduler whatif fixtures/acme-support --min-headcount
+    --hire "skills=phone; contract=full-time" --target phone:80/20[/cyan]
+    """
+    from functools import partial
+
+    from scheduler.whatif.compare import compare_scenarios, unique_names
+    from scheduler.whatif.headcount import leavers as leaving
+    from scheduler.whatif.run import ClusterError, SolveOptions, run_tasks
+    from scheduler.whatif.scenarios import inline_scenario, read_scenarios
+
+    problem = _load(team_dir)
+    if not (scenario or change or min_headcount or leavers):
+        err.print("Give --scenario FILE, --change TEXT, --min-headcount or --leavers N.")
+        raise typer.Exit(2)
+    options = SolveOptions(time_limit=time_limit, work_limit=work_limit, workers=workers,
+                           seed=seed)
+    groups = []
+    for path in scenario or []:
+        with _input_errors(path):
+            groups.append(read_scenarios(path, problem))
+    if change:
+        with _input_errors(Path("--change")):
+            groups.append([inline_scenario(change, problem)])
+    if min_headcount:
+        search = _search_setup(problem, hire, target or [])
+    groups.append(leaving(problem, leavers)[1:] if leavers else [])
+    try:
+        if min_headcount:
+            _run_headcount(problem, search, options, jobs, cluster, max_hires, quiet, out_dir)
+        scenarios = unique_names(groups)
+        if not scenarios:
+            return
+        with _progress(len(scenarios) + 1, quiet) as event:
+            run = partial(run_tasks, jobs=jobs, cluster=cluster, on_event=event)
+            table, outcomes = compare_scenarios(problem, scenarios, options, run)
+    except ClusterError as exc:
+        err.print(Text(str(exc), style="red"))
+        raise typer.Exit(2) from None
+    out.print(_whatif_table(table))
+    for outcome in outcomes:
+        if not outcome.solved:
+            out.print(Text(f"{outcome.name}: {outcome.status.lower()}: {outcome.reason}",
+                           style="red"))
+    if out_dir is not None:
+        _write_whatif(out_dir, problem, table, outcomes)
+    if not outcomes[0].solved:
+        raise typer.Exit(1)
+
+
+def _search_setup(problem: Problem, hire: str, targets: Sequence[str]) -> Any:
+    """Read --hire and --target into (the problem with targets set, the hire, the queues)."""
+    from scheduler.whatif.scenarios import inline_scenario
+
+    if not hire:
+        err.print("--min-headcount needs --hire, e.g. --hire 'skills=phone; contract=full-time'")
+        raise typer.Exit(2)
+    texts = []
+    for item in targets:
+        queue, _, value = item.partition(":")
+        texts.append(f"target {queue} {value}")
+    with _input_errors(Path("--target/--hire")):
+        targeted = inline_scenario(texts, problem).apply(problem) if texts else problem
+        found = inline_scenario([f"add hire {hire}"], targeted).changes[0]
+    queues = [t.partition(":")[0] for t in targets] or [q.id for q in problem.queues]
+    return targeted, found, queues
+
+
+def _run_headcount(problem: Problem, search: Any, options: Any, jobs: int,
+                   cluster: str | None, max_hires: int, quiet: bool,
+                   out_dir: Path | None) -> None:
+    from functools import partial
+
+    from scheduler.whatif.headcount import search_headcount
+    from scheduler.whatif.run import run_tasks
+
+    targeted, hire, queues = search
+    with _progress(0, quiet) as event:
+        run = partial(run_tasks, jobs=jobs, cluster=cluster, on_event=event)
+        answer = search_headcount(targeted, hire, queues, options=options, run=run,
+                                  batch=1 if cluster is None and jobs <= 1 else jobs,
+                                  limit=max_hires)
+    out.print(_headcount_table(answer, queues))
+    if answer.hires is None:
+        out.print(Text(f"No number of hires up to {max_hires} meets every target: "
+                       f"{answer.reason}", style="red"))
+    else:
+        out.print(Text(f"✓ {answer.hires} hire{'s' if answer.hires != 1 else ''} meet every "
+                       f"target of {', '.join(queues)} in every interval; "
+                       f"{answer.hires - 1} do not (checked by solving both)"
+                       if answer.hires else "✓ The team meets every target without hires.",
+                       style="bold green"))
+    if out_dir is not None:
+        from scheduler.export.files import write_text_atomic
+        from scheduler.whatif.headcount import probe_frame
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = write_text_atomic(out_dir / "headcount.csv", probe_frame(answer).to_csv(
+            index=False, lineterminator="\n"))
+        out.print(Text(f"Wrote {path}"))
+
+
+def _write_whatif(out_dir: Path, problem: Problem, table: Any, outcomes: Any) -> None:
+    from scheduler.export.whatif import write_whatif
+
+    try:
+        paths = write_whatif(out_dir, problem, table, outcomes)
+    except OSError as exc:
+        err.print(Text(f"Cannot write to {out_dir}: {exc}", style="red"))
+        raise typer.Exit(2) from None
+    for path in paths:
+        out.print(Text(f"Wrote {path}"))
+
+
 
 TicketFormat = Enum("TicketFormat", {"csv": "csv", "zendesk": "zendesk", "freshdesk": "freshdesk"},
                     type=str)

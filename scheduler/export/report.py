@@ -197,7 +197,7 @@ def _colours(problem: Problem) -> dict[str, dict[str, str]]:
 def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd.DataFrame,
                  evaluation: Evaluation | None = None, *, kpis: Kpis | None = None,
                  solve: SolveReport | None = None, generated_at: datetime | None = None,
-                 source: str = "") -> str:
+                 source: str = "", scenarios: dict[str, Any] | None = None) -> str:
     """The report page as one HTML string.
 
     Parameters
@@ -214,6 +214,8 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
         Time stamp printed on the page (default: now, UTC).
     source
         Where the roster came from (shown under the title).
+    scenarios
+        A "Scenarios" section (what-if: :func:`scheduler.export.whatif.scenarios_section`).
 
     Returns
     -------
@@ -262,7 +264,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
                    for d in range(problem.days)],
         grid=_grid(problem, roster, plan, kpis), fairness=_fairness(kpis),
         penalties=_penalties(evaluation, kpis), agents=len(problem.agents),
-        shifts=len(roster.shifts),
+        shifts=len(roster.shifts), scenarios=scenarios,
     )
 
 

@@ -9,12 +9,14 @@ total penalty and the penalty of each rule; beside them the solve's status and g
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from scheduler.whatif.run import Outcome
+from scheduler.domain import Problem
+from scheduler.whatif.run import Outcome, SolveOptions, Task
+from scheduler.whatif.scenarios import BASELINE, Scenario
 
 COLUMNS = ["scenario", "changes", "status", "reason", "gap", "figure", "value", "baseline",
            "delta"]
@@ -87,7 +89,7 @@ def wide(table: pd.DataFrame) -> pd.DataFrame:
     order = list(dict.fromkeys(table["scenario"]))
     first = order[0] if order else None
     cells = table.assign(cell=[_cell(v, d, s == first) for v, d, s in
-                               zip(table["value"], table["delta"], table["scenario"])])
+                               zip(table["value"], table["delta"], table["scenario"], strict=True)])
     grid = cells.pivot(index="figure", columns="scenario", values="cell")
     grid = grid.reindex(index=list(dict.fromkeys(table["figure"])), columns=order)
     status = table.drop_duplicates("scenario").set_index("scenario")
@@ -100,11 +102,45 @@ def wide(table: pd.DataFrame) -> pd.DataFrame:
 def _cell(value: float, delta: float, baseline: bool) -> str:
     if math.isnan(value):
         return "–"
-    text = f"{value:,.1f}" if abs(value - round(value)) > 1e-9 else f"{value:,.0f}"
+    text = _number(value)
     if baseline or math.isnan(delta):
         return text
-    return f"{text} ({delta:+,.1f})" if abs(delta) > 1e-9 else f"{text} (=)"
+    return f"{text} ({'+' if delta > 0 else ''}{_number(delta)})" if abs(delta) > 1e-9 \
+        else f"{text} (=)"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.1f}" if abs(value - round(value)) > 0.05 else f"{value:,.0f}"
 
 
 def _gap(gap: float) -> str:
     return "" if gap is None or math.isnan(gap) else f"{gap:.1%}"
+
+
+def scenario_tasks(problem: Problem, scenarios: Sequence[Scenario],
+                   options: SolveOptions) -> list[Task]:
+    """The baseline's task, then one per scenario (its changes made to the problem)."""
+    return [Task(BASELINE, problem, options)] + [
+        Task(s.name, s.apply(problem), options) for s in scenarios]
+
+
+def compare_scenarios(problem: Problem, scenarios: Sequence[Scenario], options: SolveOptions,
+                      run: Callable[[Sequence[Task]], list[Outcome]]
+                      ) -> tuple[pd.DataFrame, list[Outcome]]:
+    """Solve the baseline and every scenario with ``run``; the table of :func:`compare`."""
+    outcomes = run(scenario_tasks(problem, scenarios, options))
+    changes = {BASELINE: "no change"} | {s.name: s.describe() for s in scenarios}
+    return compare(outcomes, changes), outcomes
+
+
+def unique_names(groups: Sequence[Sequence[Scenario]]) -> list[Scenario]:
+    """Scenarios of several files in one list; a name used twice gets ``(2)``, ``(3)``, …."""
+    seen: dict[str, int] = {BASELINE: 1}
+    found = []
+    for group in groups:
+        for scenario in group:
+            count = seen.get(scenario.name, 0) + 1
+            seen[scenario.name] = count
+            name = scenario.name if count == 1 else f"{scenario.name} ({count})"
+            found.append(Scenario(name, scenario.changes))
+    return found

@@ -14,6 +14,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
+
+import pandas as pd
 
 from scheduler.domain import Problem
 from scheduler.whatif.run import Outcome, SolveOptions, Task
@@ -108,7 +111,7 @@ class _Search:
         new = sorted({c for c in counts if c >= 0 and c not in self.probes})
         tasks = [Task(f"+{c} hires", hired(self.problem, self.hire, c), self.options)
                  for c in new]
-        for count, outcome in zip(new, self.run(tasks)):
+        for count, outcome in zip(new, self.run(tasks), strict=True):
             missed = tuple(m for m in outcome.missed if m[0] in self.queues)
             self.probes[count] = Probe(count, outcome, missed)
 
@@ -151,7 +154,7 @@ def search_headcount(problem: Problem, hire: Hire, queues: Sequence[str], *,
     bound = min(staffing_bound(problem, hire, queues), limit)
     upward = _gallop(bound, limit)
     while search.first_meeting() is None:
-        counts = [c for _, c in zip(range(max(1, batch)), upward)]
+        counts = list(islice(upward, max(1, batch)))
         if not counts:
             break
         search.probe(counts)
@@ -222,3 +225,12 @@ def leavers(problem: Problem, count: int, queues: Sequence[str] = ()) -> list[Sc
     gone = list(reversed(able))[:count]
     return [Scenario(f"{k} leave" if k != 1 else "1 leaves",
                      tuple(Remove(agent=a) for a in gone[:k])) for k in range(len(gone) + 1)]
+
+
+def probe_frame(answer: Headcount) -> pd.DataFrame:
+    """One row per solve of the search: hires, status, missed intervals, under-coverage."""
+    return pd.DataFrame([{
+        "hires": p.hires, "status": p.outcome.status, "meets": p.meets,
+        "missed_intervals": len(p.missed) if p.outcome.solved else None,
+        "short_hours": p.outcome.headline.short_hours_total if p.outcome.solved else None,
+        "reason": p.outcome.reason} for p in answer.probes])

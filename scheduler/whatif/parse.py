@@ -284,7 +284,7 @@ def _rule(words: list[str], problem: Problem) -> Change:
                         "write hard, soft or off, and/or weight=N")
     if level is None and weight is None:
         raise _fail("the rule change sets nothing", "add hard, soft or off, or weight=N")
-    return Rule(rule=name, level=level, weight=weight)  # type: ignore[arg-type]
+    return Rule(rule=name, level=level, weight=weight)
 
 
 # --------------------------------------------------------------------------- agents
@@ -352,8 +352,9 @@ def hire(spec: str, problem: Problem, agent_id: str = "hire", count: int = 1) ->
 
     Keys: ``skills`` (queues, comma-separated), ``contract`` (``full-time``: 32–40 h a week,
     5 days; ``part-time``: 16–24 h, 4 days), ``hours`` (``30-38`` per week), ``days`` (most
-    days a week), ``availability`` (a window as in agents.csv; give the key once per window), ``start``
-    (first day) and ``like`` (an agent whose skills, contract and availability to copy).
+    days a week), ``availability`` (a window as in agents.csv; give the key once per
+    window), ``start`` (first day) and ``like`` (an agent whose skills, contract and
+    availability to copy).
     """
     fields = _hire_fields(spec, problem)
     model = problem.agent_index[_agent(fields["like"], problem)] if "like" in fields else None
@@ -436,7 +437,8 @@ def _template(words: list[str], problem: Problem) -> Change:
     if name in problem.template_index:
         raise _fail(f"shift template {name} already exists", "choose another id")
     start = _cell(parse_clock, w.take("the start time"))
-    hours = _cell(parse_hours, w.take("the paid hours").lower().removesuffix("h"))
+    paid = w.take("the paid hours").lower().removesuffix("h")
+    hours = _cell(parse_hours, paid)
     pause, days = 0, []
     for word in w.words:
         if word.lower().startswith("break="):

@@ -116,7 +116,8 @@ def solve_task(task: Task) -> Outcome:
                    result.evaluation)
     return Outcome(task.name, report.status, "", result.roster.shifts, kpis.headline,
                    kpis.daily, {r: p for r, p in report.penalties.items() if p},
-                   missed_targets(kpis), report.objective, report.gap, time.perf_counter() - started)
+                   missed_targets(kpis), report.objective, report.gap,
+                   time.perf_counter() - started)
 
 
 def missed_targets(kpis: Any) -> tuple[tuple[str, int], ...]:
@@ -125,8 +126,8 @@ def missed_targets(kpis: Any) -> tuple[tuple[str, int], ...]:
     low = service[(service["volume"] > 0)
                   & (service["service_level"] < service["target"] - 1e-9)]
     late = kpis.backlog[kpis.backlog["late"].astype(bool) & (kpis.backlog["volume"] > 0)]
-    pairs = {(str(q), int(i)) for q, i in zip(low["queue"], low["interval"])}
-    pairs |= {(str(q), int(i)) for q, i in zip(late["queue"], late["interval"])}
+    pairs = {(str(q), int(i)) for q, i in zip(low["queue"], low["interval"], strict=True)}
+    pairs |= {(str(q), int(i)) for q, i in zip(late["queue"], late["interval"], strict=True)}
     return tuple(sorted(pairs, key=lambda p: (p[1], p[0])))
 
 

@@ -154,9 +154,9 @@ def _scenarios(root: yaml.Node | None, reader: _Reader) -> list[Scenario]:
 def _scenario(node: yaml.Node, key: str, reader: _Reader) -> Scenario | None:
     fields = _mapping(node)
     unknown = [k for k in fields if k not in ("name", "changes")]
-    for name in unknown:
-        reader.add("unknown key", "use only name and changes", _line(fields[name]),
-                   f"{key}.{name}")
+    for extra in unknown:
+        reader.add("unknown key", "use only name and changes", _line(fields[extra]),
+                   f"{key}.{extra}")
     name, changes = fields.get("name"), fields.get("changes")
     if not isinstance(name, yaml.ScalarNode) or not str(name.value).strip():
         reader.add("the scenario has no name", "add 'name: ...'", _line(node), f"{key}.name")

@@ -9,9 +9,18 @@ from datetime import date, datetime, time, timedelta
 
 from pydantic import Field
 
-from scheduler.domain import WEEKDAYS, Agent, Contract, Problem, Queue, ShiftTemplate, TimeOff, Window
+from scheduler.domain import (
+    WEEKDAYS,
+    Agent,
+    Contract,
+    Problem,
+    Queue,
+    ShiftTemplate,
+    TimeOff,
+    Window,
+)
 from scheduler.settings import Level, RuleSettings
-from scheduler.whatif.changes import Change, ChangeError, clock_text, percent_text, rebuilt
+from scheduler.whatif.changes import Change, clock_text, percent_text, rebuilt
 
 # --------------------------------------------------------------------------- queue settings
 
