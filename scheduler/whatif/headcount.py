@@ -122,12 +122,15 @@ class _Search:
         return max((c for c, p in self.probes.items() if c < count and not p.meets), default=-1)
 
     def stalled(self) -> bool:
+        """Whether the last ``STALL`` probes missed no fewer intervals than the best before."""
         tried = [self.probes[c] for c in sorted(self.probes)]
         if len(tried) <= STALL:
             return False
-        recent = min(len(p.missed) for p in tried[-STALL:])
-        return all(p.outcome.solved for p in tried[-STALL:]) and recent >= min(
-            len(p.missed) for p in tried[:-STALL])
+        return min(map(_score, tried[-STALL:])) >= min(map(_score, tried[:-STALL]))
+
+
+def _score(probe: Probe) -> float:
+    return len(probe.missed) if probe.outcome.solved else math.inf
 
 
 def search_headcount(problem: Problem, hire: Hire, queues: Sequence[str], *,
@@ -177,7 +180,8 @@ def search_headcount(problem: Problem, hire: Hire, queues: Sequence[str], *,
     probes = tuple(search.probes[c] for c in sorted(search.probes))
     answer = Headcount(found, bound, probes)
     if found is None:
-        answer = Headcount(None, bound, probes, _reason(problem, hire, answer.best, limit))
+        answer = Headcount(None, bound, probes,
+                           _reason(problem, hire, answer.best, max(search.probes)))
     return answer
 
 
@@ -190,7 +194,7 @@ def _gallop(bound: int, limit: int) -> Iterator[int]:
     yield limit
 
 
-def _reason(problem: Problem, hire: Hire, best: Probe, limit: int) -> str:
+def _reason(problem: Problem, hire: Hire, best: Probe, tried: int) -> str:
     """Why no number of hires met every target, in words."""
     if not best.outcome.solved:
         return f"no roster with {best.hires} hires: {best.outcome.reason}"
@@ -204,8 +208,8 @@ def _reason(problem: Problem, hire: Hire, best: Probe, limit: int) -> str:
     if unserved:
         return (f"the hires cannot serve {', '.join(unserved)}; still missed with "
                 f"{best.hires} hires: {where}")
-    return (f"more hires stop helping (tried up to {max(best.hires, 0)} of at most {limit}); "
-            f"with {best.hires} hires the target is still missed at {where}")
+    return (f"more hires stop helping (tried up to {tried}); with {best.hires} hires the "
+            f"target is still missed at {where}")
 
 
 def _offered(problem: Problem, interval: int) -> bool:

@@ -25,6 +25,7 @@ import pandas as pd
 from scheduler.domain import Problem, Roster, Shift
 
 FAILED = "FAILED"
+CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler
 
 
 class ClusterError(RuntimeError):
@@ -206,7 +207,7 @@ def _on_cluster(tasks: Sequence[Task], address: str, notify: Event) -> dict[str,
     from distributed import as_completed as finished
 
     try:
-        client = Client(address, timeout=10, set_as_default=False)
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     done: dict[str, Outcome] = {}
@@ -217,7 +218,7 @@ def _on_cluster(tasks: Sequence[Task], address: str, notify: Event) -> dict[str,
                                    key=f"whatif-{task.name}-{uuid.uuid4().hex[:8]}")
             names[future] = task.name
             notify(task.name, None)
-        for future in finished(list(names)):
+        for future in finished(list(names), loop=client.loop):
             name = names[future]
             try:
                 done[name] = future.result()

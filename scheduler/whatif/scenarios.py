@@ -100,7 +100,7 @@ def read_scenarios(path: Path | str, problem: Problem) -> list[Scenario]:
         returned when there is any.
     """
     path = Path(path)
-    reader = _Reader(problem, str(path))
+    reader = _Reader(problem, path.name)
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
@@ -116,7 +116,7 @@ def read_scenarios(path: Path | str, problem: Problem) -> list[Scenario]:
         reader.add(f"not valid YAML: {exc}", "check the file's syntax", None, None)
         root = None
     scenarios = _scenarios(root, reader) if root is not None or not reader.problems else []
-    reader.problems.raise_if_any(INLINE)
+    reader.problems.raise_if_any(str(path))
     return scenarios
 
 
