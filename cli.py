@@ -749,9 +749,10 @@ def _run_headcount(problem: Problem, search: Any, options: Any, jobs: int,
         out.print(Text(f"No number of hires up to {max_hires} meets every target: "
                        f"{answer.reason}", style="red"))
     else:
-        out.print(Text(f"✓ {answer.hires} hire{'s' if answer.hires != 1 else ''} meet every "
-                       f"target of {', '.join(queues)} in every interval; "
-                       f"{answer.hires - 1} do not (checked by solving both)"
+        fewer = answer.hires - 1
+        out.print(Text(f"✓ {_plural(answer.hires, 'hire')} meet every target of "
+                       f"{', '.join(queues)} in every interval; {fewer} "
+                       f"{'does' if fewer == 1 else 'do'} not (checked by solving both)"
                        if answer.hires else "✓ The team meets every target without hires.",
                        style="bold green"))
     if out_dir is not None:

@@ -24,7 +24,7 @@ from scheduler.whatif.scenarios import Scenario
 from scheduler.whatif.team_changes import Hire, Remove
 
 Runner = Callable[[Sequence[Task]], list[Outcome]]
-STALL = 3  # probes in a row without fewer missed intervals: more hires stop helping
+STALL = 2  # probes in a row (hires doubling) with no fewer missed intervals: hires stop helping
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,60 @@
+"""The whatif command on fixtures/small: the table, the files, the headcount and the curve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from cli import app
+
+TINY = ["--work-limit", "0.2", "--jobs", "1", "--quiet"]
+
+
+def invoke(*args: str) -> object:
+    return CliRunner().invoke(app, ["whatif", "fixtures/small", *args, *TINY],
+                              env={"COLUMNS": "200"})
+
+
+def test_compare_writes_the_table_chart_and_page(tmp_path: Path) -> None:
+    result = invoke("-c", "remove ben", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "remove ben" in result.output and "hours scheduled" in result.output
+    table = pd.read_csv(tmp_path / "whatif.csv")
+    assert list(table["scenario"].unique()) == ["baseline", "remove ben"]
+    hours = table[table["figure"] == "hours scheduled"].set_index("scenario")
+    # ben works 24 h at most; the others cannot take all of his hours over
+    assert hours.loc["remove ben", "delta"] < 0
+    assert hours.loc["remove ben", "value"] == hours.loc["baseline", "value"] + hours.loc[
+        "remove ben", "delta"]
+    svg = (tmp_path / "whatif-coverage.svg").read_text()
+    assert svg.count('<g id="series-') == 4  # 2 queues x 2 scenarios
+    assert (tmp_path / "whatif-coverage.png").read_bytes()[:4] == b"\x89PNG"
+    page = (tmp_path / "whatif.html").read_text()
+    assert 'id="scenarios"' in page and 'data-scenario="remove ben"' in page
+    assert 'id="series-chat-1"' in page and "<h1>Roster report: Small Support" in page
+
+
+def test_headcount_search_meets_the_targets_and_one_fewer_does_not(tmp_path: Path) -> None:
+    result = invoke("--min-headcount", "--hire", "skills=chat,phone; hours=0-24",
+                    "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    probes = pd.read_csv(tmp_path / "headcount.csv").set_index("hires")
+    answer = int(probes.index[probes["meets"]].min())
+    assert f"✓ {answer} hire" in result.output
+    assert answer >= 1 and not probes.loc[answer - 1, "meets"]
+    assert probes.loc[answer, "missed_intervals"] == 0
+
+
+def test_the_leavers_curve_falls() -> None:
+    result = invoke("--leavers", "2")
+    assert result.exit_code == 0, result.output
+    assert "1 leaves" in result.output and "2 leave" in result.output
+
+
+def test_usage_errors() -> None:
+    assert invoke().exit_code == 2
+    assert invoke("--min-headcount").exit_code == 2
+    bad = invoke("--min-headcount", "--hire", "skills=billing")
+    assert bad.exit_code == 2 and "billing" in bad.stderr
