@@ -19,6 +19,7 @@ FULL = [
     ["curtois.py"],
     ["peers.py"],
     ["calendars.py"],
+    ["whatif.py"],
 ]
 QUICK = [
     ["staffing_speed.py"],
@@ -28,6 +29,8 @@ QUICK = [
     ["curtois.py", "1", "2", "--time-limit", "5", "--no-save"],
     ["peers.py", "--quick"],
     ["calendars.py", "--no-save"],
+    ["whatif.py", "--team", "fixtures/small", "--scenarios", "fixtures/small-scenarios.yaml",
+     "--work-limit", "0.2", "--hire", "skills=chat,phone; hours=0-24", "--no-save"],
 ]
 
 

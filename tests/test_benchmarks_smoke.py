@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import curtois  # noqa: E402
 import peers  # noqa: E402
+import whatif  # noqa: E402
 from curtois_format import check_schedule, read_instance  # noqa: E402
 from peers_plain_cpsat import solve_plain  # noqa: E402
 
@@ -115,3 +116,12 @@ def test_peers_cli_appends_well_formed_csv(tmp_path: Path, monkeypatch: pytest.M
     assert {"date", "machine", "ortools", "pyworkforce", "time_limit", "workers"} <= set(
         reader.fieldnames)
     assert len(found) == 2 and all(r["comparison"] == "staffing" for r in found)
+
+
+def test_whatif_benchmark_on_small(capsys: pytest.CaptureFixture[str]) -> None:
+    assert whatif.main(["--team", str(ROOT / "fixtures/small"), "--scenarios",
+                        str(ROOT / "fixtures/small-scenarios.yaml"), "--work-limit", "0.2",
+                        "--hire", "skills=chat,phone; hours=0-24", "--no-save"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("same_rosters=True") == 3
+    assert "headcount search" in printed and "answer=" in printed
