@@ -51,7 +51,7 @@ class Task:
     options: SolveOptions = SolveOptions()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds a DataFrame: compare fields, not outcomes
 class Outcome:
     """What one solve gave.
 
