@@ -129,8 +129,9 @@ def _standalone(svg: str) -> str:
 
 
 def _page(problem: Problem, baseline: Outcome, section: dict[str, Any]) -> str:
+    from scheduler.covering import covering_plan
     from scheduler.export.report import build_report
-    from scheduler.whatif.pipeline import covering_plan, requirements
+    from scheduler.staffing import requirements
 
     roster = roster_of(baseline)
     needs = requirements(problem)

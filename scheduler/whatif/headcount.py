@@ -83,7 +83,7 @@ def staffing_bound(problem: Problem, hire: Hire, queues: Sequence[str]) -> int:
     to serve them could work, in hires' hours; and the most agents any interval needs there
     beyond the agents able to serve them.
     """
-    from scheduler.whatif.pipeline import requirements
+    from scheduler.staffing import requirements
 
     served = set(hire.skills) & set(queues)
     needs = requirements(problem)

@@ -202,7 +202,10 @@ def _open(words: list[str], problem: Problem) -> Change:
         raise _fail("open needs the weekday whose contacts to copy",
                     "write e.g. 'open sat 09:00-15:00 like fri 60%'")
     at = lowered.index("like")
-    source = parse_weekdays(words[at + 1]) if words[at + 1].isalpha() else []
+    try:
+        source = parse_weekdays(words[at + 1])
+    except CellError:
+        source = []
     if len(source) != 1:
         raise _fail(f"{words[at + 1]!r} is not one weekday", "write e.g. 'like fri'")
     percent, queues, when = _selection(words[:at] + words[at + 2:], problem, percent=True,

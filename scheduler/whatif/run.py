@@ -99,14 +99,15 @@ class Outcome:
 
 def solve_task(task: Task) -> Outcome:
     """Solve one task and measure its roster (pure: the same task gives the same outcome)."""
+    from scheduler.covering import covering_plan
     from scheduler.kpi import measure
     from scheduler.solvers.roster import solve
-    from scheduler.whatif.pipeline import covering_plan, requirements
+    from scheduler.staffing import requirements
 
     started = time.perf_counter()
     problem, options = task.problem, task.options
     needs = requirements(problem)
-    result = solve(problem, time_limit=options.time_limit, work_limit=options.work_limit,
+    result = solve(problem, needs, time_limit=options.time_limit, work_limit=options.work_limit,
                    workers=options.workers, seed=options.seed)
     report = result.report
     if result.roster is None:

@@ -10,6 +10,7 @@ import pytest
 from scheduler.check import check
 from scheduler.domain import Problem
 from scheduler.load import load_team
+from scheduler.staffing import requirements
 from scheduler.whatif import run as run_module
 from scheduler.whatif.compare import compare_scenarios
 from scheduler.whatif.parse import parse_change
@@ -42,7 +43,7 @@ def scenarios(problem: Problem, *texts: str) -> list[Scenario]:
 
 def assert_honest(problem: Problem, outcome: Outcome) -> None:
     """The solver's objective is what the rules find, and no hard rule is broken."""
-    evaluation = check(problem, roster_of(outcome))
+    evaluation = check(problem, roster_of(outcome), requirements(problem))
     assert outcome.objective == evaluation.total_penalty
     assert evaluation.hard == ()
 
