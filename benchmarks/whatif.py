@@ -62,8 +62,8 @@ def comparison_rows(team: Path, scenario_file: Path, work: float) -> tuple[list[
     return rows, same
 
 
-def headcount_rows(team: Path, work: float, spec: str, queue: str,
-                   volume: str) -> list[dict]:
+def headcount_rows(team: Path, work: float, spec: str, queue: str, volume: str,
+                   limit: int) -> list[dict]:
     """Solves and wall time of the headcount search (2 local processes)."""
     problem = load_team(team)
     problem = parse_change(f"volume {volume}", problem).apply(problem)
@@ -71,7 +71,7 @@ def headcount_rows(team: Path, work: float, spec: str, queue: str,
     options = SolveOptions(time_limit=600, work_limit=work, workers=1)
     started = time.perf_counter()
     answer = search_headcount(problem, kind, [queue], options=options,
-                              run=partial(run_tasks, jobs=2), batch=2)
+                              run=partial(run_tasks, jobs=2), batch=2, limit=limit)
     seconds = time.perf_counter() - started
     return [{"measure": f"headcount search ({queue}, volume {volume}, {spec})",
              "way": "processes (--jobs 2)", "team": team.name, "work_limit": work,
@@ -89,10 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hire", default="skills=chat; hours=0-40")
     parser.add_argument("--queue", default="chat")
     parser.add_argument("--volume", default="+20%")
+    parser.add_argument("--max-hires", type=int, default=8)
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args(argv)
     rows, same = comparison_rows(args.team, args.scenarios, args.work_limit)
-    rows += headcount_rows(args.team, args.work_limit, args.hire, args.queue, args.volume)
+    rows += headcount_rows(args.team, args.work_limit, args.hire, args.queue, args.volume,
+                           args.max_hires)
     for row in rows:
         print(" | ".join(f"{k}={v}" for k, v in row.items()))
     if not args.no_save:
