@@ -688,7 +688,8 @@ def whatif(
             groups.append([inline_scenario(change, problem)])
     if min_headcount:
         search = _search_setup(problem, hire, target or [])
-    groups.append(leaving(problem, leavers)[1:] if leavers else [])
+    serving = [t.partition(":")[0] for t in target or []]
+    groups.append(leaving(problem, leavers, serving)[1:] if leavers else [])
     try:
         if min_headcount:
             _run_headcount(problem, search, options, jobs, cluster, max_hires, quiet, out_dir)
@@ -723,9 +724,11 @@ def _search_setup(problem: Problem, hire: str, targets: Sequence[str]) -> Any:
     for item in targets:
         queue, _, value = item.partition(":")
         texts.append(f"target {queue} {value}")
-    with _input_errors(Path("--target/--hire")):
-        targeted = inline_scenario(texts, problem).apply(problem) if texts else problem
-        found = inline_scenario([f"add hire {hire}"], targeted).changes[0]
+    with _input_errors(Path("--target")):
+        targeted = inline_scenario(texts, problem, "--target").apply(problem) if texts \
+            else problem
+    with _input_errors(Path("--hire")):
+        found = inline_scenario([f"add hire {hire}"], targeted, "--hire").changes[0]
     queues = [t.partition(":")[0] for t in targets] or [q.id for q in problem.queues]
     return targeted, found, queues
 

@@ -75,18 +75,18 @@ class _Reader:
         return Scenario(name, tuple(changes))
 
 
-def inline_scenario(texts: Sequence[str], problem: Problem) -> Scenario:
-    """One scenario from ``--change`` texts, named after them.
+def inline_scenario(texts: Sequence[str], problem: Problem, source: str = INLINE) -> Scenario:
+    """One scenario from ``--change`` texts (or another option's, ``source``), named after them.
 
     Raises
     ------
     TeamFolderError
         Listing every change that cannot be read or applied.
     """
-    reader = _Reader(problem, INLINE)
-    scenario = reader.scenario("; ".join(texts), [(t, None, f"{INLINE} {n}")
+    reader = _Reader(problem, source)
+    scenario = reader.scenario("; ".join(texts), [(t, None, f"{source} {n}")
                                                   for n, t in enumerate(texts, 1)])
-    reader.problems.raise_if_any(INLINE)
+    reader.problems.raise_if_any(source)
     return scenario
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
@@ -124,3 +126,23 @@ def test_the_command_refuses_a_bad_file_before_any_solve(tmp_path: Path,
                                       "-c", "shrinkage 100%"])
     assert inline.exit_code == 2
     assert "--change 2" in inline.stderr and "100%" in inline.stderr.split()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.one_of(
+    st.text(max_size=80),
+    st.lists(st.sampled_from(["scenarios:", "  - name: x", "    changes:", "      - volume +5%",
+                              "      - remove zoe", "  - name: x", "    changes: []", "- a",
+                              "    colour: red", "      - [1, 2]", "  -", "      - ", "\t",
+                              "    changes: {a: 1}", "      - skill ana chat"]),
+             max_size=10).map("\n".join)))
+def test_any_file_gives_scenarios_or_its_problems(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, text)
+    try:
+        found = read_scenarios(path, SMALL)
+    except TeamFolderError as exc:
+        assert exc.problems and all(p.file == "scenarios.yaml" and p.message and p.fix
+                                    for p in exc.problems)
+        return
+    assert found and all(isinstance(s.apply(SMALL), type(SMALL)) for s in found)
