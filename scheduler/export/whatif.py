@@ -58,7 +58,9 @@ def coverage_figure(problem: Problem, outcomes: Sequence[Outcome]) -> Any:
             ax.grid(axis="y", color="#DDDDDD", lw=0.5)
         axes[-1, 0].set_xticks(range(len(days)), labels)
         axes[0, 0].set_title("Coverage per queue and day, one line per scenario")
-        axes[0, 0].legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=min(4, len(outcomes)))
+        # below the last panel: with many scenarios a legend above would cover the title
+        axes[-1, 0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.18),
+                           ncols=min(4, len(outcomes)))
     return fig
 
 
