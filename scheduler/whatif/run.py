@@ -18,11 +18,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from scheduler.domain import Problem, Roster, Shift
+
+if TYPE_CHECKING:
+    from scheduler.kpi import Kpis
 
 FAILED = "FAILED"
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler
@@ -122,7 +125,7 @@ def solve_task(task: Task) -> Outcome:
                    time.perf_counter() - started)
 
 
-def missed_targets(kpis: Any) -> tuple[tuple[str, int], ...]:
+def missed_targets(kpis: Kpis) -> tuple[tuple[str, int], ...]:
     """``(queue, interval)`` pairs where a roster's measures miss the service target."""
     service = kpis.service
     low = service[(service["volume"] > 0)
