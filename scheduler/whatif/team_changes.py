@@ -124,14 +124,17 @@ class Remove(Change):
             return _away(problem, problem.agent_index[self.agent],
                          self.first or clock.date_of(0),
                          self.last or clock.date_of(problem.days - 1), "what-if: away")
-        keep = self.agent.__ne__
-        return rebuilt(
-            problem, agents=tuple(a for a in problem.agents if keep(a.id)),
-            time_off=tuple(t for t in problem.time_off if keep(t.agent)),
-            requests=tuple(r for r in problem.requests if keep(r.agent)),
-            history=tuple(s for s in problem.history if keep(s.agent)),
-            reference=tuple(s for s in problem.reference if keep(s.agent)),
-            locked=tuple(s for s in problem.locked if keep(s.agent)))
+        gone = self.agent
+        naming = {name: tuple(item for item in getattr(problem, name)
+                              if getattr(item, "agent", None) != gone)
+                  for name in ("time_off", "requests", "history", "reference", "locked",
+                               "availability", "onboarding", "balance", "offers")}
+        # an onboarding agent keeps the other mentors; with none left, onboarding ends
+        naming["onboarding"] = tuple(
+            o.model_copy(update={"mentors": tuple(m for m in o.mentors if m != gone)})
+            for o in naming["onboarding"] if set(o.mentors) - {gone})
+        return rebuilt(problem, agents=tuple(a for a in problem.agents if a.id != gone),
+                       **naming)
 
     def __str__(self) -> str:
         if self.first is not None and self.last is None:

@@ -169,3 +169,17 @@ def test_templates_added_and_removed(small: Problem) -> None:
 def test_a_change_that_breaks_the_team_is_refused(small: Problem) -> None:
     with pytest.raises(ChangeError, match="only shift template"):
         parse_change("template remove E", apply(small, "template remove L"))
+
+
+def test_remove_on_an_availability_team_drops_their_rows_and_mentoring() -> None:
+    team = load_team("fixtures/availability-team")
+    mentor, newcomer = team.onboarding[0].mentors[0], team.onboarding[0].agent
+    after = apply(team, f"remove {mentor}")
+    assert mentor not in after.agent_index
+    for group in (after.availability, after.balance, after.offers):
+        assert all(item.agent != mentor for item in group)
+    assert [a for a in after.availability] == [a for a in team.availability
+                                                if a.agent != mentor]
+    assert after.onboarding[0].agent == newcomer
+    assert after.onboarding[0].mentors == tuple(m for m in team.onboarding[0].mentors
+                                                if m != mentor)
