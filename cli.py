@@ -759,12 +759,13 @@ def _run_headcount(problem: Problem, search: Any, options: Any, jobs: int,
                        if answer.hires else "✓ The team meets every target without hires.",
                        style="bold green"))
     if out_dir is not None:
+        from scheduler.export.cells import csv_safe
         from scheduler.export.files import write_text_atomic
         from scheduler.whatif.headcount import probe_frame
 
         out_dir.mkdir(parents=True, exist_ok=True)
-        path = write_text_atomic(out_dir / "headcount.csv", probe_frame(answer).to_csv(
-            index=False, lineterminator="\n"))
+        path = write_text_atomic(out_dir / "headcount.csv", csv_safe(probe_frame(
+            answer)).to_csv(index=False, lineterminator="\n"))
         out.print(Text(f"Wrote {path}"))
 
 

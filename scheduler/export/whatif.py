@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from scheduler.domain import Problem
+from scheduler.export.cells import csv_safe
 from scheduler.export.charts import PALETTE, STYLE, WIDTH_IN, _svg
 from scheduler.export.files import write_group
 from scheduler.whatif.compare import wide
@@ -105,7 +106,7 @@ def write_whatif(out_dir: str | os.PathLike[str], problem: Problem, table: pd.Da
     title = "Coverage per queue and day, one line per scenario"
     svg = _svg(coverage_figure(problem, outcomes), title)
     png = _png(coverage_figure(problem, outcomes))
-    csv_text = table.to_csv(index=False, lineterminator="\n")
+    csv_text = csv_safe(table).to_csv(index=False, lineterminator="\n")
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     files: list[tuple[Path, Any]] = [

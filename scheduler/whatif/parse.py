@@ -13,7 +13,15 @@ from collections.abc import Callable
 from datetime import date, time, timedelta
 from typing import TypeVar
 
-from scheduler.domain import WEEKDAYS, Contract, Problem, ShiftTemplate, Window
+from scheduler.domain import (
+    MAX_SHRINKAGE,
+    MIN_OCCUPANCY,
+    WEEKDAYS,
+    Contract,
+    Problem,
+    ShiftTemplate,
+    Window,
+)
 from scheduler.load_csv import (
     CellError,
     listing,
@@ -237,9 +245,9 @@ def _target(words: list[str], problem: Problem) -> Change:
     if not (m := _TARGET.fullmatch(value)):
         raise _fail(f"{value!r} is not a service target", "write percent/seconds, e.g. 90/20")
     level, seconds = float(m.group(1)) / 100, float(m.group(2))
-    if not 0 < level < 1 or seconds <= 0:
+    if not 0 < level <= 0.999 or not 1 <= seconds <= 24 * 3600:
         raise _fail(f"{value!r} is not a service target",
-                    "use a percentage between 0 and 100 (exclusive) and seconds above 0")
+                    "use a percentage above 0 up to 99.9 and 1 to 86400 seconds")
     return Target(queue=queue.id, service_level=level, answer_within_s=seconds)
 
 
@@ -248,11 +256,10 @@ def _setting(what: str) -> Callable[[list[str], Problem], Change]:
         w = _Words(words, f"{what} 85% [QUEUE ...]")
         value = _fraction(w.take(f"the {what}"))
         queues = tuple(_queue(q, problem) for q in w.words)
-        good = 0 < value <= 1 if what == "occupancy" else 0 <= value < 1
-        if not good:
+        low, high = (MIN_OCCUPANCY, 1.0) if what == "occupancy" else (0.0, MAX_SHRINKAGE)
+        if not low <= value <= high:
             raise _fail(f"{what} {value:g} is out of range",
-                        "use a share above 0 % up to 100 %" if what == "occupancy"
-                        else "use a share from 0 % up to (not including) 100 %")
+                        f"use a share from {low:.0%} to {high:.0%}")
         return Setting(what=what, value=value, queues=queues)
     return parse
 

@@ -58,3 +58,12 @@ def test_usage_errors() -> None:
     assert invoke("--min-headcount").exit_code == 2
     bad = invoke("--min-headcount", "--hire", "skills=billing")
     assert bad.exit_code == 2 and "billing" in bad.stderr
+
+
+def test_scenario_names_never_become_formulas_in_the_csv(tmp_path: Path) -> None:
+    scenarios = tmp_path / "s.yaml"
+    scenarios.write_text("scenarios:\n  - name: '=HYPERLINK(1)'\n    changes: [volume +5%]\n")
+    result = invoke("-s", str(scenarios), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    names = pd.read_csv(tmp_path / "out" / "whatif.csv")["scenario"].unique()
+    assert list(names) == ["baseline", "'=HYPERLINK(1)"]
