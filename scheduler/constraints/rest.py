@@ -33,18 +33,29 @@ def clash(problem: Problem, first: Shift, second: Shift, settings: RestSettings)
     return None
 
 
-def clash_table(problem: Problem, settings: RestSettings) -> dict[tuple[int, str, int, str], str]:
-    """Every clashing (day, template, later day, template) of the horizon, with the reason."""
-    table = {}
-    for first in range(-7, problem.days):
-        for second in range(max(0, first + 1), min(problem.days, first + REACH + 1)):
-            for a in problem.templates:
-                for b in problem.templates:
-                    reason = clash(problem, Shift(agent="", day=first, template=a.id),
-                                   Shift(agent="", day=second, template=b.id), settings)
-                    if reason:
-                        table[first, a.id, second, b.id] = reason
-    return table
+class Clashes:
+    """Whether a shift on a later day clashes with one before it: worked out on first ask.
+
+    Teams with flexible shifts have hundreds of candidate templates; only the pairs some agent
+    is offered are ever asked about, so a table of every pair would cost far more (378
+    templates: about 6 million pairs) than the model it serves.
+    """
+
+    def __init__(self, problem: Problem, settings: RestSettings) -> None:
+        self.problem, self.settings = problem, settings
+        self.known: dict[tuple[int, str, int, str], bool] = {}
+
+    def __call__(self, first: int, early: str, second: int, late: str) -> bool:
+        """Whether ``late`` on day ``second`` clashes with ``early`` on day ``first``."""
+        if first < -7 or not 0 <= second < self.problem.days or \
+                not first < second <= first + REACH:
+            return False  # last roster counts for a week; nothing further apart clashes
+        key = (first, early, second, late)
+        if key not in self.known:
+            self.known[key] = clash(self.problem, Shift(agent="", day=first, template=early),
+                                    Shift(agent="", day=second, template=late),
+                                    self.settings) is not None
+        return self.known[key]
 
 
 class RestRule(Rule[RestSettings]):
@@ -56,15 +67,15 @@ class RestRule(Rule[RestSettings]):
         """Forbid or penalise each clashing pair of options, and options clashing with history."""
         problem = ctx.problem
         settings = self.settings(problem)
-        table = clash_table(problem, settings)
+        clashes = Clashes(problem, settings)
         for agent in problem.agents:
             subject = f"{agent.label}: at least {settings.min_rest_hours:g} h rest between shifts"
             before = [(s.day, s.template, 1) for s in problem.history if s.agent == agent.id]
             options = before + [(s.day, s.template, v) for s, v in ctx.options(agent.id)]
             for d1, t1, va in options:
-                for d2 in range(d1 + 1, d1 + REACH + 1):  # the table holds nothing further
+                for d2 in range(d1 + 1, d1 + REACH + 1):  # nothing further apart clashes
                     clashing = [vb for t2, vb in ctx.day_vars.get((agent.id, d2), [])
-                                if (d1, t1, d2, t2) in table]
+                                if clashes(d1, t1, d2, t2)]
                     if not clashing:
                         continue
                     if settings.level == Level.HARD:
