@@ -36,7 +36,7 @@ from scheduler.load_csv import (
     text,
     weekday,
 )
-from scheduler.load_files import AGENTS, Refs, check
+from scheduler.load_files import AGENTS, Refs, check, horizon_day
 
 AVAILABILITY, COVERAGE, BALANCE = "availability.csv", "coverage.csv", "balance.csv"
 LEVELS = {"preferred": Preference.PREFERRED, "available": Preference.AVAILABLE,
@@ -82,15 +82,8 @@ def _days(reader: RowReader, refs: Refs) -> Days | None:
     if named is not None:
         return None if clock is None else Days(
             tuple(d for d in range(clock.days) if clock.weekday(d) == named), False)
-    when = reader.get("day", parse_date)
-    if when is None or clock is None:
-        return None
-    day = clock.day_of_date(when)
-    if not 0 <= day < clock.days:
-        reader.fail("day", f"the date is outside the horizon ({clock.start} to "
-                    f"{clock.date_of(clock.days - 1)})", "use a date inside the horizon", raw)
-        return None
-    return Days((day,), True)
+    day = horizon_day(reader, "day", reader.get("day", parse_date), clock)
+    return None if day is None else Days((day,), True)
 
 
 def _window(reader: RowReader, refs: Refs) -> tuple[int, int] | None:

@@ -364,18 +364,23 @@ def _interval_start(reader: RowReader, moment: datetime, queue: str, clock: Cloc
 # --------------------------------------------------------------------------- requests, cover
 
 
-def _day(reader: RowReader, clock: Clock | None) -> int | None:
-    """Horizon day of the row's ``date`` (None if bad, outside the horizon or unknown)."""
-    when = reader.need("date", parse_date)
+def horizon_day(reader: RowReader, column: str, when: date | None,
+                clock: Clock | None) -> int | None:
+    """Horizon day of a date read from ``column`` (None, with the problem, when outside)."""
     if when is None or clock is None:
         return None
     day = clock.day_of_date(when)
     if not 0 <= day < clock.days:
-        reader.fail("date", f"the date is outside the horizon ({clock.start} to "
+        reader.fail(column, f"the date is outside the horizon ({clock.start} to "
                     f"{clock.date_of(clock.days - 1)})", "use a date inside the horizon",
-                    reader.row.get("date"))
+                    reader.row.get(column))
         return None
     return day
+
+
+def _day(reader: RowReader, clock: Clock | None) -> int | None:
+    """Horizon day of the row's ``date`` (None if bad, outside the horizon or unknown)."""
+    return horizon_day(reader, "date", reader.need("date", parse_date), clock)
 
 
 def _shift_on(reader: RowReader, refs: Refs, day: int | None, *, allow_any: bool) -> str | None:
