@@ -241,7 +241,7 @@ class FlexibleShift(Frozen):
     own, in agents.csv, wins); ``ideal_weight`` is the cost per interval away from it.
     """
 
-    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_-]+$")
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
     earliest_start: int = Field(ge=0, le=2 * DAY_MINUTES)
     latest_end: int = Field(ge=0, le=2 * DAY_MINUTES)
     grid_minutes: Literal[15, 30, 60] = 30
