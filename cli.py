@@ -426,18 +426,21 @@ def roster(
                     border_style="green", title_align="left"))
     if not quiet:
         out.print(_penalty_table(report.penalties, result.evaluation, worst=False))
+    from scheduler.covering import covering_plan
+
+    plan = covering_plan(problem, needs, result.roster)  # one plan for every file written
     page = None
     if with_report:
         from scheduler.export.report import report_for
 
         page, kpis = report_for(problem, needs, result.roster, evaluation=result.evaluation,
-                                solve=report, source=str(out_dir / "roster.csv"))
+                                solve=report, source=str(out_dir / "roster.csv"), plan=plan)
         if not quiet:
             out.print(_headline_table(problem, kpis))
     try:
         with _input_errors(out_dir, writing=True):
             paths = write_roster_outputs(out_dir, problem, needs, result, page,
-                                         calendars=calendars)
+                                         calendars=calendars, plan=plan)
     except OSError as exc:
         err.print(Text(f"Cannot write to {out_dir}: {exc}", style="red"))
         raise typer.Exit(2) from None

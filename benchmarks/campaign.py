@@ -191,27 +191,33 @@ def yaml_case(rng: random.Random, base: Path) -> Case:
     return Case("yaml", f"{key} = {str(value)[:40]!r}", apply, "team.yaml", None, key)
 
 
+def replace_file(folder: Path, file: str, fault: str, base: Path) -> None:
+    """Put something that is not a good file where ``file`` stands (``base`` holds the good
+    one): a pipe, a broken link, a link loop, a folder, or bad bytes."""
+    path = folder / file
+    path.unlink()
+    if fault == "fifo":
+        os.mkfifo(path)
+    elif fault == "broken_link":
+        path.symlink_to(folder / "nowhere.csv")
+    elif fault == "link_loop":
+        path.symlink_to(path.name)
+    elif fault == "folder":
+        path.mkdir()
+    elif fault == "empty":
+        path.write_bytes(b"")
+    elif fault == "binary":
+        path.write_bytes(bytes(range(256)) * 4)
+    else:
+        path.write_bytes((base / file).read_text(encoding="utf-8").encode("utf-16"))
+
+
 def file_case(rng: random.Random, base: Path) -> Case:
     file = rng.choice(("team.yaml", *CSV_FILES))
     fault = rng.choice(FILE_FAULTS)
 
     def apply(folder: Path) -> None:
-        path = folder / file
-        path.unlink()
-        if fault == "fifo":
-            os.mkfifo(path)
-        elif fault == "broken_link":
-            path.symlink_to(folder / "nowhere.csv")
-        elif fault == "link_loop":
-            path.symlink_to(path.name)
-        elif fault == "folder":
-            path.mkdir()
-        elif fault == "empty":
-            path.write_bytes(b"")
-        elif fault == "binary":
-            path.write_bytes(bytes(range(256)) * 4)
-        else:
-            path.write_bytes((base / file).read_text(encoding="utf-8").encode("utf-16"))
+        replace_file(folder, file, fault, base)
 
     return Case("file", f"{file} is {fault}", apply, file)
 

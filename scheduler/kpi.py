@@ -51,7 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scheduler.domain import Problem, Roster
+from scheduler.domain import Agent, Problem, Roster
 from scheduler.evaluation import Evaluation
 
 __all__ = [
@@ -275,14 +275,17 @@ def _queue_backlog(problem: Problem, queue_id: object, rows: pd.DataFrame,
     })
 
 
-def _contract_hours(problem: Problem, minutes: int | None, period: str) -> float:
-    if minutes is None:
-        return float("nan")
-    if period == "horizon":
-        return minutes / 60
-    from scheduler.constraints.base import weeks
+def _contract_hours(problem: Problem, agent: Agent) -> tuple[float, float]:
+    """Least and most paid hours over the horizon, as the contract rule counts them (its
+    weekly limits summed; most NaN when the contract sets none)."""
+    from scheduler.constraints.contract import limits
 
-    return sum(minutes * len(w) / 7 for w in weeks(problem)) / 60
+    hours = [limit for limit in limits(agent, problem, problem.rules.contract)
+             if limit.what == "minutes"]
+    low = sum(limit.low for limit in hours) / 60
+    if not hours or any(limit.high is None for limit in hours):
+        return low, float("nan")
+    return low, sum(limit.high or 0 for limit in hours) / 60
 
 
 def _shift_kinds(problem: Problem) -> tuple[set[str], dict[tuple[int, str], bool]]:
@@ -313,9 +316,7 @@ def agent_load(problem: Problem, roster: Roster) -> pd.DataFrame:
     for agent in problem.agents:
         mine = [s for s in roster.shifts if s.agent == agent.id and 0 <= s.day < problem.days]
         hours = sum(problem.template_index[s.template].paid_minutes for s in mine) / 60
-        c = agent.contract
-        low = _contract_hours(problem, c.min_minutes, c.period)
-        high = _contract_hours(problem, c.max_minutes, c.period)
+        low, high = _contract_hours(problem, agent)
         rows.append({
             "agent": agent.id, "name": agent.label, "shifts": len(mine), "hours": hours,
             "min_hours": low, "max_hours": high,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from scheduler.staffing import requirements
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from campaign import deadline  # noqa: E402
+from campaign import deadline, replace_file  # noqa: E402
 
 SMALL = ROOT / "fixtures" / "small"
 
@@ -217,16 +216,7 @@ def test_ids_cannot_start_like_a_formula(tmp_path: Path) -> None:
 ])
 def test_files_that_are_not_files(tmp_path: Path, file: str, fault: str, words: str) -> None:
     folder = team_copy(tmp_path)
-    path = folder / file
-    path.unlink()
-    if fault == "fifo":
-        os.mkfifo(path)
-    elif fault == "broken_link":
-        path.symlink_to(folder / "gone.csv")
-    elif fault == "link_loop":
-        path.symlink_to(path.name)
-    else:
-        path.mkdir()
+    replace_file(folder, file, fault, SMALL)
     with deadline(20):
         problems = problems_of(folder)
     assert any(p.file == file and words in p.message for p in problems), problems

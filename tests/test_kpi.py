@@ -156,3 +156,20 @@ def test_fixture_shortfalls_match_the_checker(small_problem: Problem) -> None:
     weight = {q.id: 100 * q.priority for q in small_problem.queues}
     expected = sum(int(r.short) * weight[r.queue] for r in short_kpi.itertuples())
     assert expected == sum(v.penalty for v in coverage)
+
+
+def test_contract_hours_are_counted_as_the_contract_rule_counts_them() -> None:
+    # a 3-day horizon and a 16-40 h weekly contract: the rule asks for int(960 * 3 / 7) = 411
+    # minutes at least and keeps the weekly maximum of 40 h, so two 8 h shifts are within it
+    from rules.helpers import agent, only, problem, roster
+
+    from scheduler.kpi import agent_load
+    from scheduler.settings import ContractSettings
+
+    prob = problem(agent("ana", min_minutes=960, max_minutes=2400), days=3,
+                   rules=only(contract=ContractSettings()))
+    worked = roster(ana="EE-")
+    assert not check(prob, worked, requirements(prob)).violations
+    row = agent_load(prob, worked).iloc[0]
+    assert row["min_hours"] == 411 / 60 and row["max_hours"] == 40
+    assert row["hours"] == 16 and row["over_hours"] == 0 and row["under_hours"] == 0

@@ -270,8 +270,9 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
 
 def report_for(problem: Problem, needs: pd.DataFrame, roster: Roster, *,
                evaluation: Evaluation | None = None, solve: SolveReport | None = None,
-               source: str = "", generated_at: datetime | None = None) -> tuple[str, Kpis]:
-    """Covering plan, KPIs and the page of a roster: what both commands call.
+               source: str = "", generated_at: datetime | None = None,
+               plan: pd.DataFrame | None = None) -> tuple[str, Kpis]:
+    """Covering plan (unless given), KPIs and the page of a roster: what both commands call.
 
     Returns
     -------
@@ -283,7 +284,8 @@ def report_for(problem: Problem, needs: pd.DataFrame, roster: Roster, *,
 
     if evaluation is None:
         evaluation = check(problem, roster, needs)
-    plan = covering_plan(problem, needs, roster)
+    if plan is None:
+        plan = covering_plan(problem, needs, roster)
     kpis = measure(problem, needs, roster, plan, evaluation)
     html = build_report(problem, needs, roster, plan, evaluation, kpis=kpis, solve=solve,
                         generated_at=generated_at, source=source)

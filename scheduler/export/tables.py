@@ -405,8 +405,8 @@ class RosterOutputs(NamedTuple):
 
 def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
                          requirements: pd.DataFrame, result: SolveResult,
-                         report_html: str | None = None, *,
-                         calendars: bool = False) -> RosterOutputs:
+                         report_html: str | None = None, *, calendars: bool = False,
+                         plan: pd.DataFrame | None = None) -> RosterOutputs:
     """Write ``roster.csv``, ``roster.xlsx`` and ``solve-report.json`` into ``out_dir``, and
     ``balance.csv`` (hours owed after this roster, read by next week's team folder) for teams
     that plan by availability.
@@ -414,7 +414,8 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
     With ``report_html`` (see :func:`scheduler.export.report.report_for`), ``report.html`` too;
     with ``calendars``, the iCalendar feeds (:func:`scheduler.export.ical.calendar_files`) in
     ``out_dir/calendars``. All are built in memory first, then written as a group: either every
-    file is new or none changed. ``out_dir`` is created when missing.
+    file is new or none changed. ``out_dir`` is created when missing. ``plan`` is the
+    roster's covering plan when the caller has it already.
 
     Raises
     ------
@@ -424,7 +425,8 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
     if result.roster is None:
         raise ValueError(f"there is no roster to write (solver status {result.report.status})")
     roster = result.roster
-    plan = covering_plan(problem, requirements, roster)
+    if plan is None:
+        plan = covering_plan(problem, requirements, roster)
     csv_text = _csv_text(roster_frame(problem, roster, plan))
     wb = roster_workbook(problem, roster, requirements, plan)
     json_text = result.report.model_dump_json(indent=2) + "\n"
