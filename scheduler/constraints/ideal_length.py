@@ -27,12 +27,10 @@ def distance(problem: Problem, shift: Shift) -> tuple[int, int]:
 def template_distance(problem: Problem, agent: str, template_id: str) -> tuple[int, int]:
     """:func:`distance` of an agent's shift of one template."""
     template = problem.template_index[template_id]
-    if template.flexible is None:
-        return 0, 0
-    flexible = next(f for f in problem.flexible if f.id == template.flexible)
-    ideal = problem.agent_index[agent].ideal_minutes or flexible.ideal_minutes
+    ideal = ideal_minutes(problem, agent, template_id)
     if ideal is None:
         return 0, 0
+    flexible = next(f for f in problem.flexible if f.id == template.flexible)
     away = abs(template.length_minutes - ideal) // problem.interval_minutes
     return away, flexible.ideal_weight
 
@@ -63,7 +61,25 @@ class IdealLengthRule(Rule[IdealLengthSettings]):
             if away and weight:
                 label = problem.agent_index[shift.agent].label
                 found.append(Violation(
-                    self.name, f"{label} on {day_label(problem, shift.day)}: shift "
-                    f"{away} intervals away from the ideal length", penalty=away * weight,
+                    self.name, f"{label} on {day_label(problem, shift.day)}: "
+                    f"{length_words(problem, shift)}", penalty=away * weight,
                     agent=shift.agent, day=shift.day))
         return found
+
+
+def ideal_minutes(problem: Problem, agent: str, template_id: str) -> int | None:
+    """The ideal length (minutes, start to end) of an agent's flexible shift; None if none."""
+    template = problem.template_index[template_id]
+    if template.flexible is None:
+        return None
+    flexible = next(f for f in problem.flexible if f.id == template.flexible)
+    return problem.agent_index[agent].ideal_minutes or flexible.ideal_minutes
+
+
+def length_words(problem: Problem, shift: Shift) -> str:
+    """``shift of 4 h, 2 h shorter than the ideal 6 h``: lengths start to end, in hours."""
+    length = problem.template_index[shift.template].length_minutes
+    ideal = ideal_minutes(problem, shift.agent, shift.template) or length
+    side = "shorter" if length < ideal else "longer"
+    return (f"shift of {length / 60:g} h, {abs(length - ideal) / 60:g} h {side} than the "
+            f"ideal {ideal / 60:g} h")

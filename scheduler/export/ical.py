@@ -1,9 +1,11 @@
 """iCalendar feeds of a roster: one per agent (in the agent's own time zone) and one for the team.
 
 Each shift is one VEVENT: its queue segments and break in the description, its queues as
-CATEGORIES, TRANSP:OPAQUE. An agent's approved time off is an all-day "Time off" event in that
-agent's feed only. Times carry the feed's TZID with an RRULE-style VTIMEZONE
-(:mod:`scheduler.export.vtimezone`), or are in UTC for a zone that has no such rule.
+CATEGORIES, TRANSP:OPAQUE. A flexible shift is titled by its times in the feed's zone
+(``Nightowl SaaS support — on duty 06:00–08:00``), never by its internal id. An agent's
+approved time off is an all-day "Time off" event in that agent's feed only. Times carry the
+feed's TZID with an RRULE-style VTIMEZONE (:mod:`scheduler.export.vtimezone`), or are in UTC
+for a zone that has no such rule.
 
 UIDs are UUIDs derived from team, feed, agent, date and the shift's place among the agent's
 shifts that day, so a re-export keeps them whatever the row order; SEQUENCE, LAST-MODIFIED and
@@ -35,6 +37,7 @@ from scheduler.export.calendar_state import (
 )
 from scheduler.export.files import Writer, write_group
 from scheduler.export.segments import queue_segments, served_by_agent
+from scheduler.export.shift_names import is_flexible, shift_times
 from scheduler.export.vtimezone import vtimezone
 
 if TYPE_CHECKING:
@@ -117,17 +120,14 @@ def _shift_component(problem: Problem, shift: Shift, agent: Agent, feed: Feed,
     template = problem.template_index[shift.template]
     span = problem.shift_span(shift)
     queues = _queues(problem, span, served)
-    name = template.name or template.id
-    what = ", ".join(queues) or name
-    lines = [f"Agent: {agent.label}"] if feed.is_team else []
-    lines += [f"Shift: {name} ({template.id})"]
+    summary, lines = _shift_words(problem, shift, agent, feed, queues)
     if queues:
         lines.append(f"Queues: {queue_segments(problem, span, served, feed.zone)}")
     if template.break_minutes:
         lines.append(f"Break: {template.break_minutes} min, unpaid, within the shift")
     lines.append(f"Paid: {template.paid_minutes / 60:g} h")
     event = Event()
-    event.add("summary", f"{agent.label} — {what}" if feed.is_team else f"{name} shift — {what}")
+    event.add("summary", summary)
     event.add("dtstart", _moment(problem.clock.local(span[0], feed.zone), zones, feed.zone))
     event.add("dtend", _moment(problem.clock.local(span[1], feed.zone), zones, feed.zone))
     event.add("description", "\n".join(lines))
@@ -135,6 +135,28 @@ def _shift_component(problem: Problem, shift: Shift, agent: Agent, feed: Feed,
         event.add("categories", queues)
     event.add("transp", "OPAQUE")
     return event
+
+
+def _shift_words(problem: Problem, shift: Shift, agent: Agent, feed: Feed,
+                 queues: list[str]) -> tuple[str, list[str]]:
+    """The event's title and first description lines.
+
+    A fixed template: ``Early shift — phone`` and ``Shift: Early (E)``. A flexible shift (no
+    name a person knows): ``Nightowl SaaS support — on duty 06:00–08:00`` in the feed's zone
+    (``— chat`` added when the agent serves queues) and ``On duty: 06:00–08:00 (zone)``.
+    """
+    lines = [f"Agent: {agent.label}"] if feed.is_team else []
+    if not is_flexible(problem, shift.template):
+        template = problem.template_index[shift.template]
+        name = template.name or template.id
+        what = ", ".join(queues) or name
+        lines.append(f"Shift: {name} ({template.id})")
+        return (f"{agent.label} — {what}" if feed.is_team else f"{name} shift — {what}"), lines
+    times = shift_times(problem, shift, feed.zone)
+    who = agent.label if feed.is_team else problem.team
+    what = f" — {', '.join(queues)}" if queues else ""
+    lines.append(f"On duty: {times} ({feed.zone})")
+    return f"{who} — on duty {times}{what}", lines
 
 
 def _shift_events(problem: Problem, roster: Roster, plan: pd.DataFrame,

@@ -26,6 +26,7 @@ from scheduler.domain import Problem, Roster, Shift
 from scheduler.evaluation import Evaluation
 from scheduler.export.charts import PALETTE, coverage_chart, service_chart
 from scheduler.export.files import write_text_atomic
+from scheduler.export.shift_names import is_flexible
 from scheduler.export.tables import _off_on_day, _time_off_minutes
 from scheduler.kpi import Kpis, measure
 
@@ -135,7 +136,7 @@ def _grid(problem: Problem, roster: Roster, plan: pd.DataFrame,
                 mine = served.get(agent.id, {})
                 counts = Counter(mine[i] for i in problem.covered_intervals(span) if i in mine)
                 cell.update(
-                    template=template,
+                    template=template, label="" if is_flexible(problem, template) else template,
                     times=f"{clock.local(span[0]):{CLOCK}}–{clock.local(span[1]):{CLOCK}}",
                     queues=[q for q, _ in counts.most_common()],
                     main=counts.most_common(1)[0][0] if counts else "")

@@ -32,6 +32,7 @@ from scheduler.domain import WEEKDAYS, Problem, Roster, Shift
 from scheduler.export.cells import csv_safe
 from scheduler.export.files import Writer, write_atomic, write_group, write_text_atomic
 from scheduler.export.segments import CLOCK, queue_segments, served_by_agent
+from scheduler.export.shift_names import DASH, is_flexible, shift_label, shift_times
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -88,7 +89,8 @@ def roster_frame(problem: Problem, roster: Roster, plan: pd.DataFrame) -> pd.Dat
     """One row per shift, sorted by date then agent id.
 
     Columns: ``agent``, ``agent_name``, ``date`` (ISO), ``weekday`` (``Mon``..), ``shift``
-    (template id), ``shift_name``, ``start`` and ``end`` (team time zone, ISO 8601 with the UTC
+    (template id), ``shift_name`` (the template's name; a flexible shift's times in team time,
+    ``06:00–08:00``), ``start`` and ``end`` (team time zone, ISO 8601 with the UTC
     offset, ``2026-10-25T02:00+01:00``, so shifts over a DST change read unambiguously),
     ``start_agent_tz`` and ``end_agent_tz`` (the agent's own zone; the team's when the agent has
     none), ``paid_hours`` and ``queues`` (the shift's queue segments, ``08:00-12:00 phone;
@@ -108,7 +110,7 @@ def roster_frame(problem: Problem, roster: Roster, plan: pd.DataFrame) -> pd.Dat
             "date": clock.date_of(shift.day).isoformat(),
             "weekday": weekday_name(clock.weekday(shift.day)),
             "shift": template.id,
-            "shift_name": template.name or template.id,
+            "shift_name": shift_label(problem, shift),
             "start": iso(clock.local(span[0])),
             "end": iso(clock.local(span[1])),
             "start_agent_tz": iso(clock.local(span[0], zone)),
@@ -198,9 +200,9 @@ def _off_on_day(problem: Problem, spans: list[tuple[int, int, str, str]],
 
 
 def _shift_text(problem: Problem, shift: Shift, zone: str | None = None) -> str:
-    start, end = problem.shift_span(shift)
-    clock = problem.clock
-    return f"{shift.template} {clock.local(start, zone):{CLOCK}}-{clock.local(end, zone):{CLOCK}}"
+    """``E 07:00-15:30`` for a template, ``07:00-15:30`` for a flexible shift (no id)."""
+    times = shift_times(problem, shift, zone, dash="-")
+    return times if is_flexible(problem, shift.template) else f"{shift.template} {times}"
 
 
 def _week_sheet(wb: Workbook, problem: Problem, roster: Roster, week: int, days: range,
@@ -314,8 +316,10 @@ def _shifts_sheet(wb: Workbook, problem: Problem, fills: dict[str, PatternFill])
         end_minutes = (template.start.hour * 60 + template.start.minute
                        + template.length_minutes) % (24 * 60)
         offered = ", ".join(weekday_name(d) for d in template.weekdays) or "every day"
-        values = [template.id, template.name or template.id, f"{template.start:{CLOCK}}",
-                  f"{end_minutes // 60:02d}:{end_minutes % 60:02d}",
+        end = f"{end_minutes // 60:02d}:{end_minutes % 60:02d}"
+        times = f"{template.start:{CLOCK}}{DASH}{end}"  # a flexible shift's name: its times
+        name = template.name or (times if template.flexible else template.id)
+        values = [template.id, name, f"{template.start:{CLOCK}}", end,
                   round(template.paid_minutes / 60, 2), template.break_minutes, offered]
         for col, value in enumerate(values, start=1):
             ws.cell(row=row, column=col, value=value)
