@@ -70,14 +70,18 @@ class RadicaleServer:
         log = open(self.folder / "radicale.log", "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(command, stdout=log, stderr=log)
         log.close()
-        for _ in range(200):
+        self._wait("radicale.log")
+
+    def _wait(self, log: str) -> None:
+        assert self.process is not None
+        for _ in range(300):
             if self.process.poll() is not None:
-                raise RuntimeError((self.folder / "radicale.log").read_text())
+                raise RuntimeError((self.folder / log).read_text())
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", self.port)) == 0:
                     return
             time.sleep(0.05)
-        raise RuntimeError("Radicale did not start")
+        raise RuntimeError(f"{type(self).__name__} did not start")
 
     def stop(self) -> None:
         """Kill the server (no clean shutdown: as if it crashed)."""
@@ -85,6 +89,33 @@ class RadicaleServer:
             self.process.kill()
             self.process.wait(timeout=10)
         self.process = None
+
+
+class XandikosServer(RadicaleServer):
+    """A real Xandikos CalDAV server on 127.0.0.1 (a second implementation beside Radicale).
+
+    Xandikos serves without a login over plain HTTP (its Basic auth needs TLS), so the tests
+    publish to it without ``--user``; ``user`` and ``password`` are None. Its storage (one
+    git repository per calendar) survives :meth:`stop` like Radicale's.
+    """
+
+    user = password = None  # type: ignore[assignment]
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.process = None
+
+    def start(self) -> None:
+        """Start the server and wait until it answers."""
+        command = [sys.executable, "-m", "xandikos", "serve", "--autocreate", "-d",
+                   str(self.folder / "storage"), "-l", "127.0.0.1", "-p", str(self.port),
+                   "--state-dir", str(self.folder / "state"), "--no-detect-systemd"]
+        log = open(self.folder / "xandikos.log", "ab")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(command, stdout=log, stderr=log)
+        log.close()
+        self._wait("xandikos.log")
 
 
 def _free_port() -> int:
@@ -97,6 +128,17 @@ def _free_port() -> int:
 def radicale(tmp_path: Path) -> Iterator[RadicaleServer]:
     """A running Radicale server with an empty storage folder, killed after the test."""
     server = RadicaleServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def caldav_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RadicaleServer]:
+    """Each real CalDAV server in turn (Radicale, then Xandikos), empty, killed after."""
+    server = (RadicaleServer if request.param == "radicale" else XandikosServer)(tmp_path)
     server.start()
     try:
         yield server

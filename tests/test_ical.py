@@ -20,7 +20,13 @@ from scheduler.covering import covering_plan
 from scheduler.domain import Agent, Problem, Queue, Roster, Shift, ShiftTemplate, TimeOff
 from scheduler.errors import TeamFolderError
 from scheduler.export.calendar_state import fingerprint
-from scheduler.export.ical import STATE_FILE, CalendarOutputs, write_calendars
+from scheduler.export.ical import (
+    STATE_FILE,
+    CalendarOutputs,
+    feed_calendar,
+    feeds_of,
+    write_calendars,
+)
 from scheduler.export.vtimezone import transitions, vtimezone
 from scheduler.staffing import requirements
 
@@ -231,6 +237,33 @@ def test_header_events_and_time_off(tmp_path: Path) -> None:
     assert "Time off" not in written["agents/dana.ics"]
 
 
+def test_part_day_time_off_is_a_timed_event_in_the_agents_zone(tmp_path: Path) -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    off = (TimeOff(agent="ole", start=datetime(2026, 3, 24, 13, tzinfo=berlin),
+                   end=datetime(2026, 3, 24, 18, tzinfo=berlin), note="dentist"),)
+    problem = night_problem("Europe/Berlin", date(2026, 3, 23), agent_zone="Europe/London",
+                            time_off=off)
+    export(tmp_path, problem, Roster(), now=T0)
+    (event,) = events(feeds(tmp_path)["agents/ole.ics"]).values()
+    assert str(event["SUMMARY"]) == "Time off" and str(event["DESCRIPTION"]) == "dentist"
+    assert str(event["DTSTART"].params["TZID"]) == "Europe/London"
+    # 13:00-18:00 in Berlin is 12:00-17:00 in London: busy for those hours only
+    assert (event.decoded("DTSTART").replace(tzinfo=None),
+            event.decoded("DTEND").replace(tzinfo=None)) == (datetime(2026, 3, 24, 12),
+                                                              datetime(2026, 3, 24, 17))
+
+
+def test_stored_objects_carry_no_method_but_feeds_do() -> None:
+    problem = night_problem("Europe/Berlin", date(2026, 3, 23))
+    feed = feeds_of(problem)[1]
+    event = Event()
+    event.add("summary", "x")
+    stored = feed_calendar(feed, [event], None, stored=True).to_ical().decode()
+    served = feed_calendar(feed, [event], None).to_ical().decode()
+    assert "METHOD" not in stored and "X-WR-CALNAME" not in stored and "BEGIN:VEVENT" in stored
+    assert "METHOD:PUBLISH" in served
+
+
 def test_uids_are_uuids_without_host_data_and_differ_between_feeds(tmp_path: Path) -> None:
     problem = night_problem("Europe/Berlin", date(2026, 3, 23))
     roster = Roster(shifts=(Shift(agent="dana", day=0, template="D"),))
@@ -373,18 +406,19 @@ def test_acme_feeds_parse_with_both_parsers_at_the_engines_instants(tmp_path: Pa
         text = written[f"agents/{agent.id}.ics"]
         strict = IcsCalendarStream.calendar_from_ics(text)
         timed = sorted((e.dtstart.astimezone(UTC), e.dtend.astimezone(UTC))
-                       for e in strict.events if isinstance(e.dtstart, datetime))
+                       for e in strict.events if isinstance(e.dtstart, datetime)
+                       and e.summary != "Time off")
         mine = sorted(problem.shift_span(s) for s in shifts if s.agent == agent.id)
         assert timed == [(origin + timedelta(minutes=a), origin + timedelta(minutes=b))
                          for a, b in mine]
         assert sorted(utc_span(e) for e in events(text).values()
-                      if isinstance(e.decoded("DTSTART"), datetime)) == timed
+                      if isinstance(e.decoded("DTSTART"), datetime)
+                      and str(e["SUMMARY"]) != "Time off") == timed
         zone = agent.time_zone or problem.time_zone
         assert all(str(e["DTSTART"].params["TZID"]) == zone for e in events(text).values()
                    if isinstance(e.decoded("DTSTART"), datetime))
     assert len(events(written["team.ics"])) == len(shifts)
     approved = {t.agent for t in problem.time_off if t.status == "approved"}
     with_time_off = {a for a in approved if any(
-        not isinstance(e.decoded("DTSTART"), datetime)
-        for e in events(written[f"agents/{a}.ics"]).values())}
+        str(e["SUMMARY"]) == "Time off" for e in events(written[f"agents/{a}.ics"]).values())}
     assert with_time_off == approved

@@ -60,6 +60,23 @@ def server_events(server: RadicaleServer) -> dict[str, dict[str, object]]:
     return found
 
 
+def stored_objects(server: RadicaleServer) -> dict[str, tuple[str, list[str]]]:
+    """Calendar id -> (display name, raw text of every object stored in it)."""
+    client = DAVClient(server.url, username=server.user, password=server.password)
+    return {str(c.url).rstrip("/").rsplit("/", 1)[-1]: (c.get_display_name(),
+                                                       [e.data for e in c.events()])
+            for c in client.principal().calendars()}
+
+
+def assert_stored_objects_have_no_method(server: RadicaleServer) -> None:
+    """RFC 4791 §4.1: no calendar object resource on the server carries METHOD."""
+    found = stored_objects(server)
+    texts = [text for _, texts in found.values() for text in texts]
+    assert texts and all("BEGIN:VEVENT" in text for text in texts)
+    assert not any(line.upper().startswith("METHOD")
+                   for text in texts for line in text.splitlines())
+
+
 def expected(problem: Problem, cells: list[tuple[str, int, str]]) -> dict[str, list[datetime]]:
     """Calendar id -> sorted UTC starts of the agent's shifts."""
     starts: dict[str, list[datetime]] = {}
@@ -79,8 +96,11 @@ def shift_starts(events: dict[str, dict[str, object]]) -> dict[str, list[datetim
     return {name: starts for name, starts in found.items() if starts}
 
 
-def test_publish_update_crash_and_resume(radicale: RadicaleServer, small_problem: Problem,
+@pytest.mark.caldav
+def test_publish_update_crash_and_resume(caldav_server: RadicaleServer, small_problem: Problem,
                                          tmp_path: Path) -> None:
+    """Publish, change, kill-and-resume, re-publish unchanged: on Radicale and on Xandikos."""
+    radicale = caldav_server
     state = tmp_path / STATE_FILE
     login = {"user": radicale.user, "password": radicale.password, "state_path": state}
     first = publish(small_problem, roster_of(FIRST), radicale.url, now=T0, **login)
@@ -134,6 +154,7 @@ def test_publish_update_crash_and_resume(radicale: RadicaleServer, small_problem
     final = publish(small_problem, roster_of(third_cells), radicale.url,
                     now=T0 + timedelta(hours=4), **login)
     assert final.operations == [] and final.unchanged == len(third_cells) + 1
+    assert_stored_objects_have_no_method(caldav_server)
 
 
 def test_an_answer_lost_after_the_server_saved_is_repeated_without_a_duplicate(
@@ -302,3 +323,26 @@ def test_a_refusal_mid_way_is_one_clear_error(radicale: RadicaleServer, small_pr
         assert "\n" not in str(caught.value) and radicale.password not in str(caught.value)
     finally:
         proxy.close()
+
+
+@pytest.mark.caldav
+def test_calendars_get_and_keep_a_display_name(caldav_server: RadicaleServer,
+                                               small_problem: Problem, tmp_path: Path) -> None:
+    login = {"user": caldav_server.user, "password": caldav_server.password,
+             "state_path": tmp_path / STATE_FILE}
+    publish(small_problem, roster_of(FIRST), caldav_server.url, now=T0, **login)
+    names = {c: name for c, (name, _) in stored_objects(caldav_server).items()}
+    assert names["shifts-ana"] == "Small Support — Ana Berg"
+    assert names == {f"shifts-{a.id}": f"Small Support — {a.label}"
+                     for a in small_problem.agents if f"shifts-{a.id}" in names}
+    # Ana is renamed in agents.csv and her Monday changes: her calendar's name follows
+    renamed = Problem(**{**{n: getattr(small_problem, n) for n in Problem.model_fields},
+                         "agents": tuple(
+        a.model_copy(update={"name": "Ana Berg-Lind"}) if a.id == "ana" else a
+        for a in small_problem.agents)})
+    cells = [("ana", 0, "L") if c == ("ana", 0, "E") else c for c in FIRST]
+    publish(renamed, roster_of(cells), caldav_server.url, now=T0 + timedelta(hours=1), **login)
+    names = {c: name for c, (name, _) in stored_objects(caldav_server).items()}
+    assert names["shifts-ana"] == "Small Support — Ana Berg-Lind"
+    assert names["shifts-ben"] == "Small Support — Ben Okafor"
+    assert_stored_objects_have_no_method(caldav_server)

@@ -3,9 +3,10 @@
 Each shift is one VEVENT: its queue segments and break in the description, its queues as
 CATEGORIES, TRANSP:OPAQUE. A flexible shift is titled by its times in the feed's zone
 (``Nightowl SaaS support — on duty 06:00–08:00``), never by its internal id. An agent's
-approved time off is an all-day "Time off" event in that agent's feed only. Times carry the
-feed's TZID with an RRULE-style VTIMEZONE (:mod:`scheduler.export.vtimezone`), or are in UTC
-for a zone that has no such rule.
+approved time off is a "Time off" event in that agent's feed only: all-day for whole days,
+timed for part of a day (so free/busy shows only those hours). Times carry the feed's TZID
+with an RRULE-style VTIMEZONE (:mod:`scheduler.export.vtimezone`), or are in UTC for a zone
+that has no such rule.
 
 UIDs are UUIDs derived from team, feed, agent, date and the shift's place among the agent's
 shifts that day, so a re-export keeps them whatever the row order; SEQUENCE, LAST-MODIFIED and
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
@@ -189,9 +191,11 @@ def _off_dates(problem: Problem, off: TimeOff) -> tuple[date, date, str]:
     return start.date(), after, "" if whole else f"{start:%H:%M}–{end:%H:%M}"
 
 
-def _time_off_events(problem: Problem) -> list[PlannedEvent]:
+def _time_off_events(problem: Problem,
+                     zones: dict[str, Timezone | None]) -> list[PlannedEvent]:
     clock = problem.clock
     horizon = (clock.date_of(0), clock.date_of(problem.days))
+    feeds = {f.key: f for f in feeds_of(problem)}
     slots: dict[tuple[str, date], int] = defaultdict(int)
     found = []
     for off in sorted(problem.time_off, key=lambda t: (t.agent, t.start, t.end)):
@@ -201,9 +205,14 @@ def _time_off_events(problem: Problem) -> list[PlannedEvent]:
         slot = slots[off.agent, first]
         slots[off.agent, first] += 1
         event = Event()
-        event.add("summary", f"Time off ({hours})" if hours else "Time off")
-        event.add("dtstart", first)
-        event.add("dtend", after)
+        event.add("summary", "Time off")
+        if hours:  # part of a day: a timed event, so free/busy shows only those hours busy
+            zone = feeds[off.agent].zone
+            event.add("dtstart", _moment(off.start.astimezone(ZoneInfo(zone)), zones, zone))
+            event.add("dtend", _moment(off.end.astimezone(ZoneInfo(zone)), zones, zone))
+        else:
+            event.add("dtstart", first)
+            event.add("dtend", after)
         if off.note:
             event.add("description", off.note)
         event.add("transp", "OPAQUE")
@@ -219,7 +228,7 @@ def planned_events(problem: Problem, roster: Roster, plan: pd.DataFrame) -> list
     queue each agent serves when, for the queue segments.
     """
     zones = zone_table(problem)
-    return _shift_events(problem, roster, plan, zones) + _time_off_events(problem)
+    return _shift_events(problem, roster, plan, zones) + _time_off_events(problem, zones)
 
 
 def in_horizon(problem: Problem, feeds: Iterable[str]) -> Callable[[Published], bool]:
@@ -234,17 +243,24 @@ def in_horizon(problem: Problem, feeds: Iterable[str]) -> Callable[[Published], 
     return test
 
 
-def feed_calendar(feed: Feed, events: Iterable[Event], zone: Timezone | None) -> Calendar:
-    """A VCALENDAR with the publishing header, the feed's VTIMEZONE and its events."""
+def feed_calendar(feed: Feed, events: Iterable[Event], zone: Timezone | None, *,
+                  stored: bool = False) -> Calendar:
+    """A VCALENDAR with the feed's VTIMEZONE and its events.
+
+    A downloadable feed (the default) carries the publishing header: ``METHOD:PUBLISH``, its
+    name and the refresh hint. A calendar object ``stored`` on a CalDAV server has none of
+    them: RFC 4791 §4.1 forbids METHOD there, and the calendar's name is its display name.
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("name", feed.title)
-    calendar.add("x-wr-calname", feed.title)
-    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT1H")
+    if not stored:
+        calendar.add("method", "PUBLISH")
+        calendar.add("name", feed.title)
+        calendar.add("x-wr-calname", feed.title)
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT1H")
     if zone is not None:
         calendar.add_component(zone)
     for event in events:

@@ -28,8 +28,8 @@ from scheduler.export.vtimezone import vtimezone
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Operation", "PublishError", "PublishResult", "calendar_name", "plan_publish",
-           "publish", "safe_url"]
+__all__ = ["Operation", "PublishError", "PublishResult", "calendar_name", "display_name",
+           "plan_publish", "publish", "safe_url", "url_problem"]
 
 STATE_FILE = "caldav-state.json"
 
@@ -38,17 +38,49 @@ class PublishError(Exception):
     """The server is down, refused the login or failed; the message is one line."""
 
 
-def safe_url(url: str) -> str:
-    """The URL without any user or password written into it."""
-    parts = urlsplit(url)
+def url_problem(url: str) -> str | None:
+    """What is wrong with a CalDAV server URL, in words (None when it is usable).
+
+    The scheme is case-insensitive (``HTTP://`` is http); the host must be a name or an
+    address without spaces, and a bracketed IPv6 address must be closed.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        return f"{url!r} is not a URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"{url!r} is not an http:// or https:// URL"
     host = parts.hostname or ""
-    netloc = host + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    if not host:
+        return f"{url!r} names no server"
+    if any(c.isspace() or c in "<>\"{}|^`" for c in host) or (port is not None and port <= 0):
+        return f"{url!r} has spaces or other characters a server name cannot hold"
+    return None
+
+
+def safe_url(url: str) -> str:
+    """The URL without any user or password written into it (the URL as given when it cannot
+    be read at all, minus anything before an ``@``)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        netloc = host + (f":{parts.port}" if parts.port else "")
+    except ValueError:
+        return url.rsplit("@", 1)[-1]
+    if ":" in host:
+        netloc = f"[{host}]" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, "", ""))
 
 
 def calendar_name(problem: Problem, agent_id: str) -> str:
     """The agent's calendar: agents.csv's ``calendar`` column, else ``shifts-<id>``."""
     return problem.agent_index[agent_id].calendar or f"shifts-{agent_id}"
+
+
+def display_name(problem: Problem, agent_id: str) -> str:
+    """The name a person sees for the agent's calendar: ``<team> — <agent's name>``."""
+    return f"{problem.team} — {problem.agent_index[agent_id].label}"
 
 
 @dataclass(frozen=True)
@@ -104,7 +136,7 @@ def plan_publish(problem: Problem, roster: Roster, plan: pd.DataFrame,
             operations.append(Operation("delete", agent, calendar_name(problem, agent), change))
             continue
         feed, zone = zones[agent]
-        body = feed_calendar(feed, [change.component], zone).to_ical().decode()
+        body = feed_calendar(feed, [change.component], zone, stored=True).to_ical().decode()
         operations.append(Operation(change.kind, agent, calendar_name(problem, agent), change,
                                     body))
     return operations, result.count("same")
@@ -136,20 +168,35 @@ def _server(action: str, url: str) -> Iterator[None]:
 
 class _Calendars:
     """The publishing account's calendars by id (the last part of their URL); missing ones
-    are created with that id as id and display name."""
+    are created with their display name, and an existing one's display name is brought up to
+    date the first time it is used."""
 
-    def __init__(self, client: Any, url: str) -> None:
+    def __init__(self, client: Any, url: str, titles: Mapping[str, str]) -> None:
         self.url = url
+        self.titles = titles
+        self.named: set[str] = set()
         with _server("finding the calendars", url):
             self.principal = client.principal()
             self.known = {str(calendar.url).rstrip("/").rsplit("/", 1)[-1]: calendar
                           for calendar in self.principal.calendars()}
 
     def get(self, name: str) -> Any:
+        title = self.titles.get(name, name)
         if name not in self.known:
             with _server(f"creating calendar {name}", self.url):
-                self.known[name] = self.principal.make_calendar(name=name, cal_id=name)
+                self.known[name] = self.principal.make_calendar(name=title, cal_id=name)
+            self.named.add(name)
+        if name not in self.named:
+            self.named.add(name)
+            self._rename(self.known[name], name, title)
         return self.known[name]
+
+    def _rename(self, calendar: Any, name: str, title: str) -> None:
+        from caldav.elements import dav
+
+        with _server(f"naming calendar {name}", self.url):
+            if calendar.get_display_name() != title:
+                calendar.set_properties([dav.DisplayName(title)])
 
 
 def _send(op: Operation, calendar: Any, client: Any, url: str) -> str:
@@ -200,6 +247,8 @@ def publish(problem: Problem, roster: Roster, plan: pd.DataFrame, url: str, *,
         When the server is down, refuses the login or fails; every operation accepted before
         is already recorded in the state file.
     """
+    scheme, colon, rest = url.strip().partition(":")
+    url = scheme.lower() + colon + rest  # schemes are case-insensitive; the client wants lower
     problems = Problems()
     owner = safe_url(url)
     state = load_state(state_path, problems, owner=owner)
@@ -212,7 +261,8 @@ def publish(problem: Problem, roster: Roster, plan: pd.DataFrame, url: str, *,
 
     with _server("connecting", url):
         client = DAVClient(url, username=user, password=password, timeout=30)
-    calendars = _Calendars(client, url)
+    titles = {op.calendar: display_name(problem, op.agent) for op in operations}
+    calendars = _Calendars(client, url, titles)
     for op in operations:
         href = _send(op, calendars.get(op.calendar), client, url)
         uid = op.change.record.uid
