@@ -24,11 +24,12 @@ if TYPE_CHECKING:
 
     from scheduler.domain import Problem
 
-__all__ = ["PALETTE", "coverage_chart", "service_chart"]
+__all__ = ["PALETTE", "coverage_chart", "headcount_chart", "service_chart"]
 
 # Okabe & Ito (2008): blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442")
 INK, GAP, WEEKEND = "#000000", "#D55E00", "#EEEEEE"
+EXCESS = "#CC79A7"  # reddish purple: agents above the maximum
 WIDTH_IN = 10.8  # A4 landscape less its margins
 STYLE: dict[RcKeyType, Any] = {
     "svg.fonttype": "none", "svg.hashsalt": "support-scheduler", "font.size": 8,
@@ -110,6 +111,63 @@ def coverage_chart(problem: Problem, coverage: pd.DataFrame, queue: str, title: 
         ax.set_ylim(0, max(1, int(max(need.max(), have.max()))) * 1.1)
         ax.set_title(title)
         ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=3)
+        return _svg(fig, title)
+
+
+def headcount_chart(problem: Problem, coverage: pd.DataFrame, queue: str, title: str) -> str:
+    """Agents on duty against coverage.csv's minimum and maximum, gaps hatched, excess marked.
+
+    Parameters
+    ----------
+    problem
+        For the time axis.
+    coverage
+        The headcount coverage frame (``interval``, ``queue``, ``minimum``, ``maximum``,
+        ``on_duty``; :func:`scheduler.kpi_headcount.headcount_measure`).
+    queue
+        The row's queue (``any`` for everyone on duty).
+    title
+        Chart title and accessible name.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = coverage[coverage["queue"] == queue].sort_values("interval")
+
+    def steps(column: str) -> np.ndarray:
+        values = rows[column].to_numpy(dtype="float64")
+        return np.append(values, values[-1:])
+
+    x = np.append(rows["interval"].to_numpy(), problem.clock.n_intervals)
+    least, most, have = steps("minimum"), steps("maximum"), steps("on_duty")
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 1.9))
+        _day_axis(ax, problem)
+        area = ax.fill_between(x, 0, have, step="post", color=PALETTE[0], alpha=0.25, lw=0,
+                               label="on duty")
+        area.set_gid(f"series-{queue}-on-duty")
+        (line,) = ax.step(x, have, where="post", color=PALETTE[0], lw=1)
+        line.set_gid(f"series-{queue}-on-duty-line")
+        (low,) = ax.step(x, least, where="post", color=INK, lw=1.1, ls="--", label="minimum")
+        low.set_gid(f"series-{queue}-minimum")
+        (high,) = ax.step(x, most, where="post", color=PALETTE[2], lw=1.1, ls=":",
+                          label="maximum")
+        high.set_gid(f"series-{queue}-maximum")
+        gap = ax.fill_between(x, have, least, where=least > have, step="post", facecolor="none",
+                              edgecolor=GAP, hatch="////", lw=0, label="short of the minimum")
+        gap.set_gid(f"series-{queue}-short")
+        above = np.nan_to_num(most, nan=np.inf) < have
+        over = ax.fill_between(x, np.nan_to_num(most), have, where=above, step="post",
+                               facecolor="none", edgecolor=EXCESS, hatch="xxxx", lw=0,
+                               label="above the maximum")
+        over.set_gid(f"series-{queue}-over")
+        ax.set_ylabel("agents")
+        top = np.nanmax(np.concatenate([least, have, np.nan_to_num(most)]))
+        ax.set_ylim(0, max(1, int(top)) * 1.15)
+        ax.set_title(title, pad=16)  # the legend sits on its own line under the title
+        ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=5)
         return _svg(fig, title)
 
 

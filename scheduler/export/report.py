@@ -26,9 +26,11 @@ from scheduler.domain import Problem, Roster, Shift
 from scheduler.evaluation import Evaluation
 from scheduler.export.charts import PALETTE, coverage_chart, service_chart
 from scheduler.export.files import write_text_atomic
+from scheduler.export.headcount_report import headcount_context
 from scheduler.export.shift_names import is_flexible
 from scheduler.export.tables import _off_on_day, _time_off_minutes
 from scheduler.kpi import Kpis, measure
+from scheduler.kpi_headcount import headcount_measure
 
 if TYPE_CHECKING:
     from scheduler.solvers.result import SolveReport
@@ -246,6 +248,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
                              f"{colours[q.id]['name']}: projected service level and ASA"),
     } for q in problem.queues if str(q.channel) != "email"
         and (kpis.service["queue"] == q.id).any()]
+    view = headcount_measure(problem, needs, roster)
     env = Environment(loader=PackageLoader("scheduler.export", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
@@ -266,6 +269,8 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
         grid=_grid(problem, roster, plan, kpis), fairness=_fairness(kpis),
         penalties=_penalties(evaluation, kpis), agents=len(problem.agents),
         shifts=len(roster.shifts), scenarios=scenarios,
+        headcount=None if view is None else headcount_context(problem, view, kpis.agents),
+        queue_view=bool(problem.queues) and (view is None or bool(problem.forecast)),
     )
 
 
