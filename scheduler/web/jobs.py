@@ -57,6 +57,9 @@ def solve_in_worker(folder: str, options: SolveOptions, events: Any) -> None:
             return
         write_roster_outputs(Path(folder) / ROSTER_DIR, problem, needs, result)
         hard = len(result.evaluation.hard) if result.evaluation is not None else 0
+        events.put({"kind": "progress", "objective": report.objective,
+                    "bound": report.bound or 0.0, "gap": report.gap,
+                    "elapsed": report.wall_time_s, "solutions": 1})
         events.put({"kind": "done", "message": report.summary(), "hard": hard,
                     "objective": report.objective})
     except TeamFolderError as exc:
@@ -85,7 +88,8 @@ class Job:
             except queue.Empty:
                 break
             if event["kind"] == "progress":
-                self.best = event
+                count = (self.best or {}).get("solutions", 0)
+                self.best = {**event, "solutions": max(count, event["solutions"])}
             else:
                 self.end = event
         if self.end is None and not self.process.is_alive():

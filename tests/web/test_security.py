@@ -30,7 +30,8 @@ def test_a_post_without_the_csrf_token_is_refused(client_for: Callable[..., Clie
 
 
 @pytest.mark.parametrize("path", ["/teams/%2E%2E", "/teams/.scheduler-web", "/teams/%2Fetc",
-                                  "/teams/..%2F..%2Fetc", "/teams/small/tickets/download/..%2Fteam.yaml"])
+                                  "/teams/..%2F..%2Fetc",
+                                  "/teams/small/tickets/download/..%2Fteam.yaml"])
 def test_a_path_out_of_the_workspace_is_refused(client_for: Callable[..., Client],
                                                 path: str) -> None:
     client = client_for("small")

@@ -88,7 +88,7 @@ def grid(problem: Problem, roster: Roster, evaluation: Evaluation,
 
 
 def _page(request: Request, team: str, loaded: Loaded, roster: Roster,
-          caused: list[Violation], note: str = "") -> dict[str, Any]:
+          caused: list[Violation], note: str = "", edited: bool = False) -> dict[str, Any]:
     problem = loaded.problem
     assert problem is not None
     evaluation = check(problem, roster, needs_or_empty(loaded.needs))
@@ -100,7 +100,14 @@ def _page(request: Request, team: str, loaded: Loaded, roster: Roster,
             "by_rule": sorted(evaluation.penalty_by_rule.items(), key=lambda kv: -kv[1]),
             "source": source.relative_to(loaded.folder).as_posix() if source else "",
             "can_undo": edits_of(request).can_undo(files), "note": note,
-            "shifts": len(roster.shifts)}
+            "shifts": len(roster.shifts), "edited": edited}
+
+
+def penalty_change(before: Evaluation, after: Evaluation) -> list[tuple[str, int]]:
+    """Per rule, how the penalty moved (rules that did not move left out), worst first."""
+    old, new = before.penalty_by_rule, after.penalty_by_rule
+    moved = {rule: new.get(rule, 0) - old.get(rule, 0) for rule in {*old, *new}}
+    return sorted(((r, d) for r, d in moved.items() if d), key=lambda kv: -kv[1])
 
 
 def _loaded(request: Request, team: str) -> Loaded:
@@ -133,12 +140,14 @@ def set_cell(request: Request, team: str, agent: Annotated[str, Form()],
     before = files.read(problem)
     after = with_cell(before, agent, day, shift or None)
     needs = needs_or_empty(loaded.needs)
-    caused = changed_findings(check(problem, before, needs), check(problem, after, needs))
+    old, new = check(problem, before, needs), check(problem, after, needs)
+    caused = changed_findings(old, new)
     edits_of(request).edit(files, problem, after)
     what = f"{problem.agent_index[agent].label}, {_days(problem)[day]['label']}: " + \
         (f"shift {shift}" if shift else "day off")
     return render(request, "roster_body.html", **_page(request, team, loaded, after, caused,
-                                                       note=what))
+                                                       note=what, edited=True),
+                  delta=penalty_change(old, new))
 
 
 @router.post("/teams/{team}/roster/undo", response_class=HTMLResponse)

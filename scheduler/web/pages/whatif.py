@@ -48,7 +48,8 @@ def run_scenario(request: Request, team: str, changes: Annotated[str, Form(max_l
         scenario = inline_scenario(texts, problem, source="the change")
     except TeamFolderError as exc:
         return render(request, "whatif_result.html", team=team, problems=exc.problems)
-    options = SolveOptions(time_limit=max(10.0, 4 * work_limit), work_limit=work_limit)
+    # the work limit stops each solve (reproducibly); the wall clock is only a safety net
+    options = SolveOptions(time_limit=max(120.0, 60 * work_limit), work_limit=work_limit)
     table, outcomes = compare_scenarios(problem, [scenario], options,
                                         partial(run_tasks, jobs=jobs))
     write_whatif(loaded.folder / WHATIF_DIR, problem, table, outcomes)

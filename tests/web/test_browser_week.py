@@ -1,0 +1,158 @@
+"""A coordinator's week in the web app, end to end, in Debian's Chromium (Playwright).
+
+On copies of fixtures/acme-support and fixtures/helpdesk served by a real server: fix an
+injected validate error in the agents table, plan with a short budget and see the progress
+update, move a shift and see the finding it causes, undo it, publish, export calendars, run one
+what-if scenario, assign tickets. No console error, and no request leaves the machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.report.test_report_browser import ARGS, CHROMIUM
+from tests.web.conftest import ROOT, Server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+SOLVE_S = 25  # the acme solve's time limit: a first roster on a loaded 2-core machine
+SHOTS = ROOT / "build" / "web"
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser: object, server: Server, errors: list[str], outside: list[str],
+              **options: object) -> object:
+    """A page whose console errors and non-local requests are collected (and aborted)."""
+    page = browser.new_page(**options)  # type: ignore[attr-defined]
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def guard(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(server.url):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", guard)
+    return page
+
+
+def break_skills(folder: Path) -> str:
+    """Put an unknown queue in the first agent's skills; the right value to type back."""
+    agents = folder / "agents.csv"
+    lines = agents.read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    column = header.index("skills")
+    good = cells[column]
+    cells[column] = good.replace("phone", "phnoe")
+    agents.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    return good
+
+
+def test_a_coordinators_week(browser: object, server_for: Callable[..., Server]) -> None:
+    server = server_for("acme-support", "helpdesk")
+    acme = server.workspace / "acme-support"
+    good = break_skills(acme)
+    errors: list[str] = []
+    outside: list[str] = []
+    page = open_page(browser, server, errors, outside, viewport={"width": 1366, "height": 900})
+    team = f"{server.url}/teams/acme-support"
+
+    # 1. the team page shows the problem in its cell; fixing it there saves the file
+    page.goto(team)
+    assert "1 problem" in page.locator("#problems").inner_text()
+    cell = page.locator("#table-agents input[aria-invalid=true]")
+    assert cell.count() == 1 and "phnoe" in cell.input_value()
+    cell.fill(good)
+    page.get_by_role("button", name="Save agents.csv").click()
+    page.locator("#table-agents .ok").wait_for()
+    assert "valid" in page.locator("#problems").inner_text()
+    assert good in (acme / "agents.csv").read_text()
+
+    # 2. plan with a short budget: the progress updates while the solve runs
+    page.goto(f"{team}/plan")
+    page.fill("#time_limit", str(SOLVE_S))
+    page.get_by_role("button", name="Start the solve").click()
+    seen: list[str] = []
+    status = page.locator("#solve-status")
+    for _ in range(4 * (SOLVE_S + 60)):
+        elapsed = page.locator("#solve-elapsed").inner_text()
+        if not seen or seen[-1] != elapsed:
+            seen.append(elapsed)
+        if status.inner_text() != "solving":
+            break
+        page.wait_for_timeout(250)
+    assert status.inner_text() == "✓ done", page.locator("#solve").inner_text()
+    assert len(seen) >= 3, seen  # the first state and at least two updates
+    assert page.locator("#solve-best").inner_text() != "–"
+    assert (acme / "roster" / "roster.csv").exists()
+
+    # 3. move a shift: the finding it causes shows at once; undo takes it back
+    page.get_by_role("link", name="Open the roster").click()
+    tanja = page.get_by_label("Tanja Weber, Mon 30 Nov, time off (approved): Holiday")
+    assert tanja.input_value() == ""  # approved holiday: the solve gave her no shift
+    tanja.select_option(index=1)
+    caused = page.locator("#caused")
+    caused.wait_for()
+    assert "Tanja Weber" in caused.inner_text() and "hard" in caused.inner_text()
+    assert "finding" in (page.locator("td", has=tanja).get_attribute("class") or "")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "roster-page.png"))
+    page.get_by_role("button", name="Undo the last change").click()
+    page.locator("#roster-note", has_text="Undone").wait_for()
+    assert tanja.input_value() == ""
+    assert page.locator("#caused").count() == 0
+
+    # 4. publish
+    page.get_by_role("button", name="Save and publish (published_roster.csv)").click()
+    page.locator("#roster-note", has_text="Published").wait_for()
+    published = (acme / "published_roster.csv").read_text().splitlines()
+    assert published[0] == "agent,date,shift" and len(published) > 35
+
+    # 5. calendars
+    page.goto(f"{team}/calendars")
+    page.get_by_role("button", name="Export calendars").click()
+    page.locator("#calendar-result .ok").wait_for()
+    assert (acme / "calendars" / "team.ics").read_text().count("BEGIN:VEVENT") == \
+        len(published) - 1
+
+    # 6. one what-if scenario
+    page.goto(f"{team}/whatif")
+    page.fill("#changes", "volume +20% chat")
+    page.fill("#work_limit", "2")
+    page.get_by_role("button", name="Compare with the baseline").click()
+    page.set_default_timeout(60_000)
+    table = page.locator("#whatif-table")
+    table.wait_for(timeout=400_000)
+    assert table.locator("thead th").all_inner_texts()[1:] == ["baseline", "volume +20% chat"]
+    assert (acme / "whatif" / "whatif.csv").exists()
+
+    # 7. tickets of the help desk
+    page.goto(f"{server.url}/teams/helpdesk/tickets")
+    page.get_by_role("button", name="Assign").click()
+    rows = page.locator("#assignments tbody tr")
+    rows.first.wait_for(timeout=60_000)
+    assert rows.count() >= 5
+    assert (server.workspace / "helpdesk" / "assignments" / "assignments.csv").exists()
+
+    for url in (team, f"{team}/staffing", f"{team}/report", f"{team}/roster"):
+        page.goto(url)
+    page.close()
+    assert errors == []
+    assert outside == []
