@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
+from scheduler.web.render import render
 from scheduler.web.workspace import OutsideWorkspace
 
 __all__ = ["UploadTooLarge", "install_handlers"]
@@ -16,8 +17,6 @@ class UploadTooLarge(ValueError):
 
 def install_handlers(app: FastAPI) -> None:
     """Refused paths → 404, missing teams → 404, oversized uploads → 413, in words."""
-    from scheduler.web.app import render
-
     @app.exception_handler(OutsideWorkspace)
     async def outside(request: Request, exc: OutsideWorkspace) -> HTMLResponse:
         return render(request, "error.html", 404, title="Not in the workspace",

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from scheduler.domain import Problem
-from scheduler.web.app import render, settings_of
 from scheduler.web.links import Link, LinkRefused, active, answered, issue, revoke, verify
+from scheduler.web.render import render, settings_of
 from scheduler.web.state import load
 from scheduler.web.workspace import Table, read_csv_table, write_table
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from scheduler.web.app import render, settings_of
+from scheduler.web.render import render, settings_of
 from scheduler.web.security import session_cookie, token_matches
 
 router = APIRouter()

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
-from scheduler.web.app import render, settings_of, templates
 from scheduler.web.jobs import Job, Jobs, SolveOptions
+from scheduler.web.render import render, settings_of, templates
 
 router = APIRouter()
 TICK_S = 0.5  # a progress event at least this often while a solve runs

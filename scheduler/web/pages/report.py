@@ -13,7 +13,7 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from scheduler.web.app import render, settings_of
+from scheduler.web.render import render, settings_of
 from scheduler.web.rosters import RosterFiles, needs_or_empty
 from scheduler.web.state import load
 

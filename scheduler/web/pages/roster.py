@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from scheduler.check import check
 from scheduler.domain import Problem, Roster
 from scheduler.evaluation import Evaluation, Violation
-from scheduler.web.app import render, settings_of
+from scheduler.web.render import render, settings_of
 from scheduler.web.rosters import Edits, RosterFiles, changed_findings, needs_or_empty, with_cell
 from scheduler.web.state import Loaded, load
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from scheduler.domain import Problem
-from scheduler.web.app import render, settings_of
+from scheduler.web.render import render, settings_of
 from scheduler.web.state import load
 
 router = APIRouter()

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from scheduler.domain import Problem
 from scheduler.errors import InputProblem
-from scheduler.web.app import render, settings_of
+from scheduler.web.render import render, settings_of
 from scheduler.web.state import load
 from scheduler.web.workspace import Table, read_csv_table, write_table
 

@@ -18,8 +18,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from scheduler.domain import Problem
 from scheduler.errors import TeamFolderError
 from scheduler.export.files import write_bytes_atomic
-from scheduler.web.app import render, settings_of
 from scheduler.web.problems import UploadTooLarge
+from scheduler.web.render import render, settings_of
 from scheduler.web.rosters import RosterFiles
 from scheduler.web.state import load
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from scheduler.errors import TeamFolderError
-from scheduler.web.app import render, settings_of
+from scheduler.web.render import render, settings_of
 from scheduler.web.state import load
 
 router = APIRouter()
