@@ -3,7 +3,14 @@
 Figures come from :class:`scheduler.kpi.Headline` (shares as percentages): coverage per queue,
 under-covered agent-hours, projected service level per live queue (worst interval and
 weighted by volume), late e-mail contacts, hours scheduled and over / under contracts, the
-total penalty and the penalty of each rule; beside them the solve's status and gap.
+total penalty and the penalty of each rule; beside them the solve's status and gap. Teams whose
+need is a headcount (coverage.csv) get the figures of
+:class:`scheduler.kpi_headcount.HeadcountHeadline` first: agent-intervals short of the minimum
+and above the maximum, agents with hours, fair-share distance and preferred share.
+
+A roster that says little about its scenario is flagged (:func:`caveat`, the ``note`` row): an
+empty roster where shifts are needed (the solve stopped at its first roster) or one far from
+its proven bound, so that "no change" is never read into a solve that did not get anywhere.
 """
 
 from __future__ import annotations
@@ -20,6 +27,38 @@ from scheduler.whatif.scenarios import BASELINE, Scenario
 
 COLUMNS = ["scenario", "changes", "status", "reason", "gap", "figure", "value", "baseline",
            "delta"]
+FAR_GAP = 0.5  # a roster whose gap to the proven bound is above this is flagged
+
+
+def caveat(outcome: Outcome) -> str:
+    """Why a solved roster's figures may not speak for its scenario; empty when they do.
+
+    An empty roster that is not proven best (the solve stopped at its first roster, before
+    placing any shift), or a roster more than :data:`FAR_GAP` from its proven bound.
+    """
+    if not outcome.solved or outcome.gap is None or outcome.gap <= 1e-9:
+        return ""
+    gap = f"gap {outcome.gap:.0%}"
+    if not outcome.shifts:
+        return (f"empty roster ({gap}): the solve stopped at its first roster, before placing "
+                "any shift, so its figures say nothing about the change; give it more "
+                "--work-limit")
+    if outcome.gap > FAR_GAP:
+        return (f"far from its bound ({gap}): more --work-limit may change these figures a "
+                "lot")
+    return ""
+
+
+def _headcount_figures(outcome: Outcome) -> dict[str, float]:
+    hc = outcome.headcount
+    if hc is None:
+        return {}
+    return {f"short of the minimum ({hc.unit})": float(hc.short),
+            f"above the maximum ({hc.unit})": float(hc.over),
+            "agents with hours": float(hc.agents_with_hours),
+            "fair-share distance, mean (h)": hc.mean_fair_distance_h,
+            "fair-share distance, most (h)": hc.max_fair_distance_h,
+            "preferred share (%)": 100 * hc.preferred_share}
 
 
 def figures(outcome: Outcome) -> dict[str, float]:
@@ -27,9 +66,10 @@ def figures(outcome: Outcome) -> dict[str, float]:
     h = outcome.headline
     if h is None:
         return {}
-    found: dict[str, float] = {}
+    found = _headcount_figures(outcome)
     found |= {f"coverage {q} (%)": 100 * v for q, v in h.coverage.items()}
-    found["under-covered agent-hours"] = h.short_hours_total
+    if h.coverage or outcome.headcount is None:  # a headcount team without queues: not asked
+        found["under-covered agent-hours"] = h.short_hours_total
     for queue in h.service_target:
         if queue in h.service_worst:
             found[f"service {queue} worst (%)"] = 100 * h.service_worst[queue]
@@ -73,7 +113,7 @@ def compare(outcomes: Sequence[Outcome], changes: dict[str, str]) -> pd.DataFram
             reference = base.get(name, _zero_penalty(name, base))
             rows.append({
                 "scenario": outcome.name, "changes": changes.get(outcome.name, ""),
-                "status": outcome.status, "reason": outcome.reason,
+                "status": outcome.status, "reason": outcome.reason or caveat(outcome),
                 "gap": np.nan if outcome.gap is None else outcome.gap, "figure": name,
                 "value": value, "baseline": reference, "delta": value - reference})
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -93,10 +133,21 @@ def wide(table: pd.DataFrame) -> pd.DataFrame:
     grid = cells.pivot(index="figure", columns="scenario", values="cell")
     grid = grid.reindex(index=list(dict.fromkeys(table["figure"])), columns=order)
     status = table.drop_duplicates("scenario").set_index("scenario")
-    head = pd.DataFrame([status["status"].reindex(order).tolist(),
-                         [_gap(g) for g in status["gap"].reindex(order)]],
-                        index=["status", "gap"], columns=order)
+    lines = [status["status"].reindex(order).tolist(),
+             [_gap(g) for g in status["gap"].reindex(order)]]
+    notes = [_note(r) for r in status["reason"].reindex(order)]
+    if any(notes):  # a flagged roster: say so beside its figures
+        lines.append(notes)
+    head = pd.DataFrame(lines, index=["status", "gap", "note"][:len(lines)], columns=order)
     return pd.concat([head, grid])
+
+
+def _note(reason: object) -> str:
+    """The ``note`` row's words for a flagged roster (see :func:`caveat`)."""
+    text = str(reason) if isinstance(reason, str) else ""
+    if text.startswith("empty roster"):
+        return "EMPTY ROSTER"
+    return "far from bound" if text.startswith("far from its bound") else ""
 
 
 def _cell(value: float, delta: float, baseline: bool) -> str:

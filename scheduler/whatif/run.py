@@ -80,6 +80,10 @@ class Outcome:
         queues below their service level in an interval with contacts, e-mail answered late.
     objective, gap, wall_time_s
         From the solve report.
+    headcount
+        Teams whose need is a headcount (coverage.csv): the roster's
+        :class:`scheduler.kpi_headcount.HeadcountHeadline` (short and over the limits, agents
+        with hours, fair-share distance, preferred share); None otherwise.
     """
 
     name: str
@@ -93,6 +97,7 @@ class Outcome:
     objective: int | None = None
     gap: float | None = None
     wall_time_s: float = 0.0
+    headcount: Any = None
 
     @property
     def solved(self) -> bool:
@@ -104,6 +109,7 @@ def solve_task(task: Task) -> Outcome:
     """Solve one task and measure its roster (pure: the same task gives the same outcome)."""
     from scheduler.covering import covering_plan
     from scheduler.kpi import measure
+    from scheduler.kpi_headcount import headcount_measure
     from scheduler.solvers.roster import solve
     from scheduler.staffing import requirements
 
@@ -119,10 +125,11 @@ def solve_task(task: Task) -> Outcome:
                        wall_time_s=time.perf_counter() - started)
     kpis = measure(problem, needs, result.roster, covering_plan(problem, needs, result.roster),
                    result.evaluation)
+    view = headcount_measure(problem, needs, result.roster)
     return Outcome(task.name, report.status, "", result.roster.shifts, kpis.headline,
                    kpis.daily, {r: p for r, p in report.penalties.items() if p},
                    missed_targets(kpis), report.objective, report.gap,
-                   time.perf_counter() - started)
+                   time.perf_counter() - started, None if view is None else view.headline)
 
 
 def missed_targets(kpis: Kpis) -> tuple[tuple[str, int], ...]:

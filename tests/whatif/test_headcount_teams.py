@@ -1,0 +1,82 @@
+"""What-if on teams whose need is a headcount: their figures, with deltas, and a flag on a
+roster that says nothing about its scenario (empty, or far from its bound)."""
+
+from __future__ import annotations
+
+import pytest
+from rules.flexible import cover, flex, rules, team
+
+from scheduler.check import check
+from scheduler.domain import Problem, Roster, Shift
+from scheduler.kpi_headcount import HeadcountHeadline
+from scheduler.staffing import requirements
+from scheduler.whatif.compare import compare, compare_scenarios, wide
+from scheduler.whatif.parse import parse_change
+from scheduler.whatif.run import Outcome, SolveOptions, run_tasks
+from scheduler.whatif.scenarios import BASELINE, Scenario
+
+TINY = SolveOptions(time_limit=60, work_limit=0.5, workers=1, seed=0)
+SHORT = "short of the minimum (agent-half-hours)"
+
+
+def three() -> Problem:
+    """08-14 one agent on duty at least (100 per agent-interval short): Ana 08-12, Bob 10-14
+    preferred, Cid 08-14 if needed; shifts 2-4 h on the hour."""
+    return team(flexible=flex(2, 4, first=8, last=14),
+                coverage=(cover(8, 14, 1, 2, least_weight=100, most_weight=100),),
+                settings=rules(headcount={"level": "soft"}, preference_levels={}),
+                ana=[(8, 12, "preferred")], bob=[(10, 14, "preferred")],
+                cid=[(8, 14, "if needed")])
+
+
+def test_removing_an_agent_shows_the_headcount_figures_with_their_deltas() -> None:
+    problem = three()
+    leave = [Scenario("Bob and Cid leave", (parse_change("remove bob", problem),
+                                            parse_change("remove cid", problem)))]
+    table, outcomes = compare_scenarios(problem, leave, TINY, run_tasks)
+    base, gone = outcomes
+    for outcome, scenario in zip(outcomes, (problem, leave[0].apply(problem)), strict=True):
+        found = check(scenario, Roster(shifts=outcome.shifts), requirements(scenario))
+        assert outcome.objective == found.total_penalty and found.hard == ()
+    assert base.headcount.short == 0 and base.headcount.agents_with_hours >= 2
+    figures = table[table["scenario"] == "Bob and Cid leave"].set_index("figure")
+    # Ana alone covers 08-12: 12-14 is 4 half-hours short
+    assert figures.loc[SHORT, "value"] == 4 and figures.loc[SHORT, "delta"] == 4
+    assert figures.loc["agents with hours", "value"] == 1
+    assert "under-covered agent-hours" not in figures.index  # no queues, nothing asked
+    assert figures.loc["preferred share (%)", "value"] == 100
+    assert (figures["reason"] == "").all()
+
+
+def outcome(name: str, shifts: tuple[Shift, ...], gap: float | None, short: int) -> Outcome:
+    """A solved outcome with the figures given (the forecast headline left empty)."""
+    from scheduler.kpi import Headline
+
+    headline = Headline({}, {}, {}, {}, {}, {}, 0.0, 0.0, 0.0, 0.0, 0.0, 100 * short, 0)
+    view = HeadcountHeadline(short, 0, short, 0, "agent-half-hours", 3, len(shifts), 1.0, 2.0,
+                             0.5, 4.0 * len(shifts))
+    return Outcome(name, "FEASIBLE", shifts=shifts, headline=headline, gap=gap,
+                   objective=100 * short, headcount=view)
+
+
+@pytest.mark.parametrize(("gap", "note"), [(0.987, "EMPTY ROSTER"), (0.0, "")])
+def test_an_empty_roster_not_proven_best_is_flagged_not_read_as_no_change(
+        gap: float, note: str) -> None:
+    base = outcome(BASELINE, (Shift(agent="ana", day=0, template="F"),), 0.1, 0)
+    empty = outcome("remove ana", (), gap, 12)
+    table = compare([base, empty], {"remove ana": "remove ana"})
+    mine = table[table["scenario"] == "remove ana"]
+    assert (mine["reason"].str.startswith("empty roster (gap 99%)")).all() == bool(note)
+    grid = wide(table)
+    if note:
+        assert grid.loc["note", "remove ana"] == note and grid.loc["note", BASELINE] == ""
+    else:
+        assert "note" not in grid.index
+    assert grid.loc[SHORT, "remove ana"] == "12 (+12)"
+
+
+def test_a_roster_far_from_its_bound_is_flagged() -> None:
+    base = outcome(BASELINE, (Shift(agent="ana", day=0, template="F"),), 0.7, 0)
+    table = compare([base], {})
+    assert table["reason"].iloc[0].startswith("far from its bound (gap 70%)")
+    assert wide(table).loc["note", BASELINE] == "far from bound"
