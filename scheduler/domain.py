@@ -473,6 +473,9 @@ class Problem(Frozen):
     history: tuple[Shift, ...] = ()
     reference: tuple[Shift, ...] = ()
     locked: tuple[Shift, ...] = ()
+    fixed_before: int | None = Field(None, ge=0)
+    """Minute of the horizon before which the roster is what happened (a re-plan mid-week):
+    the reference's shifts starting earlier stay, no other shift starting earlier is added."""
     tickets: tuple[Ticket, ...] = ()
     rules: RuleSettings = Field(default_factory=RuleSettings)
     policy: AvailabilityPolicy = Field(default_factory=AvailabilityPolicy)
