@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from scheduler.domain import WEEKDAYS, ForecastRow, Problem
+from scheduler.domain import DAY_MINUTES, WEEKDAYS, CoverageRow, ForecastRow, Problem
 
 
 class ChangeError(ValueError):
@@ -109,6 +109,23 @@ def _local(problem: Problem, row: ForecastRow) -> datetime:
     return row.start.astimezone(problem.clock.zone)
 
 
+def _picked(row: CoverageRow, when: When, queues: tuple[str, ...]) -> bool:
+    """Whether a coverage row's start lies in the selection's hours (a whole day: every row
+    of the support day, past midnight too) and it is for one of ``queues`` (any when none)."""
+    if queues and row.queue not in queues:
+        return False
+    if (when.start, when.end) == (0, DAY_MINUTES):
+        return True
+    return when.start <= row.start_minute % DAY_MINUTES < when.end
+
+
+def _headcount_copy(row: CoverageRow, day: int, percent: float) -> CoverageRow:
+    """A coverage row moved to ``day``, its minimum and maximum scaled (minimum up)."""
+    least = -(-row.min_agents * percent // 100)
+    most = None if row.max_agents is None else max(least, round(row.max_agents * percent / 100))
+    return row.model_copy(update={"day": day, "min_agents": int(least), "max_agents": most})
+
+
 # --------------------------------------------------------------------------- forecast changes
 
 
@@ -147,11 +164,14 @@ class Close(Change):
     queues: tuple[str, ...] = ()
 
     def apply(self, problem: Problem) -> Problem:
-        """Drop the matching forecast rows."""
+        """Drop the matching forecast rows, and the matching coverage.csv rows (headcount)."""
         rows = tuple(r for r in problem.forecast
                      if not ((not self.queues or r.queue in self.queues)
                              and self.when.matches(_local(problem, r))))
-        return rebuilt(problem, forecast=rows)
+        days = set(horizon_days(problem, self.when))
+        kept = tuple(r for r in problem.coverage
+                     if not (r.day in days and _picked(r, self.when, self.queues)))
+        return rebuilt(problem, forecast=rows, coverage=kept)
 
     def __str__(self) -> str:
         return " ".join(["close", *self.queues, *self.when.words()])
@@ -163,6 +183,8 @@ class Open(Change):
     Each day ``when`` names gets the forecast of the nearest horizon day that falls on
     ``like`` (the one before when there are two), at the same local times, scaled by
     ``percent`` (100 = the same volume); what the day had in the time range is replaced.
+    A team planned by headcount gets that day's coverage.csv rows the same way (minimum and
+    maximum scaled by ``percent``, the minimum rounded up).
     """
 
     when: When
@@ -182,7 +204,17 @@ class Open(Change):
             source = min(sources, key=lambda s: (abs(s - day), -s if s < day else s))
             rows += self._copied(problem, source, day)
         rows.sort(key=lambda r: (r.start, r.queue))
-        return rebuilt(problem, forecast=tuple(rows))
+        return rebuilt(problem, forecast=tuple(rows), coverage=self._coverage(problem, sources))
+
+    def _coverage(self, problem: Problem, sources: list[int]) -> tuple[CoverageRow, ...]:
+        days = horizon_days(problem, self.when)
+        rows = [r for r in problem.coverage
+                if not (r.day in days and _picked(r, self.when, self.queues))]
+        for day in days:
+            source = min(sources, key=lambda s: (abs(s - day), -s if s < day else s))
+            rows += [_headcount_copy(r, day, self.percent) for r in problem.coverage
+                     if r.day == source and _picked(r, self.when, self.queues)]
+        return tuple(sorted(rows, key=lambda r: (r.day, r.start_minute, r.queue)))
 
     def _target(self, problem: Problem, row: ForecastRow) -> bool:
         local = _local(problem, row)

@@ -80,3 +80,37 @@ def test_a_roster_far_from_its_bound_is_flagged() -> None:
     table = compare([base], {})
     assert table["reason"].iloc[0].startswith("far from its bound (gap 70%)")
     assert wide(table).loc["note", BASELINE] == "far from bound"
+
+
+def week() -> Problem:
+    """Monday to Sunday; coverage.csv asks 2-3 on duty 08-14 and 1-2 on 24:00-26:00 (the
+    night after) on Monday to Friday only."""
+    rows = tuple(row for day in range(5)
+                 for row in (cover(8, 14, 2, 3, least_weight=100, most_weight=100, day=day),
+                             cover(24, 26, 1, 2, least_weight=100, most_weight=100, day=day)))
+    return team(flexible=flex(2, 4, first=8, last=26), coverage=rows, days=7,
+                settings=rules(headcount={"level": "soft"}), day_starts_at=6,
+                ana=[(8, 14, "preferred")])
+
+
+def limits(problem: Problem, day: int) -> list[tuple[int, int, int, int | None]]:
+    return [(r.start_minute // 60, r.end_minute // 60, r.min_agents, r.max_agents)
+            for r in problem.coverage if r.day == day]
+
+
+def test_open_saturday_like_friday_copies_its_headcount_rows() -> None:
+    problem = week()
+    opened = parse_change("open sat like fri", problem).apply(problem)
+    assert limits(opened, 5) == limits(problem, 4) == [(8, 14, 2, 3), (24, 26, 1, 2)]
+    assert limits(opened, 6) == [] and limits(opened, 4) == limits(problem, 4)
+    half = parse_change("open sat,sun 08:00-12:00 like fri 50%", problem).apply(problem)
+    assert limits(half, 5) == limits(half, 6) == [(8, 14, 1, 2)]  # minimum rounded up
+    needs = requirements(opened)
+    assert len(needs) == len(requirements(problem)) + 12 + 4  # 08-14 and 00:00-02:00 Sunday
+
+
+def test_close_drops_the_days_headcount_rows_and_their_night() -> None:
+    problem = week()
+    assert limits(parse_change("close mon", problem).apply(problem), 0) == []
+    evening = parse_change("close tue 00:00-01:00", problem).apply(problem)
+    assert limits(evening, 1) == [(8, 14, 2, 3)]  # the row starting at 24:00 (00:00) only
