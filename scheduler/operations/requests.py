@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -74,14 +75,20 @@ class Triage:
         return [d.id for d in self.decisions if d.grant]
 
 
-def _local_day(problem: Problem, moment: datetime) -> date:
-    return moment.astimezone(problem.clock.zone).date()
+def _zone(problem: Problem, agent: str) -> ZoneInfo:
+    found = problem.agent_index.get(agent)
+    return ZoneInfo(found.time_zone) if found and found.time_zone else problem.clock.zone
+
+
+def _local_day(problem: Problem, moment: datetime, agent: str) -> date:
+    """The date in the agent's own time zone (the dates they wrote in time_off.csv)."""
+    return moment.astimezone(_zone(problem, agent)).date()
 
 
 def request_id(problem: Problem, request: TimeOff) -> str:
     """``<agent>-<first date>``, the id a coordinator types (a second request of the same agent
     starting the same day gets ``-2``; see :func:`pending_requests`)."""
-    return f"{request.agent}-{_local_day(problem, request.start).isoformat()}"
+    return f"{request.agent}-{_local_day(problem, request.start, request.agent).isoformat()}"
 
 
 def _numbered(ids: Iterable[str]) -> list[str]:
@@ -100,8 +107,8 @@ def pending_requests(problem: Problem) -> list[tuple[str, TimeOff]]:
 
 
 def _days(problem: Problem, request: TimeOff) -> set[date]:
-    first = _local_day(problem, request.start)
-    last = _local_day(problem, request.end - timedelta(microseconds=1))
+    first = _local_day(problem, request.start, request.agent)
+    last = _local_day(problem, request.end - timedelta(microseconds=1), request.agent)
     return {first + timedelta(days=i) for i in range((last - first).days + 1)}
 
 
@@ -230,8 +237,8 @@ def grant(folder: str | os.PathLike[str], problem: Problem, ids: Sequence[str]) 
 
 
 def describe(problem: Problem, request: TimeOff) -> str:
-    """``Mon 30 Nov – Tue 01 Dec`` or ``Wed 02 Dec 13:00–18:00`` (team time)."""
-    zone = problem.clock.zone
+    """``Mon 30 Nov – Tue 01 Dec`` or ``Wed 02 Dec 13:00–18:00`` (the agent's time)."""
+    zone = _zone(problem, request.agent)
     start, end = request.start.astimezone(zone), request.end.astimezone(zone)
     if start.time() == time(0) and end.time() == time(0):
         days = sorted(_days(problem, request))

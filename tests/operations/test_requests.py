@@ -1,0 +1,96 @@
+"""Time-off requests: each cost solved with and without it; first asked, first served."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scheduler.check import check
+from scheduler.domain import Problem, TimeOff
+from scheduler.errors import TeamFolderError
+from scheduler.load import load_team
+from scheduler.operations import grant, pending_requests, triage
+from scheduler.operations.replan import rebuilt, resolve
+from scheduler.staffing import requirements
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUESTS = """agent,start,end,status,note
+dana,2026-12-01,2026-12-01,approved,dentist
+ben,2026-12-02 22:00,2026-12-02 23:30,pending,after work: costs nothing
+ana,2026-12-01,2026-12-01,pending,asked first for Tuesday
+chloe,2026-12-01,2026-12-01,pending,Tuesday too
+emil,2026-12-01,2026-12-02,pending,Tuesday and Wednesday
+ben,2026-11-30,2026-11-30,pending,Monday
+"""
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    folder = tmp_path / "team"
+    shutil.copytree(ROOT / "fixtures" / "small", folder)
+    (folder / "time_off.csv").write_text(REQUESTS)
+    return folder
+
+
+def solved_penalties(problem: Problem, approved: list[TimeOff]) -> dict[str, int]:
+    """Penalty per rule of the roster solved with exactly these requests approved."""
+    kept = tuple(t for t in problem.time_off if t.status == "approved")
+    extra = tuple(t.model_copy(update={"status": "approved"}) for t in approved)
+    changed = rebuilt(problem, time_off=(*kept, *extra))
+    needs = requirements(changed)
+    result = resolve(changed, needs, work_limit=0.5)
+    assert result.roster is not None
+    evaluation = check(changed, result.roster, needs)
+    assert not evaluation.hard and result.objective == evaluation.total_penalty
+    return evaluation.penalty_by_rule
+
+
+def test_each_cost_is_solved_with_and_without_the_request(team: Path) -> None:
+    problem = load_team(team)
+    result = triage(problem, requirements(problem), work_limit=0.5)
+    asked = pending_requests(problem)
+    assert [d.id for d in result.decisions] == [i for i, _ in asked] == [
+        "ben-2026-12-02", "ana-2026-12-01", "chloe-2026-12-01", "emil-2026-12-01",
+        "ben-2026-11-30"]
+    granted: list[TimeOff] = []
+    for decision in result.decisions:
+        without = solved_penalties(problem, granted)
+        with_it = solved_penalties(problem, [*granted, decision.request])
+        expected = {r: with_it.get(r, 0) - without.get(r, 0) for r in {*with_it, *without}}
+        assert decision.cost == {r: v for r, v in expected.items() if v}
+        assert decision.grant == (expected.get("coverage", 0) <= 0
+                                  and sum(expected.values()) <= 300)
+        assert decision.reason.startswith("grant" if decision.grant else "decline")
+        if decision.grant:
+            granted.append(decision.request)
+    first, ana, chloe = result.decisions[:3]
+    assert first.grant and first.cost == {} and "costs nothing" in first.reason
+    # Tuesday: ana asked first; chloe is judged after her (and says so) whatever ana got
+    assert chloe.competes_with == (("ana-2026-12-01",) if ana.grant else ())
+    assert not ana.grant and "coverage" in ana.reason  # five agents: nobody spares a day
+
+
+def test_grant_writes_approved_and_keeps_the_rest(team: Path) -> None:
+    problem = load_team(team)
+    before = (team / "time_off.csv").read_text().splitlines()
+    grant(team, problem, ["ana-2026-12-01", "ben-2026-11-30"])
+    after = (team / "time_off.csv").read_text().splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [(before[3], before[3].replace("pending", "approved")),
+                       (before[6], before[6].replace("pending", "approved"))]
+    reloaded = load_team(team)
+    assert [i for i, _ in pending_requests(reloaded)] == [
+        "ben-2026-12-02", "chloe-2026-12-01", "emil-2026-12-01"]
+
+
+def test_an_unknown_request_id_writes_nothing(team: Path) -> None:
+    problem = load_team(team)
+    text = (team / "time_off.csv").read_text()
+    with pytest.raises(TeamFolderError) as caught:
+        grant(team, problem, ["ana-2026-12-01", "zoe-2026-12-01"])
+    (found,) = caught.value.problems
+    assert found.column == "--grant" and found.value == "zoe-2026-12-01"
+    assert "ben-2026-12-02" in found.fix
+    assert (team / "time_off.csv").read_text() == text
