@@ -17,6 +17,7 @@ from icalendar import Calendar
 from rules.flexible import flex, rules, team
 
 from scheduler.constraints.ideal_length import IdealLengthRule
+from scheduler.constraints.levels import PreferenceLevelRule
 from scheduler.covering import covering_plan
 from scheduler.domain import (
     Agent,
@@ -130,3 +131,12 @@ def test_ideal_length_findings_speak_in_hours() -> None:
         requirements(problem))
     assert [(v.message, v.penalty) for v in found] == [
         ("Ana on Mon 01 Jan: shift of 4 h, 2 h shorter than the ideal 6 h", 12)]
+
+
+def test_level_findings_speak_in_hours() -> None:
+    problem = team(flexible=flex(2, 4), settings=rules(preference_levels={}),
+                   ana=[(8, 10, "preferred"), (10, 12, "if needed")])
+    found = PreferenceLevelRule().evaluate(
+        Roster(shifts=(Shift(agent="ana", day=0, template="F-0900-0300"),)), problem,
+        requirements(problem))
+    assert [v.message for v in found] == ["Ana on Mon 01 Jan: 1 h preferred, 2 h if needed"]

@@ -87,14 +87,15 @@ class PreferenceLevelRule(Rule[PreferenceLevelSettings]):
             label = problem.agent_index[shift.agent].label
             where = f"{label} on {day_label(problem, shift.day)}"
             cost = shift_cost(problem, counts)
+            hours = problem.interval_minutes / 60
             if cost:
-                parts = ", ".join(f"{n} {level}" for level, n in sorted(counts.items())
-                                  if level != Preference.UNAVAILABLE)
-                found.append(Violation(self.name, f"{where}: intervals {parts}", penalty=cost,
+                parts = ", ".join(f"{counts[level] * hours:g} h {level}" for level in Preference
+                                  if counts.get(level) and level != Preference.UNAVAILABLE)
+                found.append(Violation(self.name, f"{where}: {parts}", penalty=cost,
                                        agent=shift.agent, day=shift.day))
             blocked = counts.get(Preference.UNAVAILABLE, 0)
             if blocked:
                 found.append(finding(self.name, settings.level, settings.weight, blocked,
-                                     f"{where}: {blocked} intervals while unavailable",
+                                     f"{where}: {blocked * hours:g} h while unavailable",
                                      agent=shift.agent, day=shift.day))
         return found
