@@ -31,10 +31,10 @@ $(CHROMIUM):
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]' || echo "peers not installed; peer columns will be empty"
-	$(PY) benchmarks/run_all.py
+	$(PY) -m benchmarks.run_all
 
 fuzz: $(STAMP)
-	$(PY) benchmarks/campaign.py --cases 5000
+	$(PY) -m benchmarks.campaign --cases 5000
 
 clean:
 	rm -rf $(VENV) out

@@ -1,6 +1,6 @@
 """Ticket assignment: the model against round robin, least-loaded and EDF greedy.
 
-Run ``python benchmarks/assignment.py`` (``--quick`` for the smallest case only, ``--no-save``
+Run ``python -m benchmarks.assignment`` (``--quick`` for the smallest case only, ``--no-save``
 to leave the results file alone). Generated desks: 500, 2,000 and 10,000 open tickets over 20,
 50 and 200 agents, each under-loaded (work 80 % of the agents' minutes) and over-loaded
 (130 %). Six queues; every agent has two or three skills, a fifth are tier 2; tickets get
@@ -26,10 +26,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from scheduler.desk import Desk, DeskAgent, make_desk
 from scheduler.domain import Ticket
 from scheduler.solvers.assignment import assign, run_baselines
-from scheduler.ticket_policy import TicketPolicy
+from scheduler.tickets.desk import Desk, DeskAgent, make_desk
+from scheduler.tickets.policy import TicketPolicy
 
 RESULTS = Path(__file__).resolve().parent / "results" / "assignment.csv"
 CASES = ((500, 20), (2_000, 50), (10_000, 200))

@@ -1,6 +1,6 @@
 """Calendar feeds and CalDAV publishing for the 35-agent fixture (fixtures/acme-support).
 
-Run ``python benchmarks/calendars.py [--roster ROSTER.csv] [--no-save]``. Without a roster,
+Run ``python -m benchmarks.calendars [--roster ROSTER.csv] [--no-save]``. Without a roster,
 every agent works a day shift Monday to Friday (175 shifts). Measures, in one run:
 writing every feed (first export, then a repeat export of the same roster), publishing to a
 local Radicale server (first
@@ -13,25 +13,20 @@ session), and appends one row to
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from results import append_rows, environment
+from benchmarks.results import append_rows, environment
+from fixtures.caldav_servers import RadicaleServer
+from scheduler.domain import Problem, Roster, Shift
+from scheduler.export.ical import write_calendars
+from scheduler.export.publish import Operation, publish
+from scheduler.load import load_team, read_roster
+from scheduler.staffing import requirements
+from scheduler.staffing.covering import covering_plan
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
-
-from conftest import RadicaleServer  # noqa: E402
-
-from scheduler.covering import covering_plan  # noqa: E402
-from scheduler.domain import Problem, Roster, Shift  # noqa: E402
-from scheduler.export.ical import write_calendars  # noqa: E402
-from scheduler.export.publish import Operation, publish  # noqa: E402
-from scheduler.load import load_team, read_roster  # noqa: E402
-from scheduler.staffing import requirements  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "calendars.csv"
 

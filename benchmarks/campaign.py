@@ -16,7 +16,7 @@ runs a command under a timeout:
   oversized roster) through the real Typer app: exit code 0, 1 or 2, no traceback, no exception,
   output of bounded size.
 
-Run ``python benchmarks/campaign.py --cases 5000`` (``make fuzz``) for the long version; the
+Run ``python -m benchmarks.campaign --cases 5000`` (``make fuzz``) for the long version; the
 test suite runs a few hundred cases of each kind with a fixed seed.
 """
 
@@ -297,7 +297,7 @@ def judge_cli(case: Case, folder: Path, scratch: Path) -> str | None:
     """Run the command through the Typer app; a good answer exits 0, 1 or 2, cleanly."""
     from typer.testing import CliRunner
 
-    from cli import app
+    from scheduler.cli import app
 
     args = {"validate": ["validate", str(folder)],
             "staffing": ["staffing", str(folder), "--out", str(scratch / "needs.csv")],
@@ -367,7 +367,6 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=5000, help="cases of kinds cell and yaml")
     parser.add_argument("--seed", type=int, default=0)
     options = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     started = time.perf_counter()
     counts = {"cell": options.cases, "yaml": options.cases // 2, "file": options.cases // 10,
               "cli": options.cases // 25}

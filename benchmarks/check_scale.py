@@ -4,7 +4,7 @@ A roster of N rows that repeats one shift (every row after the first is a duplic
 for fixtures/small, as ``scheduler check`` does. Memory should stay flat (problems beyond the
 first 20 per file and column are counted, rows are read one at a time) and time grow linearly.
 Prints one line per size with the ratios against the smallest size; run
-``python benchmarks/check_scale.py``.
+``python -m benchmarks.check_scale``.
 """
 
 from __future__ import annotations

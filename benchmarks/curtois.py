@@ -5,7 +5,7 @@ shift requests, headcount cover rows, forbidden successions, consecutive and wee
 is solved by the project's roster engine, checked by the rules' ``evaluate()`` and by the
 independent checker in ``curtois_format.py``, and compared with the best known objective.
 
-    python benchmarks/curtois.py [1 2 5 ...] [--time-limit 60] [--workers 2] [--data DIR]
+    python -m benchmarks.curtois [1 2 5 ...] [--time-limit 60] [--workers 2] [--data DIR]
 """
 
 from __future__ import annotations
@@ -16,13 +16,9 @@ import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from curtois_format import Instance, check_schedule, read_instance  # noqa: E402
-from results import append_rows, environment  # noqa: E402
-
-from scheduler.domain import (  # noqa: E402
+from benchmarks.curtois_format import Instance, check_schedule, read_instance
+from benchmarks.results import append_rows, environment
+from scheduler.domain import (
     Agent,
     Contract,
     Problem,
@@ -31,7 +27,7 @@ from scheduler.domain import (  # noqa: E402
     ShiftTemplate,
     TimeOff,
 )
-from scheduler.settings import (  # noqa: E402
+from scheduler.settings import (
     ConsecutiveSettings,
     ContractSettings,
     FairnessSettings,
@@ -41,10 +37,10 @@ from scheduler.settings import (  # noqa: E402
     StabilitySettings,
     WeekendSettings,
 )
-from scheduler.solvers.roster import solve  # noqa: E402
-from scheduler.staffing import requirements  # noqa: E402
+from scheduler.solvers.roster import solve
+from scheduler.staffing import requirements
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
+DEFAULT_DATA = Path(__file__).resolve().parent / "data" / "curtois"
 MONDAY = date(2024, 1, 1)
 
 
@@ -78,7 +74,7 @@ def to_problem(inst: Instance) -> Problem:
     )
     return Problem(team=inst.name, time_zone="UTC", start=MONDAY, days=inst.days,
                    interval_minutes=60, templates=templates, agents=agents, time_off=time_off,
-                   requests=requests, cover=cover, rules=rules)
+                   requests=requests, shift_cover=cover, rules=rules)
 
 
 def best_known(data: Path) -> dict[str, tuple[int, int]]:

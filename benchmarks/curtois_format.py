@@ -1,6 +1,6 @@
 """The Curtois & Qu shift scheduling benchmark format: reader and an independent checker.
 
-The checker follows the benchmark's own definition (shared/benchmarks/curtois/README.md) and
+The checker follows the benchmark's own definition (benchmarks/data/curtois/README.md) and
 shares no code with the roster engine's rules, so the two can vouch for each other.
 """
 

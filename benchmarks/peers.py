@@ -11,7 +11,7 @@
    engine on the Curtois & Qu instances, same time limit and workers; both schedules verified
    by the independent checker of ``curtois_format.py``.
 
-    python benchmarks/peers.py [--time-limit 60] [--workers 2] [--instances 1 2 3 ...] [--quick]
+    python -m benchmarks.peers [--time-limit 60] [--workers 2] [--instances 1 2 3 ...] [--quick]
                                [--only staffing scheduling curtois] [--data DIR] [--no-save]
 
 ``--quick``: 5 s limits and the smallest cases (Curtois instance 1). Tables go to stdout, rows
@@ -26,19 +26,16 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import curtois  # noqa: E402
-from curtois_format import read_instance  # noqa: E402
-from peers_plain_cpsat import solve_plain  # noqa: E402
-from peers_pyworkforce import (  # noqa: E402
+from benchmarks import curtois
+from benchmarks.curtois_format import read_instance
+from benchmarks.peers_plain_cpsat import solve_plain
+from benchmarks.peers_pyworkforce import (
     compare_scheduling,
     compare_staffing,
     generated_team,
     pyworkforce_version,
 )
-from results import append_rows, environment  # noqa: E402
+from benchmarks.results import append_rows, environment
 
 RESULTS = Path(__file__).resolve().parent / "results" / "peers.csv"
 SECTIONS = ("staffing", "scheduling", "curtois")

@@ -20,16 +20,12 @@ what the project's engine adds through its encodings and search. Schedules are v
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from curtois_format import Instance, check_schedule  # noqa: E402
+from benchmarks.curtois_format import Instance, check_schedule
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
           cp_model.INFEASIBLE: "INFEASIBLE", cp_model.MODEL_INVALID: "MODEL_INVALID",

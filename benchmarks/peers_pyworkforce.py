@@ -35,7 +35,6 @@ so both sides search with the same workers and time limit.
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 import time
 import timeit
@@ -48,17 +47,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fixtures.generate import make_team
+from scheduler.domain import Agent, Problem, Roster, Shift
+from scheduler.load import load_team
+from scheduler.settings import Level, RuleSettings
+from scheduler.solvers.roster import solve
+from scheduler.staffing import requirements, requirements_from_frame
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "fixtures"))
-
-from generate import make_team  # noqa: E402
-
-from scheduler.domain import Agent, Problem, Roster, Shift  # noqa: E402
-from scheduler.load import load_team  # noqa: E402
-from scheduler.settings import Level, RuleSettings  # noqa: E402
-from scheduler.solvers.roster import solve  # noqa: E402
-from scheduler.staffing import requirements, requirements_from_frame  # noqa: E402
 
 
 def pyworkforce_version() -> str | None:

@@ -9,8 +9,8 @@ and 12 (one per solve plan: small, medium, large) are solved the same way.
 
 Usage::
 
-    python benchmarks/regression.py record  benchmarks/results/regression.json
-    python benchmarks/regression.py compare benchmarks/results/regression.json
+    python -m benchmarks.regression record  benchmarks/results/regression.json
+    python -m benchmarks.regression compare benchmarks/results/regression.json
 
 ``compare`` exits 1 and lists what differs.
 """
@@ -23,15 +23,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from curtois import DEFAULT_DATA, to_problem  # noqa: E402
-from curtois_format import read_instance  # noqa: E402
-
-from scheduler.domain import Problem  # noqa: E402
-from scheduler.load import load_team  # noqa: E402
-from scheduler.staffing import requirements  # noqa: E402
+from benchmarks.curtois import DEFAULT_DATA, to_problem
+from benchmarks.curtois_format import read_instance
+from scheduler.domain import Problem
+from scheduler.load import load_team
+from scheduler.staffing import requirements
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ("small", "acme-support")
@@ -51,8 +47,8 @@ def model_digest(problem: Problem) -> str:
 
 def roster_digest(problem: Problem, work: float = WORK_LIMIT) -> tuple[str, int | None]:
     """SHA-256 of roster.csv solved at the fixed seed, workers and work limit; its penalty."""
-    from scheduler.covering import covering_plan
     from scheduler.solvers.roster import solve
+    from scheduler.staffing.covering import covering_plan
 
     needs = requirements(problem)
     result = solve(problem, needs, time_limit=3600, work_limit=work, workers=WORKERS,

@@ -5,7 +5,7 @@ three times; the best time is kept. The peer in the same run is the XLSX workboo
 roster (covering plan, ``roster_workbook`` and save), so the time is also given as a ratio to
 it. Sizes are of the whole page and of its charts (inline SVG).
 
-    python benchmarks/report_size.py [--sizes 200] [--solve-work 2] [--no-save]
+    python -m benchmarks.report_size [--sizes 200] [--solve-work 2] [--no-save]
 """
 
 from __future__ import annotations
@@ -18,11 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+from benchmarks.results import append_rows, environment
 
-from results import append_rows, environment  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _best(fn: object, repeat: int = 3) -> float:
@@ -36,12 +34,12 @@ def _best(fn: object, repeat: int = 3) -> float:
 
 def one(name: str, folder: Path, solve_work: float) -> dict[str, object]:
     """Solve one team briefly and measure its report."""
-    from scheduler.covering import covering_plan
     from scheduler.export.report import report_for
     from scheduler.export.tables import roster_workbook
     from scheduler.load import load_team
     from scheduler.solvers.roster import solve
     from scheduler.staffing import requirements
+    from scheduler.staffing.covering import covering_plan
 
     problem = load_team(folder)
     needs = requirements(problem)

@@ -8,10 +8,10 @@ and peak memory.
 ``--kind availability`` runs the availability-team series instead (fixtures/availability.py:
 flexible 2-8 h shifts, 1-3 agents per half-hour of a 06:00-03:00 support day, four levels,
 fair share, two onboarding agents; default sizes 25, 50, 100 and 200) and adds what a
-coordinator asks of such a roster (:func:`scheduler.availability.roster_figures`).
+coordinator asks of such a roster (:func:`scheduler.kpi.availability.roster_figures`).
 
-    python benchmarks/roster_scaling.py [--sizes 25 50 100 200 400] [--time-limit 60]
-    python benchmarks/roster_scaling.py --kind availability [--sizes 25 50 100 200]
+    python -m benchmarks.roster_scaling [--sizes 25 50 100 200 400] [--time-limit 60]
+    python -m benchmarks.roster_scaling --kind availability [--sizes 25 50 100 200]
 """
 
 from __future__ import annotations
@@ -25,11 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+from benchmarks.results import append_rows, environment
 
-from results import append_rows, environment  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 AVAILABILITY_FIGURES = ("intervals_outside_limits", "share_with_hours_pct", "preferred_share_pct",
                         "mean_fair_distance_h", "most_above_h", "longest_shift_h")
@@ -40,7 +38,7 @@ def one(agents: int, time_limit: float, workers: int, seed: int,
     """Generate, load and solve one team; return its figures."""
     from fixtures.availability import make_availability_team
     from fixtures.generate import make_team
-    from scheduler.availability import roster_figures
+    from scheduler.kpi.availability import roster_figures
     from scheduler.load import load_team
     from scheduler.solvers.roster import Progress, solve
     from scheduler.staffing import requirements

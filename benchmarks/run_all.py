@@ -13,23 +13,23 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 FULL = [
-    ["staffing_speed.py"],
-    ["roster_scaling.py"],
-    ["roster_scaling.py", "--kind", "availability"],
-    ["curtois.py"],
-    ["peers.py"],
-    ["calendars.py"],
-    ["whatif.py"],
+    ["staffing_speed"],
+    ["roster_scaling"],
+    ["roster_scaling", "--kind", "availability"],
+    ["curtois"],
+    ["peers"],
+    ["calendars"],
+    ["whatif"],
 ]
 QUICK = [
-    ["staffing_speed.py"],
-    ["roster_scaling.py", "--sizes", "25", "--time-limit", "10", "--no-save"],
-    ["roster_scaling.py", "--kind", "availability", "--sizes", "25", "--time-limit", "20",
+    ["staffing_speed"],
+    ["roster_scaling", "--sizes", "25", "--time-limit", "10", "--no-save"],
+    ["roster_scaling", "--kind", "availability", "--sizes", "25", "--time-limit", "20",
      "--no-save"],
-    ["curtois.py", "1", "2", "--time-limit", "5", "--no-save"],
-    ["peers.py", "--quick"],
-    ["calendars.py", "--no-save"],
-    ["whatif.py", "--team", "fixtures/small", "--scenarios", "fixtures/small-scenarios.yaml",
+    ["curtois", "1", "2", "--time-limit", "5", "--no-save"],
+    ["peers", "--quick"],
+    ["calendars", "--no-save"],
+    ["whatif", "--team", "fixtures/small", "--scenarios", "fixtures/small-scenarios.yaml",
      "--work-limit", "0.2", "--hire", "skills=chat,phone; hours=0-24", "--no-save"],
 ]
 
@@ -39,7 +39,8 @@ def main() -> int:
     failed = 0
     for args in QUICK if "--quick" in sys.argv else FULL:
         print(f"\n=== {' '.join(args)}", flush=True)
-        code = subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], check=False)
+        code = subprocess.run([sys.executable, "-m", f"benchmarks.{args[0]}", *args[1:]],
+                              cwd=HERE.parent, check=False)
         failed = failed or code.returncode
     return failed
 

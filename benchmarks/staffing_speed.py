@@ -1,6 +1,6 @@
 """Speed of forecast → requirements on a year of 15-minute intervals for 5 queues.
 
-Run ``python benchmarks/staffing_speed.py``. Times ``requirements_from_frame`` (best of 3) and,
+Run ``python -m benchmarks.staffing_speed``. Times ``requirements_from_frame`` (best of 3) and,
 when ``pyworkforce`` is importable, pyworkforce's ``ErlangC`` on a sample of the phone
 intervals; checks that both give the same number of agents and appends one row to
 ``benchmarks/results/staffing.csv``.

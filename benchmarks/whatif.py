@@ -1,7 +1,7 @@
 """What-if speed: six scenarios (and the baseline) solved one after the other, in two local
 processes and on a two-worker Dask LocalCluster; then the headcount search.
 
-Run ``python benchmarks/whatif.py`` (fixtures/acme-support, the six scenarios of
+Run ``python -m benchmarks.whatif`` (fixtures/acme-support, the six scenarios of
 fixtures/acme-scenarios.yaml, 1 deterministic second per solve). Every way must give the same
 rosters (the solves are deterministic); the run fails otherwise. Prints wall times and their
 ratio to the serial run, the headcount search's number of solves and wall time, and appends
@@ -16,8 +16,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from results import append_rows, environment
-
+from benchmarks.results import append_rows, environment
 from scheduler.load import load_team
 from scheduler.whatif.compare import compare_scenarios
 from scheduler.whatif.headcount import search_headcount

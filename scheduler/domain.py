@@ -469,7 +469,7 @@ class Problem(Frozen):
     time_off: tuple[TimeOff, ...] = ()
     forecast: tuple[ForecastRow, ...] = ()
     requests: tuple[ShiftRequest, ...] = ()
-    cover: tuple[ShiftCover, ...] = ()
+    shift_cover: tuple[ShiftCover, ...] = ()
     history: tuple[Shift, ...] = ()
     reference: tuple[Shift, ...] = ()
     locked: tuple[Shift, ...] = ()
@@ -587,7 +587,7 @@ def cross_check(problem: Problem) -> list[str]:
                         (problem.locked, "locked shift")):
         for shift in group:
             known(shift.agent, shift.template, what)
-    for cover in problem.cover:
+    for cover in problem.shift_cover:
         if cover.template not in templates:
             errors.append(
                 f"a cover row names shift {cover.template!r}, which is not a shift template")

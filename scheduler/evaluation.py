@@ -61,3 +61,11 @@ class Evaluation:
         """The messages of the costliest findings of a rule."""
         found = sorted((v for v in self.violations if v.rule == rule), key=lambda v: -v.penalty)
         return [v.message for v in found[:count]]
+
+    def findings_by_rule(self) -> dict[str, int]:
+        """How many soft findings with a penalty each rule has."""
+        counts: dict[str, int] = defaultdict(int)
+        for v in self.violations:
+            if not v.hard and v.penalty:
+                counts[v.rule] += 1
+        return dict(counts)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli import app
+from scheduler.cli import app
 
 HELPDESK = Path(__file__).resolve().parents[1] / "fixtures" / "helpdesk"
 runner = CliRunner()

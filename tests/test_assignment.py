@@ -1,6 +1,6 @@
 """The assignment model on tiny desks whose optimum was worked out by hand.
 
-Every solved desk is checked independently: :func:`scheduler.desk.evaluate` recomputes the
+Every solved desk is checked independently: :func:`scheduler.tickets.desk.evaluate` recomputes the
 schedule in plain Python (skill, tier, capacity, breaches), it must find no violation, and its
 lexicographic score as one number must equal the solver's objective.
 """
@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import itertools
 import random
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from scheduler.desk import Desk, DeskAgent, evaluate, make_desk, sla_watch
 from scheduler.domain import Ticket
 from scheduler.solvers.assignment import (
     BASELINES,
@@ -25,7 +22,8 @@ from scheduler.solvers.assignment import (
     least_loaded,
     round_robin,
 )
-from scheduler.ticket_policy import TicketPolicy
+from scheduler.tickets.desk import Desk, DeskAgent, evaluate, make_desk, sla_watch
+from scheduler.tickets.policy import TicketPolicy
 
 AT = datetime(2026, 11, 30, 9, tzinfo=UTC)
 WORK = 2.0
@@ -187,8 +185,7 @@ def test_the_optimum_matches_brute_force_on_random_tiny_desks(seed: int) -> None
 
 
 def test_large_desks_take_the_neighbourhood_path_and_stay_valid() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    from assignment import generated_desk, targets
+    from benchmarks.assignment import generated_desk, targets
 
     d = generated_desk(150, 8, 0.9, seed=3)
     result = assign(d, work_limit=0.3, workers=1, seed=0)
@@ -205,8 +202,7 @@ def test_same_input_seed_and_workers_give_the_same_assignment() -> None:
     first = assign(d, work_limit=0.5, workers=2, seed=3)
     second = assign(d, work_limit=0.5, workers=2, seed=3)
     assert first.assignment == second.assignment
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    from assignment import generated_desk
+    from benchmarks.assignment import generated_desk
 
     large = generated_desk(120, 6, 1.0, seed=5)
     runs = [assign(large, work_limit=0.2, workers=2, seed=1) for _ in range(2)]

@@ -18,7 +18,6 @@ from rules.flexible import flex, rules, team
 
 from scheduler.constraints.ideal_length import IdealLengthRule
 from scheduler.constraints.levels import PreferenceLevelRule
-from scheduler.covering import covering_plan
 from scheduler.domain import (
     Agent,
     AvailabilityPolicy,
@@ -34,8 +33,9 @@ from scheduler.export.ical import write_calendars
 from scheduler.export.shift_names import shift_label
 from scheduler.export.tables import roster_frame, roster_workbook
 from scheduler.load import load_team
-from scheduler.shifts import with_candidates
+from scheduler.load.candidates import with_candidates
 from scheduler.staffing import requirements
+from scheduler.staffing.covering import covering_plan
 
 INTERNAL_ID = re.compile(r"\bF-\d{4}-\d{4}\b")
 

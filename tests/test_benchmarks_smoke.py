@@ -1,34 +1,27 @@
 """Smoke tests of the benchmark entries: each on its smallest case with a 5 s limit.
 
 They check that the rows are well-formed and that every roster passed its checks; they never
-assert timings. The Curtois data lives outside the repository (``shared/benchmarks/curtois``
-next to it) and pyworkforce is an optional peer: tests needing either skip with a reason.
+assert timings. The Curtois instances are in the repository (``benchmarks/data/curtois``);
+pyworkforce is an optional peer: tests needing it skip with a reason.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-import sys
 from pathlib import Path
 
 import pytest
 
+from benchmarks import curtois, peers, whatif
+from benchmarks.curtois_format import check_schedule, read_instance
+from benchmarks.peers_plain_cpsat import solve_plain
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import curtois  # noqa: E402
-import peers  # noqa: E402
-import whatif  # noqa: E402
-from curtois_format import check_schedule, read_instance  # noqa: E402
-from peers_plain_cpsat import solve_plain  # noqa: E402
-
-DATA = Path(__file__).resolve().parents[2] / "shared/benchmarks/curtois"
+DATA = ROOT / "benchmarks" / "data" / "curtois"
 LIMIT = 5.0
 
-needs_curtois = pytest.mark.skipif(
-    not (DATA / "Instance1.txt").is_file(),
-    reason=f"Curtois instances not found in {DATA} (download them from schedulingbenchmarks.org)")
 needs_pyworkforce = pytest.mark.skipif(
     peers.pyworkforce_version() is None,
     reason="pyworkforce is not installed (pip install pyworkforce, the 'bench' extra)")
@@ -43,12 +36,10 @@ def well_formed(rows: list[dict[str, object]], comparison: str) -> None:
         assert row["case"] and row["solver"] and row["status"]
 
 
-@needs_curtois
 def test_curtois_engine_on_instance1() -> None:
     assert curtois.main(["1", "--time-limit", str(LIMIT), "--no-save", "--data", str(DATA)]) == 0
 
 
-@needs_curtois
 def test_plain_cpsat_on_instance1_passes_the_independent_check() -> None:
     inst = read_instance(DATA / "Instance1.txt")
     result = solve_plain(inst, time_limit=LIMIT, workers=2)
@@ -61,7 +52,6 @@ def test_plain_cpsat_on_instance1_passes_the_independent_check() -> None:
     assert objective >= lower
 
 
-@needs_curtois
 def test_peers_curtois_rows() -> None:
     rows, clean = peers.curtois_rows(["1"], DATA, LIMIT, 2, 0)
     assert clean

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from typer.testing import CliRunner
 
-from cli import app
 from scheduler.check import check
+from scheduler.cli import app
 from scheduler.load import load_team, read_roster
 from scheduler.staffing import requirements
 

@@ -7,7 +7,6 @@ The long campaign is ``make fuzz``; this one keeps every kind of fault in the su
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,17 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cli import app
+from benchmarks.campaign import KINDS, campaign, make_base, set_key, write_rows
+from scheduler.cli import app
 from scheduler.domain import MAX_AHT_S, MAX_HEADCOUNT, MAX_PRIORITY, MAX_VOLUME
 from scheduler.errors import TeamFolderError
 from scheduler.load import load_team
 from scheduler.settings import MAX_WEIGHT
 from scheduler.solvers.cpsat import build
 from scheduler.staffing import requirements
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-
-from campaign import KINDS, campaign, make_base, set_key, write_rows  # noqa: E402
 
 RUN = settings(max_examples=60, deadline=None,
                suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -19,7 +19,7 @@ import scheduler.check
 import scheduler.load
 import scheduler.solvers.roster
 import scheduler.staffing
-from cli import app
+from scheduler.cli import app
 from scheduler.errors import InputProblem, TeamFolderError
 from scheduler.evaluation import Evaluation, Violation
 from scheduler.export import tables

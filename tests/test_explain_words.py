@@ -29,7 +29,7 @@ def cover(day: int, template: str, required: int) -> ShiftCover:
 def test_rest_after_last_weeks_late_shift_names_it():
     # Ana's late shift on Sunday 31 Dec ends at 22:00; the early shift on Monday starts at
     # 06:00: 8 h of the 11 h rest.
-    prob = problem("ana", days=2, history=history(ana="L"), cover=(cover(0, "E", 1),),
+    prob = problem("ana", days=2, history=history(ana="L"), shift_cover=(cover(0, "E", 1),),
                    rules=only(rest=RestSettings(), coverage=CoverageSettings(level="hard")))
     found = reasons(prob)
     assert any("after last roster's L on Sun 31 Dec" in r for r in found), found
@@ -38,7 +38,7 @@ def test_rest_after_last_weeks_late_shift_names_it():
 
 
 def test_a_run_across_the_boundary_names_last_weeks_shifts():
-    prob = problem("ana", days=2, history=history(ana="EEEEEE"), cover=(cover(0, "E", 1),),
+    prob = problem("ana", days=2, history=history(ana="EEEEEE"), shift_cover=(cover(0, "E", 1),),
                    rules=only(consecutive=ConsecutiveSettings(max_days=6),
                               coverage=CoverageSettings(level="hard")))
     found = reasons(prob)
@@ -47,7 +47,7 @@ def test_a_run_across_the_boundary_names_last_weeks_shifts():
 
 
 def test_a_headcount_says_how_many_could_work():
-    prob = problem("ana", "bo", days=1, cover=(cover(0, "E", 3),),
+    prob = problem("ana", "bo", days=1, shift_cover=(cover(0, "E", 3),),
                    rules=only(coverage=CoverageSettings(level="hard")))
     assert reasons(prob)[1:] == ["needs 3 on E Mon 01 Jan; only 2 agents can work E that day "
                                  "(coverage)"]

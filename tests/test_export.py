@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from scheduler.covering import covering_plan
 from scheduler.domain import Agent, Problem, Queue, Roster, Shift, ShiftTemplate, TimeOff
 from scheduler.export import tables
 from scheduler.export.files import Writer, write_atomic, write_group, write_text_atomic
@@ -25,6 +24,7 @@ from scheduler.export.tables import (
     write_roster_xlsx,
 )
 from scheduler.solvers.result import SolveReport, SolveResult
+from scheduler.staffing.covering import covering_plan
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 import scheduler.solvers.roster
-from cli import app
+from benchmarks.campaign import deadline, replace_file
+from scheduler.cli import app
 from scheduler.domain import Roster, Shift
 from scheduler.errors import MAX_PER_KIND, InputProblem, TeamFolderError
 from scheduler.export.cells import csv_safe
@@ -32,9 +32,6 @@ from scheduler.solvers.result import SolveReport, SolveResult
 from scheduler.staffing import requirements
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from campaign import deadline, replace_file  # noqa: E402
 
 SMALL = ROOT / "fixtures" / "small"
 

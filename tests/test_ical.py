@@ -16,7 +16,6 @@ import pytest
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar, Event, Timezone
 
-from scheduler.covering import covering_plan
 from scheduler.domain import Agent, Problem, Queue, Roster, Shift, ShiftTemplate, TimeOff
 from scheduler.errors import TeamFolderError
 from scheduler.export.calendar_state import fingerprint
@@ -29,6 +28,7 @@ from scheduler.export.ical import (
 )
 from scheduler.export.vtimezone import transitions, vtimezone
 from scheduler.staffing import requirements
+from scheduler.staffing.covering import covering_plan
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 T1 = T0 + timedelta(days=1)

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
-from scheduler.covering import covering_plan
 from scheduler.domain import Agent, Problem, Queue, Roster, Shift, ShiftTemplate
 from scheduler.export.ical import write_calendars
 from scheduler.export.vtimezone import transitions
 from scheduler.staffing import requirements
+from scheduler.staffing.covering import covering_plan
 
 ZONES = ["Europe/Berlin", "America/New_York", "Europe/London", "Australia/Sydney",
          "Pacific/Auckland", "Asia/Kolkata"]

@@ -22,8 +22,8 @@ from scheduler.domain import (
     Problem,
 )
 from scheduler.load import load_team
+from scheduler.load.candidates import with_candidates
 from scheduler.settings import RuleSettings
-from scheduler.shifts import with_candidates
 from scheduler.solvers.roster import solve
 from scheduler.staffing import requirements
 
@@ -122,8 +122,8 @@ def test_the_fixture_is_what_the_generator_makes(tmp_path: Path):
 
 
 def test_the_fixture_offers_only_what_agents_can_work():
-    from scheduler.availability import Levels
     from scheduler.domain import Preference, Shift
+    from scheduler.load.levels import Levels
 
     problem = load_team(ROOT / "fixtures" / "availability-team")
     levels = Levels(problem)

@@ -137,7 +137,7 @@ def problems(draw: st.DrawFn) -> Problem:
     return Problem(
         team="random", time_zone=zone, start=start, days=days, interval_minutes=60,
         queues=QUEUES, templates=tuple(templates), agents=team, time_off=tuple(offs),
-        requests=tuple(requests), cover=tuple(cover),
+        requests=tuple(requests), shift_cover=tuple(cover),
         history=tuple(draw(st.lists(past, max_size=3, unique_by=lambda s: (s.agent, s.day)))),
         reference=tuple(draw(st.lists(shift, max_size=4,
                                       unique_by=lambda s: (s.agent, s.day)))),

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from scheduler.check import check
-from scheduler.covering import covering_plan
 from scheduler.domain import (
     Agent,
     Contract,
@@ -24,6 +23,7 @@ from scheduler.domain import (
 from scheduler.kpi import measure
 from scheduler.settings import RuleSettings
 from scheduler.staffing import requirements
+from scheduler.staffing.covering import covering_plan
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SAT = date(2026, 12, 5)

@@ -1,4 +1,4 @@
-"""Headcount measures (scheduler.kpi_headcount) on a tiny team worked out by hand.
+"""Headcount measures (scheduler.kpi.headcount) on a tiny team worked out by hand.
 
 Day 0 (Monday 1 January 2024, UTC, 30-minute intervals). coverage: 08-12 exactly 1 on duty,
 12-14 exactly 2. Ana works 08-12, Bob 10-14, Cid (available 08-14) nothing; Dora, in
@@ -13,7 +13,7 @@ import pytest
 from rules.flexible import cover, flex, rules, team
 
 from scheduler.domain import Balance, Onboarding, Problem, Roster, Shift
-from scheduler.kpi_headcount import headcount_measure
+from scheduler.kpi.headcount import headcount_measure
 from scheduler.staffing import requirements
 
 

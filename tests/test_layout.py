@@ -1,4 +1,5 @@
-"""The package's shape: no import circle, and the check path never loads CP-SAT."""
+"""The package's shape: rooms in layers, no import circle, no borrowed private names, and the
+check path never loads CP-SAT."""
 
 from __future__ import annotations
 
@@ -70,6 +71,77 @@ def test_no_import_circle_in_the_package() -> None:
     graph = import_graph()
     assert "scheduler.solvers.roster" in graph and graph["scheduler.solvers.roster"]
     assert circles(graph) == []
+
+
+# Each room may import only rooms of a lower layer (and itself). Read bottom-up, this is the
+# data flow of docs/design.md: the team folder is loaded, staffed, modelled, judged, solved,
+# measured, written and asked about; the command line and the web app sit on top.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("errors", "settings", "timeline", "evaluation"),
+    ("domain",),
+    ("support_day",),
+    ("load",),
+    ("staffing",),
+    ("model",),
+    ("constraints",),
+    ("check",),
+    ("tickets",),
+    ("solvers",),
+    ("kpi", "forecast", "metrics"),
+    ("export",),
+    ("whatif", "operations"),
+    ("cli", "web"),
+)
+RANK = {room: rank for rank, rooms in enumerate(LAYERS) for room in rooms}
+
+
+def room_of(module: str) -> str:
+    """The room a module lives in: its first name below ``scheduler``."""
+    return module.split(".")[1] if module.count(".") else module
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Every import of a room at the same or a higher layer than the importer's own."""
+    found = []
+    for module, deps in sorted(graph.items()):
+        here = room_of(module)
+        for dep in sorted(deps):
+            there = room_of(dep)
+            if there != here and RANK[there] >= RANK[here]:
+                found.append(f"{module} imports {dep} ({here} -> {there})")
+    return found
+
+
+def test_the_layer_walk_finds_an_upward_import() -> None:
+    graph = {"scheduler.load.team": {"scheduler.solvers.roster"},
+             "scheduler.solvers.roster": {"scheduler.load.team"}}
+    assert upward_imports(graph) == [
+        "scheduler.load.team imports scheduler.solvers.roster (load -> solvers)"]
+
+
+def test_every_room_has_a_layer_and_imports_only_downward() -> None:
+    graph = import_graph()
+    rooms = {room_of(m) for m in graph} - {"scheduler"}
+    assert rooms - set(RANK) == set(), "a new room needs its place in LAYERS"
+    assert upward_imports(graph) == []
+
+
+def borrowed_private_names(path: Path) -> list[str]:
+    """``from scheduler.x import _name`` lines of a file, where x is another module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scheduler"):
+            found += [f"{path.name}: {node.module}.{a.name}"
+                      for a in node.names if a.name.startswith("_")]
+    return found
+
+
+def test_no_module_imports_another_modules_private_name(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from scheduler.load.team_yaml import _header\n")
+    assert borrowed_private_names(bad)[0].endswith("scheduler.load.team_yaml._header")
+    files = [*PACKAGE.rglob("*.py"), ROOT / "cli.py"]
+    assert [line for f in files for line in borrowed_private_names(f)] == []
 
 
 def test_the_rules_sit_above_the_model_and_below_the_solver() -> None:

@@ -63,7 +63,7 @@ def test_small_counts(small_problem: Problem) -> None:
     assert len(p.forecast) == 3 * 29 * 2
     assert len(p.time_off) == 2
     assert len(p.history) == 10
-    assert p.reference == () and p.locked == () and p.cover == ()
+    assert p.reference == () and p.locked == () and p.shift_cover == ()
     assert p.clock.n_intervals == 144
 
 
@@ -419,7 +419,7 @@ def test_optional_files(tmp_path: Path, small_folder: Path) -> None:
     assert ShiftRequest(agent="ana", day=1, template="E", on=True, weight=3) in problem.requests
     assert ShiftRequest(agent="ben", day=0, template=None, on=False, weight=5) in problem.requests
     assert [(c.day, c.template, c.required, c.under_weight, c.over_weight)
-            for c in problem.cover] == [(0, "E", 2, 50, 0), (1, "L", 1, 100, 4)]
+            for c in problem.shift_cover] == [(0, "E", 2, 50, 0), (1, "L", 1, 100, 4)]
     assert problem.reference == (Shift(agent="ana", day=0, template="E"),
                                  Shift(agent="ben", day=1, template="L"))
     assert problem.locked == (Shift(agent="ana", day=0, template="E"),)
@@ -469,12 +469,12 @@ def test_read_roster_problems(tmp_path: Path, small_problem: Problem) -> None:
 def test_domain_cross_check_is_mapped_to_files(small_problem: Problem) -> None:
     """The domain's cross checks stay a safety net behind the readers' own checks."""
     from scheduler.errors import Problems
-    from scheduler.load import _assemble
+    from scheduler.load.team import assemble_problem
 
     fields = {name: getattr(small_problem, name) for name in Problem.model_fields}
     fields["history"] = (Shift(agent="zoe", day=-1, template="E"),)
     fields["forecast"] = (small_problem.forecast[0].model_copy(update={"queue": "fax"}),)
     problems = Problems()
     with pytest.raises(TeamFolderError) as info:
-        _assemble(fields, problems, "team")
+        assemble_problem(fields, problems, "team")
     assert {p.file for p in info.value.problems} == {"last_roster.csv", "forecast.csv"}

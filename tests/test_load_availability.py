@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cli import app
-from scheduler.availability import Levels
+from scheduler.cli import app
 from scheduler.domain import Preference, Problem
 from scheduler.errors import TeamFolderError
 from scheduler.load import load_team
+from scheduler.load.levels import Levels
 
 MINI = Path(__file__).resolve().parent / "data" / "availability-mini"
 FILES = ("availability.csv", "coverage.csv", "balance.csv", "agents.csv")
@@ -188,11 +188,11 @@ def test_validate_states_the_team_default():
 
 
 def test_balance_written_after_a_roster_is_read_by_the_next_week(tmp_path: Path):
-    from scheduler.availability import fair_targets
     from scheduler.domain import Roster, Shift
     from scheduler.export.tables import write_roster_outputs
     from scheduler.solvers.result import SolveReport, SolveResult
     from scheduler.staffing import requirements
+    from scheduler.staffing.fair_share import fair_targets
 
     prob = load_team(MINI)
     roster = Roster(shifts=(Shift(agent="ana", day=0, template="F-1800-0400"),))

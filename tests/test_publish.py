@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pytest
 from caldav.davclient import DAVClient
-from conftest import RadicaleServer
 from typer.testing import CliRunner
 
-from cli import app
-from scheduler.covering import covering_plan
+from fixtures.caldav_servers import RadicaleServer
+from scheduler.cli import app
 from scheduler.domain import Problem, Roster, Shift
 from scheduler.export.publish import STATE_FILE, PublishError, PublishResult
 from scheduler.export.publish import publish as publish_roster
 from scheduler.load import load_team
 from scheduler.staffing import requirements
+from scheduler.staffing.covering import covering_plan
 
 runner = CliRunner()
 T0 = datetime(2026, 11, 20, 9, tzinfo=UTC)

@@ -8,7 +8,7 @@ import pytest
 from rules.helpers import assert_identity, model_of
 from typer.testing import CliRunner
 
-from cli import app
+from scheduler.cli import app
 from scheduler.domain import Problem
 from scheduler.load import load_team, read_roster
 from scheduler.solvers import roster as roster_solver

@@ -26,7 +26,7 @@ def week() -> Problem:
     """Two agents, two shifts a day, one agent wanted on each, no other rule: optimum 0."""
     cover = tuple(ShiftCover(day=d, template=t, required=1, under_weight=10, over_weight=1)
                   for d in range(5) for t in ("E", "L"))
-    return problem(agent("ana"), agent("ben"), days=5, cover=cover,
+    return problem(agent("ana"), agent("ben"), days=5, shift_cover=cover,
                    rules=only(coverage=CoverageSettings()))
 
 
@@ -110,7 +110,7 @@ def test_the_empty_roster_is_a_first_roster_only_when_no_hard_rule_forbids_it() 
     # a contract asking for at least one shift forbids it
     rules = only(coverage=CoverageSettings(), contract=ContractSettings())
     tight = problem(agent("ana", min_minutes=480), days=2, rules=rules,
-                    cover=(ShiftCover(day=0, template="E", required=1, under_weight=10),))
+                    shift_cover=(ShiftCover(day=0, template="E", required=1, under_weight=10),))
     assert empty_roster(model_of(tight)) is None
 
 

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from scheduler.domain import Problem
 from scheduler.errors import TeamFolderError
 from scheduler.load import load_team
-from scheduler.ticket_policy import TicketPolicy, read_ticket_policy
 from scheduler.tickets import CSV_OPTIONAL, CSV_REQUIRED, load_tickets
+from scheduler.tickets.policy import TicketPolicy, read_ticket_policy
 
 HELPDESK = Path(__file__).resolve().parents[1] / "fixtures" / "helpdesk"
 RUN = settings(max_examples=60, deadline=None,

@@ -17,8 +17,8 @@ import pytest
 from scheduler.domain import Problem
 from scheduler.errors import TeamFolderError
 from scheduler.load import load_team
-from scheduler.ticket_policy import TicketPolicy, read_ticket_policy
 from scheduler.tickets import TicketLoad, load_tickets
+from scheduler.tickets.policy import TicketPolicy, read_ticket_policy
 
 HELPDESK = Path(__file__).resolve().parents[1] / "fixtures" / "helpdesk"
 HEADER = ("ticket_id,created_at,status,priority,type,channel,group_id,assignee_id,tags,"
@@ -193,7 +193,7 @@ def test_zendesk_one_file_first_reply_sla_and_assignee(tmp_path, team) -> None:
 
 def test_zendesk_custom_field_rule(tmp_path, team) -> None:
     problem, policy = team
-    from scheduler.ticket_policy import RoutingRule
+    from scheduler.tickets.policy import RoutingRule
 
     custom = policy.model_copy(update={"routing": (
         RoutingRule(field="27642", value="745", queue="billing"), *policy.routing)})

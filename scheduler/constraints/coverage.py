@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from scheduler.constraints.base import Rule, day_label, finding
-from scheduler.covering import need_table, on_duty, served
 from scheduler.domain import Problem, Roster
 from scheduler.evaluation import Violation
 from scheduler.settings import CoverageSettings, Level
+from scheduler.staffing.covering import need_table, on_duty, served
 
 if TYPE_CHECKING:
     from scheduler.model import ModelContext
@@ -74,7 +74,7 @@ class CoverageRule(Rule[CoverageSettings]):
 
     def _encode_headcount(self, ctx: ModelContext) -> None:
         settings = self.settings(ctx.problem)
-        for row in ctx.problem.cover:
+        for row in ctx.problem.shift_cover:
             present = [v for a in ctx.problem.agents
                        if (v := ctx.shift(a.id, row.day, row.template)) is not None]
             staffed = sum(present)
@@ -147,7 +147,7 @@ class CoverageRule(Rule[CoverageSettings]):
         settings = self.settings(problem)
         found = []
         counts = Counter((s.day, s.template) for s in roster.shifts)
-        for row in problem.cover:
+        for row in problem.shift_cover:
             staffed = counts[row.day, row.template]
             where = f"{row.template} on {day_label(problem, row.day)}"
             if staffed < row.required:

@@ -1,7 +1,7 @@
 """Fair share of hours, and at least some hours for everyone available.
 
 Fair share: each agent's paid minutes are compared with their target
-(:func:`scheduler.availability.fair_targets`, balance from earlier weeks included). The
+(:func:`scheduler.staffing.fair_share.fair_targets`, balance from earlier weeks included). The
 penalty on a deviation of ``d`` minutes is ``weight * sum(max(0, d - k * step))`` for
 ``k = 0 .. steps - 1``: convex, so the solver spreads hours rather than piling them on a few.
 
@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from scheduler.availability import Levels, fair_targets
 from scheduler.constraints.base import Rule, finding
 from scheduler.domain import Problem, Roster
 from scheduler.evaluation import Violation
+from scheduler.load.levels import Levels
 from scheduler.settings import FairShareSettings, Level, MinHoursSettings
+from scheduler.staffing.fair_share import fair_targets
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,6 +1,6 @@
 """Availability levels: each interval on duty costs its level's cost; unavailable is never worked.
 
-Levels come from availability.csv and the team default (:class:`scheduler.availability.Levels`);
+Levels come from availability.csv and the team default (:class:`scheduler.load.levels.Levels`);
 costs per interval from team.yaml ``availability.costs``. The rule applies to teams that plan
 by availability (an availability.csv or flexible shifts); others are unaffected.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from scheduler.availability import Levels
 from scheduler.constraints.base import Rule, day_label, finding
 from scheduler.domain import Preference, Problem, Roster, Shift
 from scheduler.evaluation import Violation
+from scheduler.load.levels import Levels
 from scheduler.settings import Level, PreferenceLevelSettings
 
 if TYPE_CHECKING:

@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from scheduler.desk import Desk, Watch
 from scheduler.export.cells import csv_safe
 from scheduler.export.files import write_group
 from scheduler.solvers.assignment import AssignResult
-from scheduler.ticket_policy import TicketPolicy
+from scheduler.tickets.desk import Desk, Watch
+from scheduler.tickets.policy import TicketPolicy
 
 COLUMNS = ("ticket", "priority", "queue", "tier", "due", "effort_minutes", "agent", "position",
            "start", "finish", "sla_status", "minutes_to_due", "moved", "reason")
@@ -100,3 +100,18 @@ def write_assignment_outputs(out_dir: Path, frame: pd.DataFrame,
         outputs.append((out_dir / name, lambda path, text=text: path.write_text(
             text, encoding="utf-8")))
     return write_group(outputs)
+
+
+def payloads_for(kind: str, desk: Desk, result: AssignResult, policy: TicketPolicy
+                 ) -> dict[str, Any]:
+    """The bulk-update payloads to write for tickets read as ``kind``.
+
+    A Zendesk export gets Zendesk's ``update_many`` body, a Freshdesk export Freshdesk's bulk
+    update; the project's CSV or a JSON file of unknown origin (``csv``, ``json``) get both.
+    """
+    payloads: dict[str, Any] = {}
+    if kind in ("zendesk", "csv", "json"):
+        payloads["zendesk-update-many.json"] = zendesk_payload(desk, result, policy)
+    if kind in ("freshdesk", "csv", "json"):
+        payloads["freshdesk-bulk-update.json"] = freshdesk_payload(desk, result, policy)
+    return payloads

@@ -39,7 +39,7 @@ STYLE: dict[RcKeyType, Any] = {
 }
 
 
-def _svg(figure: object, title: str) -> str:
+def svg_element(figure: object, title: str) -> str:
     """The figure as an inline ``<svg>`` element with ``title`` as its accessible name."""
     import matplotlib.pyplot as plt
 
@@ -111,7 +111,7 @@ def coverage_chart(problem: Problem, coverage: pd.DataFrame, queue: str, title: 
         ax.set_ylim(0, max(1, int(max(need.max(), have.max()))) * 1.1)
         ax.set_title(title)
         ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=3)
-        return _svg(fig, title)
+        return svg_element(fig, title)
 
 
 def headcount_chart(problem: Problem, coverage: pd.DataFrame, queue: str, title: str) -> str:
@@ -123,7 +123,7 @@ def headcount_chart(problem: Problem, coverage: pd.DataFrame, queue: str, title:
         For the time axis.
     coverage
         The headcount coverage frame (``interval``, ``queue``, ``minimum``, ``maximum``,
-        ``on_duty``; :func:`scheduler.kpi_headcount.headcount_measure`).
+        ``on_duty``; :func:`scheduler.kpi.headcount.headcount_measure`).
     queue
         The row's queue (``any`` for everyone on duty).
     title
@@ -168,7 +168,7 @@ def headcount_chart(problem: Problem, coverage: pd.DataFrame, queue: str, title:
         ax.set_ylim(0, max(1, int(top)) * 1.15)
         ax.set_title(title, pad=16)  # the legend sits on its own line under the title
         ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=5)
-        return _svg(fig, title)
+        return svg_element(fig, title)
 
 
 def service_chart(problem: Problem, service: pd.DataFrame, queue: str, title: str) -> str:
@@ -221,7 +221,7 @@ def service_chart(problem: Problem, service: pd.DataFrame, queue: str, title: st
         bottom.set_ylim(0, ceiling * 1.05)
         bottom.set_ylabel("ASA s")
         bottom.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=2)
-        return _svg(fig, title)
+        return svg_element(fig, title)
 
 
 def series_count(svg: str) -> int:

@@ -1,6 +1,6 @@
 """The report's sections for teams whose need is a headcount (coverage.csv): what they show.
 
-Every figure comes from :mod:`scheduler.kpi_headcount`; this module only arranges them for the
+Every figure comes from :mod:`scheduler.kpi.headcount`; this module only arranges them for the
 template (``headcount.html.j2``): the cards at the top, the chart of agents on duty against the
 minimum and maximum per queue row with the short and over runs in words, short and over per day
 and week, who is on duty per half-hour, the fair-share table and the onboarding shifts.
@@ -14,7 +14,7 @@ import pandas as pd
 
 from scheduler.domain import Problem
 from scheduler.export.charts import headcount_chart
-from scheduler.kpi_headcount import HeadcountKpis
+from scheduler.kpi.headcount import HeadcountKpis
 
 __all__ = ["MAX_RUNS", "applies_to", "has_contracts", "headcount_context", "records", "runs"]
 

@@ -43,7 +43,7 @@ from scheduler.export.shift_names import is_flexible, shift_times
 from scheduler.export.vtimezone import vtimezone
 
 if TYPE_CHECKING:
-    import pandas as pd  # the covering plan: scheduler.covering.covering_plan
+    import pandas as pd  # the covering plan: scheduler.staffing.covering.covering_plan
 
 __all__ = [
     "CalendarOutputs",
@@ -224,8 +224,9 @@ def _time_off_events(problem: Problem,
 def planned_events(problem: Problem, roster: Roster, plan: pd.DataFrame) -> list[PlannedEvent]:
     """Every event of every feed: shifts (agent and team feeds) and approved time off.
 
-    ``plan`` is the roster's covering plan (:func:`scheduler.covering.covering_plan`): which
-    queue each agent serves when, for the queue segments.
+    ``plan`` is the roster's covering plan
+    (:func:`~scheduler.staffing.covering.covering_plan`): which queue each agent serves when,
+    for the queue segments.
     """
     zones = zone_table(problem)
     return _shift_events(problem, roster, plan, zones) + _time_off_events(problem, zones)

@@ -228,7 +228,7 @@ def publish(problem: Problem, roster: Roster, plan: pd.DataFrame, url: str, *,
     Parameters
     ----------
     plan
-        The roster's covering plan (:func:`scheduler.covering.covering_plan`).
+        The roster's covering plan (:func:`scheduler.staffing.covering.covering_plan`).
     url, user, password
         The CalDAV server and the login (no login when ``user`` is None). The password is
         only handed to the client: it is never printed, logged or written.

@@ -28,9 +28,9 @@ from scheduler.export.charts import PALETTE, coverage_chart, service_chart
 from scheduler.export.files import write_text_atomic
 from scheduler.export.headcount_report import headcount_context
 from scheduler.export.shift_names import is_flexible
-from scheduler.export.tables import _off_on_day, _time_off_minutes
+from scheduler.export.tables import off_on_day, time_off_minutes
 from scheduler.kpi import Kpis, measure
-from scheduler.kpi_headcount import headcount_measure
+from scheduler.kpi.headcount import headcount_measure
 
 if TYPE_CHECKING:
     from scheduler.solvers.result import SolveReport
@@ -118,7 +118,7 @@ def _grid(problem: Problem, roster: Roster, plan: pd.DataFrame,
     """One row per agent: name, team (skills), hours, and a cell per day."""
     clock = problem.clock
     served = _served(plan)
-    time_off = _time_off_minutes(problem)
+    time_off = time_off_minutes(problem)
     wishes: dict[tuple[str, int], list[str]] = defaultdict(list)
     for r in problem.requests:  # only the wishes the roster does not grant
         if not granted(r, roster.by_agent_day.get((r.agent, r.day))):
@@ -130,7 +130,7 @@ def _grid(problem: Problem, roster: Roster, plan: pd.DataFrame,
         cells = []
         for day in range(problem.days):
             template = roster.by_agent_day.get((agent.id, day))
-            off = _off_on_day(problem, time_off.get(agent.id, []), day)
+            off = off_on_day(problem, time_off.get(agent.id, []), day)
             cell: dict[str, Any] = {"weekend": clock.weekday(day) >= 5, "off": off,
                                     "wishes": wishes.get((agent.id, day), [])}
             if template is not None:
@@ -218,7 +218,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
     source
         Where the roster came from (shown under the title).
     scenarios
-        A "Scenarios" section (what-if: :func:`scheduler.export.whatif.scenarios_section`).
+        A "Scenarios" section (what-if: :func:`scheduler.whatif.outputs.scenarios_section`).
 
     Returns
     -------
@@ -286,7 +286,7 @@ def report_for(problem: Problem, needs: pd.DataFrame, roster: Roster, *,
         The HTML page and the measures it shows.
     """
     from scheduler.check import check
-    from scheduler.covering import covering_plan
+    from scheduler.staffing.covering import covering_plan
 
     if evaluation is None:
         evaluation = check(problem, roster, needs)

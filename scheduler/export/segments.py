@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from scheduler.covering import PLAN_COLUMNS
 from scheduler.domain import Problem
+from scheduler.staffing.covering import PLAN_COLUMNS
 
 __all__ = ["CLOCK", "queue_segments", "served_by_agent"]
 

@@ -6,8 +6,9 @@ each shift in the agent's own zone. Text cells never run as spreadsheet formulas
 integer minutes are converted here and nowhere else on the way out (see :mod:`scheduler.timeline`).
 
 Which queue an on-duty agent serves in each interval comes from the covering plan
-(:func:`scheduler.covering.covering_plan`, a frame ``agent``, ``interval``, ``queue``), and the
-agents needed from the staffing stage (:func:`scheduler.staffing.requirements`): both are
+(:func:`~scheduler.staffing.covering.covering_plan`, a frame ``agent``, ``interval``,
+``queue``), and the agents needed from the staffing stage
+(:func:`scheduler.staffing.requirements`): both are
 computed once by the caller and passed in, so that one computation serves every output.
 """
 
@@ -27,12 +28,12 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from scheduler.covering import covering_plan
 from scheduler.domain import WEEKDAYS, Problem, Roster, Shift
 from scheduler.export.cells import csv_safe
 from scheduler.export.files import Writer, write_atomic, write_group, write_text_atomic
 from scheduler.export.segments import CLOCK, queue_segments, served_by_agent
 from scheduler.export.shift_names import DASH, is_flexible, shift_label, shift_times
+from scheduler.staffing.covering import covering_plan
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -156,6 +157,13 @@ def staffing_by_day(problem: Problem, requirements: pd.DataFrame) -> pd.DataFram
     return daily.reset_index(drop=True)[columns]
 
 
+def staffing_by_queue(daily: pd.DataFrame) -> pd.DataFrame:
+    """The horizon's totals per queue of :func:`staffing_by_day`: the highest ``peak_agents``
+    and the sum of ``agent_hours``, indexed by queue in the daily frame's order."""
+    return daily.groupby("queue", sort=False).agg(
+        peak_agents=("peak_agents", "max"), agent_hours=("agent_hours", "sum"))
+
+
 # --------------------------------------------------------------------------------------------
 # Workbook
 
@@ -179,7 +187,7 @@ def _fit_columns(ws: Worksheet, minimum: int = 6) -> None:
         ws.column_dimensions[get_column_letter(col)].width = min(width, MAX_WIDTH)
 
 
-def _time_off_minutes(problem: Problem) -> dict[str, list[tuple[int, int, str, str]]]:
+def time_off_minutes(problem: Problem) -> dict[str, list[tuple[int, int, str, str]]]:
     """Each agent's time off as (start minute, end minute, status, note)."""
     found: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
     clock = problem.clock
@@ -189,7 +197,7 @@ def _time_off_minutes(problem: Problem) -> dict[str, list[tuple[int, int, str, s
     return found
 
 
-def _off_on_day(problem: Problem, spans: list[tuple[int, int, str, str]],
+def off_on_day(problem: Problem, spans: list[tuple[int, int, str, str]],
                 day: int) -> tuple[str, str] | None:
     """(status, note) of time off touching ``day``; approved wins over pending."""
     first, last = problem.clock.day_start(day), problem.clock.day_start(day + 1)
@@ -214,7 +222,7 @@ def _week_sheet(wb: Workbook, problem: Problem, roster: Roster, week: int, days:
     titles += [f"{weekday_name(clock.weekday(d))} {clock.date_of(d).isoformat()}" for d in days]
     titles.append("Paid hours")
     _header(ws, titles)
-    time_off = _time_off_minutes(problem)
+    time_off = time_off_minutes(problem)
     off_fill = PatternFill("solid", fgColor=OFF_FILL)
     pending_fill = PatternFill("solid", fgColor=PENDING_FILL)
     on_shift = [0] * len(days)
@@ -227,7 +235,7 @@ def _week_sheet(wb: Workbook, problem: Problem, roster: Roster, week: int, days:
         other_zone = agent.time_zone if agent.time_zone not in (None, problem.time_zone) else None
         for col, day in enumerate(days, start=3):
             template = roster.by_agent_day.get((agent.id, day))
-            off = _off_on_day(problem, time_off.get(agent.id, []), day)
+            off = off_on_day(problem, time_off.get(agent.id, []), day)
             cell = ws.cell(row=row, column=col)
             notes = []
             if template is not None:
@@ -443,7 +451,7 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
     ]
     balance = bool(problem.flexible or problem.availability)  # availability teams carry hours
     if balance:
-        from scheduler.availability import next_balance
+        from scheduler.kpi.availability import next_balance
 
         balance_text = _csv_text(next_balance(problem, roster))
         items.append((folder / "balance.csv",

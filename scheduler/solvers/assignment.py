@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.desk import PERMILLE, Desk, DeskAgent, Job, Outcome, evaluate, multipliers
+from scheduler.tickets.desk import PERMILLE, Desk, DeskAgent, Job, Outcome, evaluate, multipliers
 
 EXACT_JOBS = 60
 LNS_WORK = 0.05
@@ -56,7 +56,7 @@ class AssignResult:
     reasons
         Ticket id → why it is unassigned.
     outcome
-        :func:`~scheduler.desk.evaluate` of the assignment.
+        :func:`~scheduler.tickets.desk.evaluate` of the assignment.
     method
         ``cp-sat`` (one exact model), ``greedy + cp-sat neighbourhoods`` (large desks) or
         ``greedy`` (the solver ended without beating its start).

@@ -22,7 +22,7 @@ from scheduler.domain import (
     ShiftTemplate,
     Window,
 )
-from scheduler.load_csv import (
+from scheduler.load.cells import (
     CellError,
     listing,
     parse_availability,
@@ -64,7 +64,7 @@ T = TypeVar("T")
 
 
 def _cell(parse: Callable[[str], T], value: str) -> T:
-    """A load_csv cell parser, its CellError as a ChangeError."""
+    """A cell parser of scheduler.load.cells, its CellError as a ChangeError."""
     try:
         return parse(value)
     except CellError as exc:

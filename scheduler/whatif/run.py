@@ -107,11 +107,11 @@ class Outcome:
 
 def solve_task(task: Task) -> Outcome:
     """Solve one task and measure its roster (pure: the same task gives the same outcome)."""
-    from scheduler.covering import covering_plan
     from scheduler.kpi import measure
     from scheduler.kpi_headcount import headcount_measure
     from scheduler.solvers.roster import solve
     from scheduler.staffing import requirements
+    from scheduler.staffing.covering import covering_plan
 
     started = time.perf_counter()
     problem, options = task.problem, task.options

@@ -309,7 +309,7 @@ class RemoveTemplate(Change):
             problem, templates=tuple(t for t in problem.templates if t.id != gone),
             agents=agents, rules=RuleSettings.model_validate(rules),
             requests=tuple(r for r in problem.requests if r.template != gone),
-            cover=tuple(c for c in problem.cover if c.template != gone),
+            shift_cover=tuple(c for c in problem.shift_cover if c.template != gone),
             history=tuple(s for s in problem.history if s.template != gone),
             reference=tuple(s for s in problem.reference if s.template != gone),
             locked=tuple(s for s in problem.locked if s.template != gone))

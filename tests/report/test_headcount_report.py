@@ -15,7 +15,7 @@ import pytest
 from availability_team import AVAILABILITY_TEAM, quick_roster
 
 from scheduler.export.report import report_for, write_report
-from scheduler.kpi_headcount import HeadcountKpis, headcount_measure
+from scheduler.kpi.headcount import HeadcountKpis, headcount_measure
 from scheduler.load import load_team
 from scheduler.staffing import requirements
 from tests.report.conftest import BUILD, STAMP

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cli import app
 from scheduler.check import check
+from scheduler.cli import app
 from scheduler.domain import Roster, Shift
 from scheduler.export.report import report_for
 from scheduler.load import load_team, read_roster

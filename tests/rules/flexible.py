@@ -19,8 +19,8 @@ from scheduler.domain import (
     Problem,
     Queue,
 )
+from scheduler.load.candidates import with_candidates
 from scheduler.settings import RuleSettings
-from scheduler.shifts import with_candidates
 
 from .helpers import START, only
 

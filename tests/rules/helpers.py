@@ -70,7 +70,7 @@ def four_weeks(agents: int) -> Problem:
     rules = RuleSettings(coverage=CoverageSettings(),
                          consecutive=ConsecutiveSettings(max_days=5))
     return problem(*(agent(f"a{i}", max_minutes=480 * 20) for i in range(agents)), days=28,
-                   cover=cover, rules=rules)
+                   shift_cover=cover, rules=rules)
 
 
 def _from_patterns(first_day: int, patterns: dict[str, str]) -> tuple[Shift, ...]:

@@ -94,7 +94,7 @@ HEADCOUNT_ROWS = (ShiftCover(day=0, template="E", required=2, under_weight=30, o
 
 
 def headcount(level: str = "soft", rows=HEADCOUNT_ROWS, **fields):
-    return problem("ann", "bob", "cid", days=2, cover=rows,
+    return problem("ann", "bob", "cid", days=2, shift_cover=rows,
                    rules=only(coverage=CoverageSettings(level=level)), **fields)
 
 

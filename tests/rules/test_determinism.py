@@ -35,7 +35,7 @@ def busy_week() -> Problem:
                          fairness=FairnessSettings(late_templates=("L",)),
                          consecutive=ConsecutiveSettings(max_days=3))
     return problem(*(agent(n, max_minutes=1920) for n in ("ana", "ben", "cid", "dee", "eve")),
-                   days=5, cover=cover, rules=rules, time_off=(time_off("ben", 1, 2),))
+                   days=5, shift_cover=cover, rules=rules, time_off=(time_off("ben", 1, 2),))
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from scheduler.availability import fair_targets
 from scheduler.constraints.fair_share import FairShareRule, MinHoursRule, convex_penalty
 from scheduler.domain import Balance, Roster, Shift
 from scheduler.settings import FairShareSettings
+from scheduler.staffing.fair_share import fair_targets
 
 from .flexible import cover, flex, rules, team
 from .helpers import evaluate, solved
@@ -64,7 +64,7 @@ def test_minimum_hours_for_everyone_available():
 
 
 def test_roster_figures_by_hand():
-    from scheduler.availability import roster_figures
+    from scheduler.kpi.availability import roster_figures
     from scheduler.staffing import requirements
 
     prob = team(flexible=flex(2, 2), coverage=(cover(8, 10, 1, 1),),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from scheduler.domain import AvailabilityPolicy, BreakRule, FlexibleShift, Shift
-from scheduler.shifts import as_template, candidate_shifts, shapes, with_candidates
+from scheduler.load.candidates import as_template, candidate_shifts, shapes, with_candidates
 
 from .flexible import flex, rules, team
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from typer.testing import CliRunner
 
-from cli import app
+from scheduler.cli import app
 
 TINY = ["--work-limit", "0.2", "--jobs", "1", "--quiet"]
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cli import app
+from scheduler.cli import app
 from scheduler.errors import TeamFolderError
 from scheduler.load import load_team
 from scheduler.whatif.scenarios import inline_scenario, read_scenarios

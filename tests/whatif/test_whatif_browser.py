@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from scheduler.cli import app
 from tests.report.test_report_browser import ARGS, CHROMIUM
 
 

@@ -31,7 +31,7 @@ def _context(team: str, **extra: Any) -> dict[str, Any]:
 
 
 def _roster(loaded: Loaded) -> tuple[Any, Any, Any]:
-    from scheduler.covering import covering_plan
+    from scheduler.staffing.covering import covering_plan
 
     problem = loaded.problem
     assert problem is not None

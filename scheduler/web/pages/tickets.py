@@ -66,8 +66,8 @@ async def _read_capped(upload: UploadFile, cap: int) -> bytes:
 @router.post("/teams/{team}/tickets/upload", response_class=HTMLResponse)
 async def upload(request: Request, team: str, file: UploadFile) -> HTMLResponse:
     """Keep an uploaded export in ``tickets/`` once the ticket loader reads it."""
-    from scheduler.ticket_policy import read_ticket_policy
     from scheduler.tickets import load_tickets
+    from scheduler.tickets.policy import read_ticket_policy
 
     settings = settings_of(request)
     cap = settings.upload_bytes
@@ -96,8 +96,6 @@ async def upload(request: Request, team: str, file: UploadFile) -> HTMLResponse:
 
 def _assign(problem: Problem, folder: Path, files: list[Path], at: str,
             window: str) -> dict[str, Any]:
-    from scheduler.desk import agent_summary, make_desk, sla_watch
-    from scheduler.desk_agents import parse_at, parse_window, window_agents
     from scheduler.export.assignments import (
         assignments_frame,
         freshdesk_payload,
@@ -105,8 +103,10 @@ def _assign(problem: Problem, folder: Path, files: list[Path], at: str,
         zendesk_payload,
     )
     from scheduler.solvers.assignment import assign as assign_tickets
-    from scheduler.ticket_policy import read_ticket_policy
     from scheduler.tickets import load_tickets
+    from scheduler.tickets.desk import agent_summary, make_desk, sla_watch
+    from scheduler.tickets.on_duty import parse_at, parse_window, window_agents
+    from scheduler.tickets.policy import read_ticket_policy
 
     start, minutes = parse_at(at, problem), parse_window(window)
     policy = read_ticket_policy(folder, problem)
@@ -133,7 +133,7 @@ def assign(request: Request, team: str, source: Annotated[str, Form()],
            at: Annotated[str, Form(max_length=40)],
            window: Annotated[str, Form(max_length=20)] = "2h") -> HTMLResponse:
     """Assign the open tickets of ``source`` for the window starting ``at``."""
-    from scheduler.load_csv import CellError
+    from scheduler.load.cells import CellError
 
     settings = settings_of(request)
     loaded = load(settings.workspace.team(team))

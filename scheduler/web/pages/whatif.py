@@ -35,8 +35,8 @@ def run_scenario(request: Request, team: str, changes: Annotated[str, Form(max_l
                  work_limit: Annotated[float, Form(gt=0, le=600)] = 5.0,
                  jobs: Annotated[int, Form(ge=1, le=4)] = 2) -> HTMLResponse:
     """Solve the baseline and the scenario (one change per line); show the comparison."""
-    from scheduler.export.whatif import write_whatif
     from scheduler.whatif.compare import compare_scenarios, wide
+    from scheduler.whatif.outputs import write_whatif
     from scheduler.whatif.run import SolveOptions, run_tasks
     from scheduler.whatif.scenarios import inline_scenario
 

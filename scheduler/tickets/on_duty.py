@@ -1,6 +1,6 @@
 """Who can work tickets in the assignment window, and for how many minutes.
 
-From a roster: the covering plan (:func:`scheduler.covering.covering_plan`) says which queue
+From a roster: the covering plan (:func:`~.covering_plan`) says which queue
 each on-duty agent serves per interval; the minutes on asynchronous (``email``) queues inside
 the window are the agent's ticket minutes, with their gaps. Or from an agents file: ticket
 minutes left, skills and tier per agent, worked from the window start.
@@ -15,10 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from scheduler.desk import DeskAgent
 from scheduler.domain import Problem, Roster
 from scheduler.errors import Problems
-from scheduler.load_csv import (
+from scheduler.load.cells import (
     CellError,
     RowReader,
     listing,
@@ -29,7 +28,8 @@ from scheduler.load_csv import (
     read_table,
     text,
 )
-from scheduler.ticket_policy import TicketPolicy
+from scheduler.tickets.desk import DeskAgent
+from scheduler.tickets.policy import TicketPolicy
 
 
 def agents_from_plan(problem: Problem, plan: pd.DataFrame, at: datetime, window: int,
@@ -114,8 +114,8 @@ def window_agents(problem: Problem, at: datetime, window: int, policy: TicketPol
     of ``roster`` (or of published_roster.csv)."""
     if agents_file is not None:
         return read_desk_agents(agents_file, problem, policy)
-    from scheduler.covering import covering_plan
     from scheduler.staffing import requirements
+    from scheduler.staffing.covering import covering_plan
 
     on_duty = roster if roster is not None else Roster(shifts=problem.reference)
     plan = covering_plan(problem, requirements(problem), on_duty)

@@ -39,11 +39,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scheduler.availability import Levels, fair_targets
 from scheduler.constraints.headcount import Headcount, counts_for, duty_of, headcounts
 from scheduler.constraints.ideal_length import ideal_minutes
 from scheduler.domain import Preference, Problem, Roster
+from scheduler.load.levels import Levels
 from scheduler.settings import HeadcountSettings
+from scheduler.staffing.fair_share import fair_targets
 
 __all__ = ["HeadcountHeadline", "HeadcountKpis", "headcount_measure", "unit_name"]
 

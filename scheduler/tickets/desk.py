@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from scheduler.domain import Ticket
-from scheduler.ticket_policy import TicketPolicy
+from scheduler.tickets.policy import TicketPolicy
 
 PERMILLE = 1000
 RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}

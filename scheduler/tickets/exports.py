@@ -1,4 +1,4 @@
-"""Zendesk and Freshdesk ticket exports (their APIs' JSON) → raw tickets (scheduler.ticket_records).
+"""Zendesk and Freshdesk ticket exports (their APIs' JSON) → raw tickets (tickets.records).
 
 Zendesk: the Tickets API (``{"tickets": [...]}``, ``{"ticket": {...}}``) or one page of the
 incremental export (``tickets``, ``after_cursor``, ``end_of_stream``), with ``slas`` on each
@@ -17,8 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.errors import Problems
-from scheduler.load_csv import read_text
-from scheduler.ticket_records import Format, RawTicket, Source
+from scheduler.load.cells import read_text
+from scheduler.tickets.records import Format, RawTicket, Source
 
 ZENDESK_STATUS = {"new": "new", "open": "open", "pending": "pending", "hold": "on_hold",
                   "solved": "solved", "closed": "closed"}

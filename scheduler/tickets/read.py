@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.domain import Problem, Ticket
 from scheduler.errors import InputProblem, Problems, TeamFolderError
-from scheduler.load_csv import (
+from scheduler.load.cells import (
     CellError,
     RowReader,
     localize,
@@ -33,9 +33,9 @@ from scheduler.load_csv import (
     read_table,
     text,
 )
-from scheduler.ticket_exports import guess_format, read_json_export
-from scheduler.ticket_policy import PRIORITIES, TicketPolicy
-from scheduler.ticket_records import Format, RawTicket, Source
+from scheduler.tickets.exports import guess_format, read_json_export
+from scheduler.tickets.policy import PRIORITIES, TicketPolicy
+from scheduler.tickets.records import Format, RawTicket, Source
 
 CSV_REQUIRED = ("ticket_id", "created_at")
 STATUS_NAMES = {"new": "new", "open": "open", "pending": "pending", "hold": "on_hold",

@@ -18,9 +18,10 @@ import pandas as pd
 
 from scheduler.domain import Problem
 from scheduler.export.cells import csv_safe
-from scheduler.export.charts import PALETTE, STYLE, WIDTH_IN, _svg
-from scheduler.export.files import write_group
+from scheduler.export.charts import PALETTE, STYLE, WIDTH_IN, svg_element
+from scheduler.export.files import write_group, write_text_atomic
 from scheduler.whatif.compare import wide
+from scheduler.whatif.headcount import Headcount, probe_frame
 from scheduler.whatif.run import Outcome, roster_of
 
 __all__ = ["coverage_figure", "scenarios_section", "write_whatif"]
@@ -104,7 +105,7 @@ def write_whatif(out_dir: str | os.PathLike[str], problem: Problem, table: pd.Da
     The first outcome is the baseline; without a baseline roster the page is left out.
     """
     title = "Coverage per queue and day, one line per scenario"
-    svg = _svg(coverage_figure(problem, outcomes), title)
+    svg = svg_element(coverage_figure(problem, outcomes), title)
     png = _png(coverage_figure(problem, outcomes))
     csv_text = csv_safe(table).to_csv(index=False, lineterminator="\n")
     folder = Path(out_dir)
@@ -132,11 +133,20 @@ def _standalone(svg: str) -> str:
 
 
 def _page(problem: Problem, baseline: Outcome, section: dict[str, Any]) -> str:
-    from scheduler.covering import covering_plan
     from scheduler.export.report import build_report
     from scheduler.staffing import requirements
+    from scheduler.staffing.covering import covering_plan
 
     roster = roster_of(baseline)
     needs = requirements(problem)
     return build_report(problem, needs, roster, covering_plan(problem, needs, roster),
                         source="what-if baseline", scenarios=section)
+
+
+def write_headcount(out_dir: str | os.PathLike[str], answer: Headcount) -> Path:
+    """``headcount.csv``: one row per solve of a headcount search (see
+    :func:`scheduler.whatif.headcount.probe_frame`), written atomically."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    text = csv_safe(probe_frame(answer)).to_csv(index=False, lineterminator="\n")
+    return write_text_atomic(folder / "headcount.csv", text)

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import time
 
-from scheduler.availability import Levels
 from scheduler.domain import (
     DAY_MINUTES,
     FlexibleShift,
@@ -25,6 +24,7 @@ from scheduler.domain import (
     ShiftOffer,
     ShiftTemplate,
 )
+from scheduler.load.levels import Levels
 from scheduler.support_day import local_minute, span_intervals
 
 

@@ -8,8 +8,8 @@ A team folder holds ``team.yaml`` and ``agents.csv`` (required) and optionally
 is wrong, how to fix it) and raises one :class:`~scheduler.errors.TeamFolderError`; nothing
 is half-loaded.
 
-The work is shared by :mod:`scheduler.load_yaml` (team.yaml), :mod:`scheduler.load_files` (the
-CSV files) and :mod:`scheduler.load_csv` (CSV reading and cell parsers).
+The work is shared by :mod:`scheduler.load.team_yaml` (team.yaml), :mod:`scheduler.load.files` (the
+CSV files) and :mod:`scheduler.load.cells` (CSV reading and cell parsers).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from scheduler.domain import Problem, Roster, Shift, cross_check
 from scheduler.errors import InputProblem, Problems, TeamFolderError
-from scheduler.load_availability import (
+from scheduler.load.availability import (
     AVAILABILITY,
     BALANCE,
     COVERAGE,
@@ -30,8 +30,9 @@ from scheduler.load_availability import (
     read_coverage,
     read_onboarding,
 )
-from scheduler.load_csv import read_table
-from scheduler.load_files import (
+from scheduler.load.candidates import with_candidates
+from scheduler.load.cells import read_table
+from scheduler.load.files import (
     AGENTS,
     COVER,
     FORECAST,
@@ -48,8 +49,7 @@ from scheduler.load_files import (
     read_time_off,
     roster_rows,
 )
-from scheduler.load_yaml import TEAM, key_path, read_team
-from scheduler.shifts import with_candidates
+from scheduler.load.team_yaml import TEAM, key_path, read_team
 
 __all__ = ["InputProblem", "TeamFolderError", "load_team", "read_roster"]
 
@@ -141,7 +141,7 @@ def _load(folder: Path) -> Problem:
         "time_off": tuple(read_time_off(folder, refs, problems)),
         "forecast": tuple(read_forecast(folder, refs, problems)),
         "requests": tuple(preferences + read_requests(folder, refs, problems)),
-        "cover": tuple(read_cover(folder, refs, problems)),
+        "shift_cover": tuple(read_cover(folder, refs, problems)),
         "history": tuple(history), "reference": tuple(reference), "locked": tuple(locked),
         "policy": team.policy, "flexible": tuple(team.flexible),
         "availability": tuple(read_availability(folder, refs, problems)),
@@ -150,7 +150,7 @@ def _load(folder: Path) -> Problem:
         "onboarding": tuple(read_onboarding(refs, problems)),
     }
     problems.raise_if_any(str(folder))
-    return with_candidates(_assemble(fields, problems, str(folder)))
+    return with_candidates(assemble_problem(fields, problems, str(folder)))
 
 
 _CROSS_FILES = (("agent id", AGENTS), ("agent ", AGENTS), ("time off", TIME_OFF),
@@ -161,7 +161,7 @@ _CROSS_FILES = (("agent id", AGENTS), ("agent ", AGENTS), ("time off", TIME_OFF)
                 ("a mentor", AGENTS))
 
 
-def _assemble(fields: dict[str, Any], problems: Problems, folder: str) -> Problem:
+def assemble_problem(fields: dict[str, Any], problems: Problems, folder: str) -> Problem:
     """Run the domain's cross checks (a safety net behind the readers' own), then validate."""
     for message in cross_check(Problem.model_construct(**fields)):
         file = next((f for prefix, f in _CROSS_FILES if message.startswith(prefix)), TEAM)

@@ -24,7 +24,7 @@ from scheduler.domain import (
     Preference,
 )
 from scheduler.errors import Problems
-from scheduler.load_csv import (
+from scheduler.load.cells import (
     CellError,
     RowReader,
     listing,
@@ -36,7 +36,7 @@ from scheduler.load_csv import (
     text,
     weekday,
 )
-from scheduler.load_files import AGENTS, Refs, check, horizon_day
+from scheduler.load.files import AGENTS, Refs, check, horizon_day
 
 AVAILABILITY, COVERAGE, BALANCE = "availability.csv", "coverage.csv", "balance.csv"
 LEVELS = {"preferred": Preference.PREFERRED, "available": Preference.AVAILABLE,

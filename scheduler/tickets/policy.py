@@ -13,8 +13,8 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from scheduler.domain import Frozen, Problem
 from scheduler.errors import Problems
-from scheduler.load_csv import listing, read_text
-from scheduler.load_yaml import TEAM, _parse, _Yaml
+from scheduler.load.cells import listing, read_text
+from scheduler.load.team_yaml import TEAM, YamlReader, parse_yaml
 
 Priority = Literal["low", "normal", "high", "urgent"]
 PRIORITIES: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
@@ -138,11 +138,11 @@ def read_ticket_policy(folder: Path | str, problem: Problem) -> TicketPolicy:
     """
     problems = Problems()
     source = read_text(Path(folder) / TEAM, TEAM, problems, required=True)
-    parsed = None if source is None else _parse(source, problems)
+    parsed = None if source is None else parse_yaml(source, problems)
     policy = TicketPolicy()
     if parsed is not None and isinstance(parsed[0], dict) and parsed[0].get("tickets"):
         data, lines = parsed
-        y = _Yaml(problems, lines)
+        y = YamlReader(problems, lines)
         raw = data["tickets"]
         if not isinstance(raw, dict):
             y.add("tickets", "tickets must be key: value lines", "see docs/tickets.md")
@@ -157,7 +157,7 @@ def read_ticket_policy(folder: Path | str, problem: Problem) -> TicketPolicy:
     return policy
 
 
-def _references(policy: TicketPolicy, problem: Problem, y: _Yaml) -> None:
+def _references(policy: TicketPolicy, problem: Problem, y: YamlReader) -> None:
     queues, agents = problem.queue_index, problem.agent_index
     for i, rule in enumerate(policy.routing):
         if rule.queue not in queues:

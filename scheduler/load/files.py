@@ -23,7 +23,7 @@ from scheduler.domain import (
     TimeOff,
 )
 from scheduler.errors import Problems
-from scheduler.load_csv import (
+from scheduler.load.cells import (
     CellError,
     RowReader,
     Table,

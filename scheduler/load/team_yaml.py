@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from scheduler.domain import AvailabilityPolicy, FlexibleShift, Problem, Queue, ShiftTemplate
 from scheduler.errors import Problems, describe_error, known_fields
-from scheduler.load_csv import (
+from scheduler.load.cells import (
     CellError,
     listing,
     parse_clock,
@@ -92,7 +92,7 @@ def key_path(prefix: str, loc: Iterable[int | str]) -> str:
     return out
 
 
-class _Yaml:
+class YamlReader:
     """Reports problems in team.yaml at the line of a key path."""
 
     def __init__(self, problems: Problems, lines: dict[str, int]) -> None:
@@ -120,7 +120,7 @@ class _Yaml:
             self.add(key_path(prefix, loc), message, fix, value)
 
 
-def _parse(source: str, problems: Problems) -> tuple[Any, dict[str, int]] | None:
+def parse_yaml(source: str, problems: Problems) -> tuple[Any, dict[str, int]] | None:
     try:
         loader = _YamlLoader(source)
     except yaml.reader.ReaderError as exc:
@@ -173,11 +173,11 @@ def _node_lines(node: Any, path: str, lines: dict[str, int], seen: set[int],
 def read_team(folder: Path, problems: Problems) -> TeamConfig:
     """Read ``team.yaml``, recording every problem; returns what was valid."""
     source = read_text(folder / TEAM, TEAM, problems, required=True)
-    parsed = None if source is None else _parse(source, problems)
+    parsed = None if source is None else parse_yaml(source, problems)
     if parsed is None:
         return TeamConfig({})
     data, lines = parsed
-    y = _Yaml(problems, lines)
+    y = YamlReader(problems, lines)
     if not isinstance(data, dict):
         y.add("", "team.yaml is empty" if data is None else "team.yaml must be key: value lines",
               "start from the example in docs/team-folder.md")
@@ -203,7 +203,7 @@ _PLACEHOLDER = {"team": "team", "time_zone": "UTC", "start": date(2000, 1, 3), "
                 "templates": (), "agents": ()}
 
 
-def _header(data: dict[Any, Any], y: _Yaml) -> tuple[dict[str, Any], Clock | None]:
+def _header(data: dict[Any, Any], y: YamlReader) -> tuple[dict[str, Any], Clock | None]:
     """The team-wide settings (valid ones; placeholders where bad) and the horizon's clock."""
     raw = {"days": DEFAULT_DAYS} | {key: data[key] for key in HEADER if key in data}
     if "team" in raw:
@@ -229,7 +229,7 @@ def _header(data: dict[Any, Any], y: _Yaml) -> tuple[dict[str, Any], Clock | Non
     return header, good.clock
 
 
-def _list(raw: Any, path: str, y: _Yaml) -> list[Any]:
+def _list(raw: Any, path: str, y: YamlReader) -> list[Any]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -239,7 +239,7 @@ def _list(raw: Any, path: str, y: _Yaml) -> list[Any]:
     return raw
 
 
-def _queues(raw: Any, y: _Yaml) -> tuple[list[Queue], frozenset[str]]:
+def _queues(raw: Any, y: YamlReader) -> tuple[list[Queue], frozenset[str]]:
     queues, ids = [], set()
     for index, item in enumerate(_list(raw, "queues", y)):
         path = f"queues[{index}]"
@@ -260,7 +260,7 @@ def _queues(raw: Any, y: _Yaml) -> tuple[list[Queue], frozenset[str]]:
     return queues, frozenset(ids)
 
 
-def _templates(raw: Any, y: _Yaml, *,
+def _templates(raw: Any, y: YamlReader, *,
                required: bool = True) -> tuple[list[ShiftTemplate], frozenset[str]]:
     items = _list(raw, "shift_templates", y)
     if not items and required:
@@ -286,7 +286,7 @@ def _templates(raw: Any, y: _Yaml, *,
     return templates, frozenset(ids)
 
 
-def _template(item: dict[Any, Any], path: str, y: _Yaml) -> ShiftTemplate | None:
+def _template(item: dict[Any, Any], path: str, y: YamlReader) -> ShiftTemplate | None:
     """One shift template: ``paid_hours`` → minutes, weekday names → numbers."""
     ok = True
     for key in item:
@@ -338,7 +338,7 @@ def _template_weekdays(value: Any) -> dict[str, Any]:
     return {"weekdays": tuple(parse_weekdays(",".join(names))) if names else ()}
 
 
-def _rules(raw: Any, template_ids: frozenset[str], y: _Yaml) -> RuleSettings:
+def _rules(raw: Any, template_ids: frozenset[str], y: YamlReader) -> RuleSettings:
     if raw is None:
         return RuleSettings()
     try:
@@ -358,7 +358,7 @@ def _rules(raw: Any, template_ids: frozenset[str], y: _Yaml) -> RuleSettings:
     return rules
 
 
-def _policy(raw: Any, y: _Yaml) -> AvailabilityPolicy:
+def _policy(raw: Any, y: YamlReader) -> AvailabilityPolicy:
     """The ``availability:`` block: day_starts_at, default level, costs per level."""
     if raw is None:
         return AvailabilityPolicy()
@@ -366,7 +366,7 @@ def _policy(raw: Any, y: _Yaml) -> AvailabilityPolicy:
         y.add("availability", "availability must be key: value lines",
               "write day_starts_at, default and costs under availability:", raw)
         return AvailabilityPolicy()
-    from scheduler.load_availability import parse_day_clock, parse_level
+    from scheduler.load.availability import parse_day_clock, parse_level
 
     data: dict[str, Any] = {}
     for key, value in raw.items():
@@ -390,7 +390,7 @@ def _policy(raw: Any, y: _Yaml) -> AvailabilityPolicy:
         return AvailabilityPolicy()
 
 
-def _flexible_shifts(raw: Any, y: _Yaml) -> list[FlexibleShift]:
+def _flexible_shifts(raw: Any, y: YamlReader) -> list[FlexibleShift]:
     found = []
     for index, item in enumerate(_list(raw, "shifts", y)):
         path = f"shifts[{index}]"
@@ -405,9 +405,9 @@ def _flexible_shifts(raw: Any, y: _Yaml) -> list[FlexibleShift]:
     return found
 
 
-def _flexible(item: dict[Any, Any], path: str, y: _Yaml) -> FlexibleShift | None:
+def _flexible(item: dict[Any, Any], path: str, y: YamlReader) -> FlexibleShift | None:
     """One flexible shift: clock times (past 24:00 allowed) and hours become minutes."""
-    from scheduler.load_availability import parse_day_clock
+    from scheduler.load.availability import parse_day_clock
 
     before = len(y.problems)
     data: dict[str, Any] = {k: item[k] for k in ("grid_minutes", "ideal_weight") if k in item}

@@ -1,0 +1,27 @@
+"""Measures of a roster: coverage, projected service, hours and fairness, computed once."""
+
+from scheduler.kpi.measures import (
+    Headline,
+    Kpis,
+    agent_load,
+    async_backlog,
+    coverage_by_interval,
+    daily_coverage,
+    headline,
+    live_service,
+    measure,
+    penalty_table,
+)
+
+__all__ = [
+    "Headline",
+    "Kpis",
+    "agent_load",
+    "async_backlog",
+    "coverage_by_interval",
+    "daily_coverage",
+    "headline",
+    "live_service",
+    "measure",
+    "penalty_table",
+]
