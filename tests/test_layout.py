@@ -4,6 +4,7 @@ check path never loads CP-SAT."""
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,9 @@ def runtime_imports(path: Path, modules: set[str]) -> set[str]:
     return found
 
 
+@functools.cache
 def import_graph() -> dict[str, set[str]]:
+    """Module → the project modules it imports at run time (read once per session)."""
     files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     return {name: runtime_imports(path, set(files)) - {name} for name, path in files.items()}
 
