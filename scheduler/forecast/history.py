@@ -29,9 +29,9 @@ import pandas as pd
 
 from scheduler.errors import Problems
 from scheduler.forecast.settings import ForecastSettings
-from scheduler.ticket_exports import guess_format, read_json_export
-from scheduler.ticket_policy import RoutingRule, TicketPolicy
-from scheduler.ticket_records import RawTicket
+from scheduler.tickets.exports import guess_format, read_json_export
+from scheduler.tickets.policy import RoutingRule, TicketPolicy
+from scheduler.tickets.records import RawTicket
 
 __all__ = ["COUNT_COLUMNS", "Events", "read_counts", "read_history", "read_ticket_table"]
 

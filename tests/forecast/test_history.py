@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scheduler.errors import Problems
 from scheduler.forecast.history import read_counts, read_history, read_ticket_table
 from scheduler.forecast.settings import ForecastSettings
-from scheduler.ticket_policy import RoutingRule, TicketPolicy
+from scheduler.tickets.policy import RoutingRule, TicketPolicy
 
 QUEUES = ("phone", "chat", "email")
 ZONE = "Europe/Berlin"
