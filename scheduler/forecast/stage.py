@@ -22,8 +22,8 @@ from scheduler.forecast.models import DEFAULT_MODELS
 from scheduler.forecast.run import Forecast, Horizon, demands, forecast_queues
 from scheduler.forecast.settings import ForecastSettings, read_forecast_settings
 from scheduler.forecast.tables import backtest_csv, bands_csv, forecast_csv
-from scheduler.tickets import handle_minutes
 from scheduler.tickets.policy import read_ticket_policy
+from scheduler.tickets.read import handle_minutes
 
 __all__ = ["ForecastRun", "Evaluation", "evaluate_week", "forecast_files", "plan_forecast"]
 
