@@ -90,9 +90,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("check",),
     ("tickets",),
     ("solvers",),
-    ("kpi", "forecast", "metrics"),
+    ("kpi",),
     ("export",),
-    ("whatif", "operations"),
+    ("forecast", "metrics", "whatif", "operations"),
     ("cli", "web"),
 )
 RANK = {room: rank for rank, rooms in enumerate(LAYERS) for room in rooms}
