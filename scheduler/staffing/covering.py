@@ -70,6 +70,33 @@ def served(need: dict[str, int], on_duty: dict[frozenset[str], int],
     return {key: flow.flow(arc) for key, arc in arcs.items() if flow.flow(arc)}
 
 
+def served_keeping(need: dict[str, int], on_duty: dict[tuple[frozenset[str], str], int],
+                   priority: dict[str, int]) -> dict[tuple[tuple[frozenset[str], str], str], int]:
+    """Like :func:`served`, with agents grouped by (skill profile, queue served before): as
+    much weighted need is served as by :func:`served`, and among the ways to serve it, the
+    most agents stay on the queue they served before."""
+    from ortools.graph.python import min_cost_flow
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    groups = sorted(on_duty, key=lambda g: (sorted(g[0]), g[1]))
+    queues = sorted(need)
+    scale = sum(on_duty.values()) + 1  # keeping an agent never outweighs one agent of need
+    source, sink = 0, 1 + len(groups) + len(queues)
+    arcs = {}
+    for i, group in enumerate(groups, start=1):
+        flow.add_arc_with_capacity_and_unit_cost(source, i, on_duty[group], 0)
+        for j, queue in enumerate(queues, start=1 + len(groups)):
+            if queue in group[0]:
+                arcs[group, queue] = flow.add_arc_with_capacity_and_unit_cost(
+                    i, j, need[queue], -int(queue == group[1]))
+    for j, queue in enumerate(queues, start=1 + len(groups)):
+        flow.add_arc_with_capacity_and_unit_cost(j, sink, need[queue], -priority[queue] * scale)
+    flow.set_node_supply(source, sum(on_duty.values()))
+    flow.set_node_supply(sink, -sum(need.values()))
+    flow.solve_max_flow_with_min_cost()
+    return {key: flow.flow(arc) for key, arc in arcs.items() if flow.flow(arc)}
+
+
 def on_duty(problem: Problem, roster: Roster) -> dict[int, dict[frozenset[str], list[str]]]:
     """interval → skill profile → the agents on duty (by id)."""
     found: dict[int, dict[frozenset[str], list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -85,7 +112,8 @@ def empty_plan() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in PLAN_COLUMNS})
 
 
-def covering_plan(problem: Problem, requirements: pd.DataFrame, roster: Roster) -> pd.DataFrame:
+def covering_plan(problem: Problem, requirements: pd.DataFrame, roster: Roster,
+                  previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """Which queue each on-duty agent serves per interval.
 
     Parameters
@@ -96,15 +124,26 @@ def covering_plan(problem: Problem, requirements: pd.DataFrame, roster: Roster) 
         The staffing stage's frame (``interval``, ``queue``, ``agents``).
     roster
         Any roster of the problem.
+    previous
+        The plan agents were told before (default: the plan of the published roster,
+        ``problem.reference``, when there is one). Wherever the need can still be met as
+        well, every agent keeps the queue they served then, so a re-plan changes an agent's
+        queue segments only where it must.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``agent``, ``interval``, ``queue``, one row per agent and interval on duty.
-        Agents the need does not use serve their first skill (or no queue, shown as empty).
+        Agents the need does not use serve their first skill (or no queue, shown as empty);
+        with a previous plan, the queue they served then when they still can.
     """
     if not problem.queues or not roster.shifts:
         return empty_plan()
+    if previous is None and problem.reference and set(problem.reference) != set(roster.shifts):
+        previous = covering_plan(problem, requirements, Roster(shifts=problem.reference),
+                                 empty_plan())
+    if previous is not None and not previous.empty:
+        return _stable_plan(problem, requirements, roster, previous)
     need = need_table(problem, requirements)
     priority = {q.id: q.priority for q in problem.queues}
     members = on_duty(problem, roster)
@@ -120,4 +159,30 @@ def covering_plan(problem: Problem, requirements: pd.DataFrame, roster: Roster) 
             for i, agent_id in enumerate(agents):
                 queue = queue_of[i] if i < len(queue_of) else spare[0]
                 rows.append((agent_id, interval, queue))
+    return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
+
+
+def _stable_plan(problem: Problem, requirements: pd.DataFrame, roster: Roster,
+                 previous: pd.DataFrame) -> pd.DataFrame:
+    """The covering plan keeping each agent on the queue of ``previous`` where it can."""
+    before = {(str(a), int(i)): q if isinstance(q, str) else ""
+              for a, i, q in previous[list(PLAN_COLUMNS)].itertuples(index=False)}
+    need = need_table(problem, requirements)
+    priority = {q.id: q.priority for q in problem.queues}
+    rows = []
+    for interval, groups in sorted(on_duty(problem, roster).items()):
+        kept: dict[tuple[frozenset[str], str], list[str]] = defaultdict(list)
+        for profile, agents in groups.items():
+            for agent_id in agents:
+                queue = before.get((agent_id, interval), "")
+                kept[profile, queue if queue in profile else ""].append(agent_id)
+        plan = served_keeping(need.get(interval, {}), {g: len(a) for g, a in kept.items()},
+                              priority)
+        for group, agents in kept.items():
+            queue_of = [q for (g, q), n in sorted(plan.items(), key=lambda kv: (
+                kv[0][1] != group[1], kv[0][1])) if g == group for _ in range(n)]
+            skills = problem.agent_index[agents[0]].skills
+            spare = group[1] or (skills[0] if skills else "")
+            for i, agent_id in enumerate(agents):
+                rows.append((agent_id, interval, queue_of[i] if i < len(queue_of) else spare))
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))

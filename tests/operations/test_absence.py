@@ -114,3 +114,61 @@ def test_no_published_roster_says_how_to_publish(small_problem: Problem) -> None
         plan_absence(small_problem, requirements(small_problem), absence, work_limit=0.1)
     (found,) = caught.value.problems
     assert found.file == "published_roster.csv" and "--publish" in found.fix
+
+
+# ---------------------------------------------------------------- acme: calendars follow
+
+
+def agents_with_new_events(before: tuple[Problem, Roster], after: tuple[Problem, Roster],
+                           stable: bool) -> set[str]:
+    """Agents whose own feed has an event created, updated or cancelled between the two."""
+    from scheduler.covering import covering_plan, empty_plan
+    from scheduler.export.calendar_state import reconcile
+    from scheduler.export.ical import in_horizon, planned_events
+
+    (first, roster), (second, new) = before, after
+    needs = requirements(first)
+    now = datetime(2026, 11, 27, 12).astimezone()
+    agents = [a.id for a in first.agents]
+    state = reconcile({}, planned_events(first, roster, covering_plan(first, needs, roster)),
+                      in_horizon(first, agents), now).state
+    plan = covering_plan(second, needs, new, None if stable else empty_plan())
+    result = reconcile(state, planned_events(second, new, plan), in_horizon(second, agents),
+                       now)
+    return {c.record.feed for c in result.changes if c.kind != "same" and c.record.feed
+            in agents}
+
+
+def segments(problem: Problem, roster: Roster) -> dict[str, list[tuple[int, str]]]:
+    from scheduler.covering import covering_plan
+    from scheduler.export.segments import served_by_agent
+
+    return dict(served_by_agent(covering_plan(problem, requirements(problem), roster)))
+
+
+def test_after_an_absence_only_changed_agents_calendars_change(acme_folder: Path) -> None:
+    """acme, Amelia Taylor off Wed-Thu from Wed 00:00: events change only for agents whose
+    shift or queue segments changed; with the plan kept stable that is far fewer."""
+    acme = published(load_team(acme_folder), "acme")
+    needs = requirements(acme)
+    absence = Absence("amelia.taylor", moment(acme, "2026-12-02T00:00"),
+                      moment(acme, "2026-12-04T00:00"))
+    answer = plan_absence(acme, needs, absence, prefer="coverage", options=1, work_limit=1.0)
+    best = answer.options[0]
+    assert not best.evaluation.hard and best.changes
+    at = acme.clock.minute(absence.start)
+    assert all(acme.shift_span(Shift(agent=c.agent, day=c.day, template=t))[0] >= at
+               for c in best.changes for t in (c.before, c.after) if t)
+    published_roster = Roster(shifts=acme.reference)
+    shifted = {c.agent for c in best.changes}
+    old, new = segments(acme, published_roster), segments(answer.problem, best.roster)
+    resegmented = {a for a in set(old) | set(new) if old.get(a) != new.get(a)}
+    changed = agents_with_new_events((acme, published_roster), (answer.problem, best.roster),
+                                     stable=True)
+    assert changed == shifted | resegmented | {"amelia.taylor"}
+    unstable = agents_with_new_events((acme, published_roster),
+                                      (answer.problem, best.roster), stable=False)
+    assert len(changed) < len(unstable)
+    print(f"\nagents with changed events: {len(changed)} (plan kept stable), "
+          f"{len(unstable)} (plan from scratch); shifts changed: {len(best.changes)} of "
+          f"{len(shifted)} agents")
