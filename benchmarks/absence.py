@@ -25,7 +25,6 @@ from results import append_rows, environment
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scheduler.covering import covering_plan, empty_plan  # noqa: E402
 from scheduler.domain import Problem, Roster  # noqa: E402
 from scheduler.export.calendar_state import reconcile  # noqa: E402
 from scheduler.export.ical import in_horizon, planned_events  # noqa: E402
@@ -40,6 +39,7 @@ from scheduler.operations.absence import absence_problem  # noqa: E402
 from scheduler.operations.replan import rebuilt  # noqa: E402
 from scheduler.solvers.roster import solve  # noqa: E402
 from scheduler.staffing import requirements  # noqa: E402
+from scheduler.staffing.covering import covering_plan, empty_plan  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "absence.csv"
 AGENT = "amelia.taylor"

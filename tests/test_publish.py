@@ -346,3 +346,44 @@ def test_calendars_get_and_keep_a_display_name(caldav_server: RadicaleServer,
     assert names["shifts-ana"] == "Small Support — Ana Berg-Lind"
     assert names["shifts-ben"] == "Small Support — Ben Okafor"
     assert_stored_objects_have_no_method(caldav_server)
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://x y/", "ftp://cal.example.com/",
+                                 "http://"])
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_an_unreadable_url_is_one_line_exit_2(small_folder: Path, tmp_path: Path, url: str,
+                                              dry_run: list[str]) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("agent,date,shift\nana,2026-11-30,E\n")
+    done = runner.invoke(app, ["publish", str(small_folder), str(roster), "--caldav", url,
+                               *dry_run])
+    assert done.exit_code == 2 and "Traceback" not in done.output
+    assert "--caldav" in done.output and len(done.output.strip().splitlines()) <= 3
+    assert not (tmp_path / STATE_FILE).exists()
+
+
+def test_the_scheme_is_case_insensitive(small_folder: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("agent,date,shift\nana,2026-11-30,E\n")
+    done = runner.invoke(app, ["publish", str(small_folder), str(roster), "--caldav",
+                               "HTTP://cal.example.com/dav/", "--dry-run"])
+    assert done.exit_code == 0, done.output
+    assert "would be 2 created" in done.output  # ana's shift and dana's day off
+
+
+def test_publish_help_shows_the_state_default() -> None:
+    done = runner.invoke(app, ["publish", "--help"], env={"COLUMNS": "200"})
+    assert "[default: caldav-state.json beside ROSTER_CSV]" in done.output
+
+
+def test_a_refused_login_says_to_fix_it_not_to_run_again(radicale: RadicaleServer,
+                                                         small_folder: Path,
+                                                         tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("agent,date,shift\nana,2026-11-30,E\n")
+    done = runner.invoke(app, ["publish", str(small_folder), str(roster), "--caldav",
+                               radicale.url, "--user", radicale.user],
+                         env={"CALDAV_PASSWORD": "wrong", "COLUMNS": "300"})
+    assert done.exit_code == 1
+    assert "401" in done.output and "with the right login" in done.output
+    assert "to finish" not in done.output

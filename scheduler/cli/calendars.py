@@ -38,7 +38,7 @@ PasswordEnv = Annotated[str, typer.Option(
     "--password-env", metavar="VAR", help="Environment variable holding the password.")]
 StateFile = Annotated[Path | None, typer.Option(
     "--state", dir_okay=False, show_default=False,
-    help="State file of what the server holds [default: caldav-state.json beside ROSTER_CSV].")]
+    help="State file of what the server holds \\[default: caldav-state.json beside ROSTER_CSV].")]
 DryRun = Annotated[bool, typer.Option(
     "--dry-run", help="List what would be created, updated and deleted; send nothing.")]
 
@@ -115,12 +115,13 @@ def publish(team_dir: TeamDir, roster_csv: RosterCsv, caldav: CaldavUrl, user: U
     Example: [cyan]CALDAV_PASSWORD=... scheduler publish fixtures/small roster.csv
     --caldav https://cal.example.com/ --user coord[/cyan]
     """
-    from scheduler.export.publish import STATE_FILE, PublishError
+    from scheduler.export.publish import STATE_FILE, PublishError, url_problem
     from scheduler.export.publish import publish as publish_roster
     from scheduler.staffing.covering import covering_plan
 
-    if not caldav.startswith(("http://", "https://")):
-        fail("--caldav needs an http:// or https:// URL.")
+    wrong = url_problem(caldav)
+    if wrong:
+        fail(f"--caldav: {wrong}; give the server's address, e.g. https://cal.example.com/dav/.")
     password = _password(user, password_env)
     problem, roster, needs = load_roster(team_dir, roster_csv)
     state_path = state or roster_csv.parent / STATE_FILE
@@ -132,7 +133,6 @@ def publish(team_dir: TeamDir, roster_csv: RosterCsv, caldav: CaldavUrl, user: U
                                     password=password, dry_run=dry_run, on_operation=sent.append)
     except PublishError as exc:
         err.print(Text(f"Publishing failed: {exc} ({plural(len(sent), 'change')} sent and "
-                       "recorded; run the same command again to finish)", style="red"),
-                  soft_wrap=True)
+                       f"recorded; {exc.then})", style="red"), soft_wrap=True)
         raise typer.Exit(1) from None
     _print_published(result, caldav, dry_run)

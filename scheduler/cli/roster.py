@@ -77,6 +77,17 @@ def _write(out_dir: Path, problem: Problem, needs: pd.DataFrame, result: SolveRe
         out.print(Text(f"Wrote the calendar feeds in {paths.csv.parent / 'calendars'}"))
 
 
+def _publish(roster_csv: Path, team_dir: Path) -> None:
+    """The roster as published: the team folder's published_roster.csv, whole or not at all."""
+    from scheduler.export.files import write_bytes_atomic
+    from scheduler.load.files import PUBLISHED
+
+    target = team_dir / PUBLISHED
+    with input_errors(target, writing=True):
+        write_bytes_atomic(target, roster_csv.read_bytes())
+    wrote(target)
+
+
 @app.command()
 def roster(
     team_dir: TeamDir,
@@ -100,6 +111,10 @@ def roster(
         bool, typer.Option("--calendars",
                            help="Also write the iCalendar feeds into OUT/calendars."),
     ] = False,
+    publish: Annotated[
+        bool, typer.Option("--publish", help="Also copy roster.csv to the team folder's "
+                                             "published_roster.csv (see 'scheduler absence')."),
+    ] = False,
 ) -> None:
     """Solve the roster and write roster.csv, roster.xlsx and solve-report.json.
 
@@ -121,6 +136,8 @@ def roster(
         out.print(penalty_table(result.report.penalties, result.evaluation, worst=False))
     _write(out_dir, problem, needs, result, with_report, calendars, quiet)
     hard = result.evaluation.hard if result.evaluation is not None else ()
+    if publish and not hard:
+        _publish(out_dir / "roster.csv", team_dir)
     if hard:
         out.print(hard_table(problem, hard))
         raise typer.Exit(1)

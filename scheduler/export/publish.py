@@ -35,7 +35,15 @@ STATE_FILE = "caldav-state.json"
 
 
 class PublishError(Exception):
-    """The server is down, refused the login or failed; the message is one line."""
+    """The server is down, refused the login or failed; the message is one line.
+
+    ``then`` says what to do next: run the same command again once the server is back, or
+    first fix the login or the account's rights (running it again as it is would not help).
+    """
+
+    def __init__(self, message: str, then: str = "run the same command again to finish") -> None:
+        super().__init__(message)
+        self.then = then
 
 
 def url_problem(url: str) -> str | None:
@@ -152,10 +160,11 @@ def _server(action: str, url: str) -> Iterator[None]:
     except error.AuthorizationError as exc:
         if exc.status == 403:
             raise PublishError(f"{safe_url(url)} forbade {action} (403): the account may not "
-                               "do this; check the calendar's sharing or use another --user"
-                               ) from None
+                               "do this; check the calendar's sharing or use another --user",
+                               "run the command again once the account may") from None
         raise PublishError(f"{safe_url(url)} refused the login while {action} (401): "
-                           "check --user and the password variable") from None
+                           "check --user and the password variable",
+                           "run the command again with the right login") from None
     except error.DAVError as exc:
         reason = " ".join(str(getattr(exc, "reason", "") or type(exc).__name__).split())
         status = f"HTTP {exc.status}, " if getattr(exc, "status", None) else ""

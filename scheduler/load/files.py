@@ -471,8 +471,10 @@ def read_rosters(folder: Path, refs: Refs,
     if last is not None:
         history = roster_rows(last, refs, problems, keep=lambda day, days: day < 0)
     reference: list[tuple[Shift, bool]] = []
+    # the product's own roster.csv is a published roster: its other columns (agent_name,
+    # weekday, start, queues, ...) are ignored, as scheduler check ignores them
     published = read_table(folder, PUBLISHED, problems, required=("agent", "date", "shift"),
-                           optional=("locked",))
+                           optional=None)
     if published is not None:
         reference = roster_rows(published, refs, problems,
                                 keep=lambda day, days: 0 <= day < days)

@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 
 from scheduler.constraints.base import day_label
-from scheduler.covering import covering_plan
 from scheduler.domain import Problem, Roster
 from scheduler.export.calendar_state import Change, reconcile
 from scheduler.export.cells import csv_safe
@@ -26,6 +25,7 @@ from scheduler.export.folder_swap import write_files
 from scheduler.export.ical import feed_calendar, feeds_of, in_horizon, planned_events, zone_table
 from scheduler.export.tables import roster_frame
 from scheduler.operations.replan import ShiftChange
+from scheduler.staffing.covering import covering_plan
 
 __all__ = ["CHANGES_FILE", "UPDATES_DIR", "ReplanOutputs", "calendar_updates", "change_frame",
            "write_replan"]

@@ -123,9 +123,9 @@ def test_no_published_roster_says_how_to_publish(small_problem: Problem) -> None
 def agents_with_new_events(before: tuple[Problem, Roster], after: tuple[Problem, Roster],
                            stable: bool) -> set[str]:
     """Agents whose own feed has an event created, updated or cancelled between the two."""
-    from scheduler.covering import covering_plan, empty_plan
     from scheduler.export.calendar_state import reconcile
     from scheduler.export.ical import in_horizon, planned_events
+    from scheduler.staffing.covering import covering_plan, empty_plan
 
     (first, roster), (second, new) = before, after
     needs = requirements(first)
@@ -141,8 +141,8 @@ def agents_with_new_events(before: tuple[Problem, Roster], after: tuple[Problem,
 
 
 def segments(problem: Problem, roster: Roster) -> dict[str, list[tuple[int, str]]]:
-    from scheduler.covering import covering_plan
     from scheduler.export.segments import served_by_agent
+    from scheduler.staffing.covering import covering_plan
 
     return dict(served_by_agent(covering_plan(problem, requirements(problem), roster)))
 

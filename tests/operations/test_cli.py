@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from scheduler.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "250"})
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def team(tmp_path: Path) -> Path:
 def test_absence_prints_options_and_writes_the_one_taken(team: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = runner.invoke(app, ["absence", str(team), "--agent", "ana", "--from", "2026-12-01",
-                               "--to", "2026-12-02", "--options", "2", "--work-limit", "0.3",
+                               "--to", "2026-12-02", "--options", "1", "--work-limit", "0.3",
                                "--prefer", "coverage", "--out", str(out)])
     assert done.exit_code == 0, done.output
     assert "Ways to cover the gap" in done.output and "Ana Berg" in done.output
@@ -73,3 +73,20 @@ def test_requests_recommends(team: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "ben-2026-12-02" in done.output and ("grant" in done.output
                                                 or "decline" in done.output)
+
+
+def test_the_products_roster_csv_is_a_published_roster(team: Path) -> None:
+    from scheduler.load import load_team, read_roster
+
+    problem = load_team(team)  # published_roster.csv has every column roster.csv has
+    assert problem.reference and set(problem.reference) == set(
+        read_roster(team / "published_roster.csv", problem).shifts)
+
+
+def test_roster_publish_writes_published_roster(team: Path, tmp_path: Path) -> None:
+    (team / "published_roster.csv").unlink()
+    done = runner.invoke(app, ["roster", str(team), "--out", str(tmp_path / "out"), "--quiet",
+                               "--time-limit", "20", "--publish"])
+    assert done.exit_code == 0, done.output
+    assert (team / "published_roster.csv").read_bytes() == (
+        tmp_path / "out" / "roster.csv").read_bytes()
