@@ -32,6 +32,7 @@ from scheduler.domain import (
 from scheduler.export.ical import write_calendars
 from scheduler.export.shift_names import shift_label
 from scheduler.export.tables import roster_frame, roster_workbook
+from scheduler.kpi.headcount import headcount_measure
 from scheduler.load import load_team
 from scheduler.load.candidates import with_candidates
 from scheduler.staffing import requirements
@@ -140,3 +141,19 @@ def test_level_findings_speak_in_hours() -> None:
         Roster(shifts=(Shift(agent="ana", day=0, template="F-0900-0300"),)), problem,
         requirements(problem))
     assert [v.message for v in found] == ["Ana on Mon 01 Jan: 1 h preferred, 2 h if needed"]
+
+
+def test_workbook_has_the_headcount_sheet_instead_of_an_empty_coverage_sheet(
+        fixture_team: tuple[Problem, Roster]) -> None:
+    problem, roster = fixture_team
+    needs = requirements(problem)
+    book = roster_workbook(problem, roster, needs, covering_plan(problem, needs, roster))
+    assert "Coverage" not in book.sheetnames  # no queues: nothing per queue to show
+    sheet = book["Headcount"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == problem.clock.n_intervals  # one coverage row: "any"
+    view = headcount_measure(problem, needs, roster)
+    assert view is not None
+    assert sum(r[7] for r in rows) == view.headline.short
+    monday_noon = next(r for r in rows if r[2] == "2026-11-30 12:00")
+    assert (monday_noon[3], monday_noon[4], monday_noon[5]) == ("everyone", 3, 3)

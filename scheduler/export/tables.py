@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import datetime
 from itertools import cycle
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 from openpyxl import Workbook
@@ -33,6 +33,7 @@ from scheduler.export.cells import csv_safe
 from scheduler.export.files import Writer, write_atomic, write_group, write_text_atomic
 from scheduler.export.segments import CLOCK, queue_segments, served_by_agent
 from scheduler.export.shift_names import DASH, is_flexible, shift_label, shift_times
+from scheduler.kpi.headcount import headcount_measure
 from scheduler.staffing.covering import covering_plan
 
 if TYPE_CHECKING:
@@ -317,6 +318,31 @@ def _coverage_sheet(wb: Workbook, problem: Problem, requirements: pd.DataFrame,
     _fit_columns(ws)
 
 
+def _headcount_sheet(wb: Workbook, problem: Problem, coverage: pd.DataFrame) -> None:
+    """Per interval and coverage row: minimum, maximum, agents on duty, short, over and who."""
+    ws = wb.create_sheet("Headcount")
+    _header(ws, ["Interval", "Day", "Local time", "Applies to", "Minimum", "Maximum", "On duty",
+                 "Short", "Over", "Who is on duty"])
+    ws.freeze_panes = "D2"
+    clock, size = problem.clock, problem.interval_minutes
+    ordered = coverage.sort_values(["interval", "queue"])
+    columns = ["interval", "queue", "minimum", "maximum", "on_duty", "short", "over", "agents"]
+    table: list[list[Any]] = ordered[columns].to_numpy(dtype=object).tolist()
+    for row, (interval, queue, least, most, on_duty, short, over, who) in enumerate(table, 2):
+        moment: datetime = clock.local(int(interval) * size)
+        values = [int(interval), weekday_name(moment.weekday()), f"{moment:{STAMP}}",
+                  "everyone" if queue == "any" else queue, int(least),
+                  None if pd.isna(most) else int(most), int(on_duty), int(short), int(over), who]
+        for col, value in enumerate(values, start=1):
+            ws.cell(row=row, column=col, value=value)
+    last = len(coverage) + 1
+    red = PatternFill("solid", fgColor=SHORT_FILL)
+    for letter in ("H", "I"):
+        ws.conditional_formatting.add(f"{letter}2:{letter}{last}",
+                                      CellIsRule(operator="greaterThan", formula=["0"], fill=red))
+    _fit_columns(ws)
+
+
 def _shifts_sheet(wb: Workbook, problem: Problem, fills: dict[str, PatternFill]) -> None:
     ws = wb.create_sheet("Shifts")
     _header(ws, ["Shift", "Name", "Start", "End", "Paid hours", "Break (min)", "Offered on"])
@@ -341,10 +367,12 @@ def roster_workbook(problem: Problem, roster: Roster, requirements: pd.DataFrame
     """The roster as a workbook a coordinator can print or edit.
 
     Sheets: ``Week 1 (YYYY-MM-DD)``, ... (weeks of 7 days from the horizon's first day; agents
-    as rows, days as columns, cells like ``E 07:00-15:30`` in team time, ``off (approved)`` or
-    ``off (pending)`` for time off, a ``Paid hours`` total per agent and an ``Agents on shift``
-    row), ``Coverage`` (per interval and queue: required, scheduled, short) and ``Shifts`` (the
-    templates and their colours).
+    as rows, days as columns, cells like ``E 07:00-15:30`` in team time (a flexible shift by its
+    times only, ``07:00-15:30``), ``off (approved)`` or ``off (pending)`` for time off, a ``Paid
+    hours`` total per agent and an ``Agents on shift`` row), ``Coverage`` (per interval and
+    queue: required, scheduled, short; teams with queues), ``Headcount`` (teams with
+    coverage.csv: per interval minimum, maximum, on duty, short, over and who) and ``Shifts``
+    (the templates and their colours).
     """
     fills = {t.id: PatternFill("solid", fgColor=colour)
              for t, colour in zip(problem.templates, cycle(TEMPLATE_FILLS))}
@@ -352,7 +380,11 @@ def roster_workbook(problem: Problem, roster: Roster, requirements: pd.DataFrame
     default = wb.active
     for week, start in enumerate(range(0, problem.days, 7), start=1):
         _week_sheet(wb, problem, roster, week, range(start, min(start + 7, problem.days)), fills)
-    _coverage_sheet(wb, problem, requirements, plan)
+    view = headcount_measure(problem, requirements, roster)
+    if problem.queues or view is None:
+        _coverage_sheet(wb, problem, requirements, plan)
+    if view is not None:
+        _headcount_sheet(wb, problem, view.coverage)
     _shifts_sheet(wb, problem, fills)
     if default is not None:
         wb.remove(default)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from rules.flexible import cover, flex, rules, team
-from scheduler.kpi_headcount import HeadcountHeadline
 
 from scheduler.check import check
 from scheduler.domain import Problem, Roster, Shift
+from scheduler.kpi.headcount import HeadcountHeadline
 from scheduler.staffing import requirements
 from scheduler.whatif.compare import compare, compare_scenarios, wide
 from scheduler.whatif.parse import parse_change
