@@ -30,7 +30,6 @@ from scheduler.export.headcount_report import headcount_context
 from scheduler.export.shift_names import is_flexible
 from scheduler.export.tables import off_on_day, time_off_minutes
 from scheduler.kpi import Kpis, measure
-from scheduler.kpi.headcount import headcount_measure
 
 if TYPE_CHECKING:
     from scheduler.solvers.result import SolveReport
@@ -248,7 +247,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
                              f"{colours[q.id]['name']}: projected service level and ASA"),
     } for q in problem.queues if str(q.channel) != "email"
         and (kpis.service["queue"] == q.id).any()]
-    view = headcount_measure(problem, needs, roster)
+    view = kpis.headcount
     env = Environment(loader=PackageLoader("scheduler.export", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)

@@ -35,6 +35,10 @@ plan (``agent``, ``interval``, ``queue``: which queue each on-duty agent serves)
               ``penalty``, ``hard``, ``message``, ``agent``, ``day``, ``interval``.
 
 and a :class:`Headline` of single figures per queue and in total (what what-if tabulates).
+For a team whose need is a headcount (coverage.csv), ``headcount`` holds its own measures
+(:class:`scheduler.kpi.headcount.HeadcountKpis`: minimum, maximum and who is on duty per
+interval, short and over per day and week, fair share and availability per agent); None for
+forecast-driven teams.
 
 Definitions: an agent-interval is one agent for one planning interval; hours are paid hours of
 the shift templates. A *late* shift is one of ``rules.fairness.late_templates`` (when none are
@@ -53,6 +57,7 @@ import pandas as pd
 
 from scheduler.domain import Agent, Problem, Roster
 from scheduler.evaluation import Evaluation
+from scheduler.kpi.headcount import HeadcountKpis, headcount_measure
 
 __all__ = [
     "Headline",
@@ -129,6 +134,7 @@ class Kpis:
     agents: pd.DataFrame
     penalties: pd.DataFrame
     headline: Headline
+    headcount: HeadcountKpis | None = None
 
 
 def _interval_dates(problem: Problem) -> list[str]:
@@ -407,5 +413,6 @@ def measure(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd.Data
         coverage=coverage, daily=daily_coverage(problem, coverage), service=service,
         backlog=backlog, agents=agents, penalties=penalty_table(evaluation),
         headline=headline(problem, coverage, service, backlog, agents, evaluation),
+        headcount=headcount_measure(problem, needs, roster),
     )
 

@@ -5,7 +5,7 @@ under-covered agent-hours, projected service level per live queue (worst interva
 weighted by volume), late e-mail contacts, hours scheduled and over / under contracts, the
 total penalty and the penalty of each rule; beside them the solve's status and gap. Teams whose
 need is a headcount (coverage.csv) get the figures of
-:class:`scheduler.kpi_headcount.HeadcountHeadline` first: agent-intervals short of the minimum
+:class:`scheduler.kpi.headcount.HeadcountHeadline` first: agent-intervals short of the minimum
 and above the maximum, agents with hours, fair-share distance and preferred share.
 
 A roster that says little about its scenario is flagged (:func:`caveat`, the ``note`` row): an

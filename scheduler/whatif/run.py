@@ -82,7 +82,7 @@ class Outcome:
         From the solve report.
     headcount
         Teams whose need is a headcount (coverage.csv): the roster's
-        :class:`scheduler.kpi_headcount.HeadcountHeadline` (short and over the limits, agents
+        :class:`scheduler.kpi.headcount.HeadcountHeadline` (short and over the limits, agents
         with hours, fair-share distance, preferred share); None otherwise.
     """
 
@@ -108,7 +108,6 @@ class Outcome:
 def solve_task(task: Task) -> Outcome:
     """Solve one task and measure its roster (pure: the same task gives the same outcome)."""
     from scheduler.kpi import measure
-    from scheduler.kpi_headcount import headcount_measure
     from scheduler.solvers.roster import solve
     from scheduler.staffing import requirements
     from scheduler.staffing.covering import covering_plan
@@ -125,7 +124,7 @@ def solve_task(task: Task) -> Outcome:
                        wall_time_s=time.perf_counter() - started)
     kpis = measure(problem, needs, result.roster, covering_plan(problem, needs, result.roster),
                    result.evaluation)
-    view = headcount_measure(problem, needs, result.roster)
+    view = kpis.headcount
     return Outcome(task.name, report.status, "", result.roster.shifts, kpis.headline,
                    kpis.daily, {r: p for r, p in report.penalties.items() if p},
                    missed_targets(kpis), report.objective, report.gap,

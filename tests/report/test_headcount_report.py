@@ -37,9 +37,10 @@ def page_of_team(tmp_path_factory: pytest.TempPathFactory) -> HeadcountPage:
     problem = load_team(AVAILABILITY_TEAM)
     needs = requirements(problem)
     roster = quick_roster(problem)
-    html, _ = report_for(problem, needs, roster, generated_at=STAMP, source="quick roster")
-    view = headcount_measure(problem, needs, roster)
+    html, kpis = report_for(problem, needs, roster, generated_at=STAMP, source="quick roster")
+    view = kpis.headcount  # what the page shows: the measures kpi computed once
     assert view is not None
+    assert view.headline == headcount_measure(problem, needs, roster).headline
     path = write_report(tmp_path_factory.mktemp("headcount") / "report.html", html)
     return HeadcountPage(view, html, path, len(problem.agents))
 
