@@ -34,12 +34,15 @@ AVAILABILITY_FIGURES = ("intervals_outside_limits", "share_with_hours_pct", "pre
 
 
 def one(agents: int, time_limit: float, workers: int, seed: int,
-        kind: str = "forecast") -> dict[str, object]:
-    """Generate, load and solve one team; return its figures."""
+        kind: str = "forecast", plan: str | None = None,
+        work_limit: float | None = None) -> dict[str, object]:
+    """Generate, load and solve one team; return its figures (``plan``: the name of a solve
+    plan to use instead of the engine's choice, for a baseline in the same run)."""
     from fixtures.availability import make_availability_team
     from fixtures.generate import make_team
     from scheduler.kpi.availability import roster_figures
     from scheduler.load import load_team
+    from scheduler.solvers import plan as plans
     from scheduler.solvers.roster import Progress, solve
     from scheduler.staffing import requirements
 
@@ -58,8 +61,9 @@ def one(agents: int, time_limit: float, workers: int, seed: int,
             within.append(step.elapsed_s)
 
     needs = requirements(problem)
+    chosen = None if plan is None else getattr(plans, plan.upper())
     result = solve(problem, needs, time_limit=time_limit, workers=workers,
-                   seed=seed, on_progress=watch)
+                   seed=seed, on_progress=watch, plan=chosen, work_limit=work_limit)
     report = result.report
     if not within and report.gap is not None and report.gap <= 0.01:
         within.append(report.wall_time_s)
@@ -70,7 +74,8 @@ def one(agents: int, time_limit: float, workers: int, seed: int,
     if kind == "availability" and result.roster is not None:
         figures = dict(roster_figures(problem, result.roster, needs))
     row: dict[str, object] = {
-        "agents": agents, "status": report.status, "load_s": round(load_s, 2),
+        "agents": agents, "plan": plan or "engine", "status": report.status,
+        "load_s": round(load_s, 2),
         "first_s": None if report.first_solution_s is None else round(report.first_solution_s, 1),
         "gap_1pct_s": round(within[0], 1) if within else None,
         "final_gap_pct": None if report.gap is None else round(100 * report.gap, 2),
@@ -90,25 +95,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", choices=("forecast", "availability"), default="forecast")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--work-limit", type=float,
+                        help="deterministic seconds per thread (reproducible on a loaded "
+                        "machine; give a time limit long enough not to stop first)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--baseline-plan", choices=("small", "medium", "large"),
+                        help="also solve each size with this plan first (a baseline measured "
+                        "in the same run)")
+    parser.add_argument("--plan", help=argparse.SUPPRESS)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(one(args.one, args.time_limit, args.workers, args.seed, args.kind)))
+        print(json.dumps(one(args.one, args.time_limit, args.workers, args.seed, args.kind,
+                             args.plan, args.work_limit)))
         return 0
     sizes = args.sizes or ([25, 50, 100, 200] if args.kind == "availability"
                            else [25, 50, 100, 200, 400])
-    columns = ["agents", "status", "first_s", "gap_1pct_s", "final_gap_pct", "objective",
+    columns = ["agents", "plan", "status", "first_s", "gap_1pct_s", "final_gap_pct", "objective",
                "bound", "wall_s", "peak_mib", "identity"]
     if args.kind == "availability":
         columns += ["shift_variables", *AVAILABILITY_FIGURES]
     print("  ".join(f"{c:>13}" for c in columns))
     rows = []
-    for size in sizes:
+    runs = [(size, plan) for size in sizes
+            for plan in ([args.baseline_plan] if args.baseline_plan else []) + [None]]
+    for size, plan in runs:
         child = subprocess.run(
             [sys.executable, __file__, "--one", str(size), "--time-limit", str(args.time_limit),
-             "--workers", str(args.workers), "--seed", str(args.seed), "--kind", args.kind],
+             "--workers", str(args.workers), "--seed", str(args.seed), "--kind", args.kind,
+             *(["--plan", plan] if plan else []),
+             *(["--work-limit", str(args.work_limit)] if args.work_limit else [])],
             capture_output=True, text=True, check=False)
         if child.returncode:
             print(f"{size} agents failed:\n{child.stderr[-2000:]}", file=sys.stderr)
@@ -117,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
         print("  ".join(f"{row.get(c)!s:>13}" for c in columns), flush=True)
     if not args.no_save:
-        extra = environment() | {"time_limit": args.time_limit, "workers": args.workers}
+        extra = environment() | {"time_limit": args.time_limit, "workers": args.workers,
+                                 "work_limit": args.work_limit}
         name = "roster_scaling.csv" if args.kind == "forecast" else \
             "roster_scaling_availability.csv"
         append_rows(ROOT / "benchmarks" / "results" / name, [extra | r for r in rows])

@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 
 Values = dict[int, bool]
 PRECISION = 2.0**20  # prices are rounded to multiples of 1/PRECISION for CP-SAT
+# Wentges smoothing: each round prices at this mix of the best bound's duals and the master's,
+# which damps the duals' swings (availability team, 50 agents: without it the bound fell from
+# 1702 at zero prices to -23 million in the next round and was back at 1265 only after 20)
+SMOOTHING = 0.7
 
 
 @dataclass(frozen=True)
@@ -190,10 +194,15 @@ def reduced_prices(split: Cut, duals: np.ndarray) -> np.ndarray:
 
 def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, workers: int,
              pricing_work: float = 0.5, target: float = math.inf,
-             pick_roster: bool = True) -> Outcome | None:
+             pick_roster: bool = True, start: Values | None = None,
+             pick_seconds: float = 0.0) -> Outcome | None:
     """Column generation on the model of ``ctx`` until ``work`` deterministic seconds of
     pricing are spent, the bound meets ``target``, the master is proven, or ``deadline``;
-    then, unless ``pick_roster`` is False (only the bound is wanted), a roster is picked.
+    then, unless ``pick_roster`` is False (only the bound is wanted), a roster is picked
+    (within ``pick_seconds`` more, or what is left until the deadline, whichever is longer).
+
+    ``start``, a roster, gives each agent's first column, so that the master has a roster from
+    the first round and its duals mean something from there.
 
     Returns None when the model cannot be cut into agents.
     """
@@ -201,13 +210,19 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
     if split is None or not split.blocks:
         return None
     master = _Master(split)
-    duals = np.zeros(len(split.low))
+    if start is not None:
+        for i, column in enumerate(_columns_of(split, start, seed=seed)):
+            if column is not None:
+                master.add(i, column)
+    duals = np.zeros(len(split.low))  # the master's duals
+    center = duals  # the duals of the best bound so far (stabilisation's centre)
     convex = np.full(len(split.blocks), math.inf)
-    best, spent, rounds = -math.inf, 0.0, 0
+    best, spent, rounds, value, alpha = -math.inf, 0.0, 0, math.inf, SMOOTHING
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         while True:
             rounds += 1
-            prices = reduced_prices(split, duals)
+            at = alpha * center + (1 - alpha) * duals
+            prices = reduced_prices(split, at)
             left = deadline - time.perf_counter()
             jobs = [pool.submit(price, b, prices[b.variables], seed=seed, work=pricing_work,
                                 seconds=left) for b in split.blocks]
@@ -215,23 +230,58 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
             spent += sum(p.work for p in found)
             if any(math.isinf(p.bound) and p.bound > 0 for p in found):
                 return Outcome(math.inf, None, math.inf, rounds, len(master.columns))
-            bound = lagrangian(split, duals, [p.bound for p in found])
-            best = max(best, bound)
-            added = sum(master.add(i, p.values) for i, p in enumerate(found)
-                        if p.values is not None and p.priced < convex[i] - 1e-6)
-            log.info("columns round %d: bound %.2f, %d added", rounds, bound, added)
-            if not added or best >= target - 1e-6 or spent >= work or \
+            bound = lagrangian(split, at, [p.bound for p in found])
+            if bound > best:
+                best, center = bound, at
+            added = _add_columns(split, master, found, duals, convex)
+            log.info("columns round %d: bound %.2f (best %.2f, master %.2f), %d added",
+                     rounds, bound, best, value, added)
+            if not added and alpha > 0:  # nothing prices out at the master's duals: look
+                alpha = 0.0              # there alone before concluding
+                continue
+            if not added or best >= min(target, value) - 1e-6 or spent >= work or \
                     time.perf_counter() >= deadline:
                 break
             solved = master.solve()
             if solved is None:
                 break
-            _, duals, convex = solved
+            value, duals, convex = solved
+            alpha = SMOOTHING
     values, objective = None, math.inf
     if pick_roster:
         values, objective = pick(ctx, split, master, seed=seed, work=max(0.5, 0.2 * work),
-                                 seconds=max(0.1, deadline - time.perf_counter()))
+                                 seconds=max(0.1, pick_seconds,
+                                             deadline - time.perf_counter()))
     return Outcome(rounded(best), values, objective, rounds, len(master.columns))
+
+
+def _columns_of(split: Cut, roster: Values, *, seed: int) -> list[np.ndarray | None]:
+    """Each agent's column in a roster: their shifts as given, every other variable of their
+    block at its least cost (None when the block's own rules refuse those shifts)."""
+    found: list[np.ndarray | None] = []
+    for block in split.blocks:
+        fixed = block.model.clone()
+        for local, var in enumerate(block.variables.tolist()):
+            if var in roster:
+                domain = fixed.proto.variables[local].domain
+                domain[0] = domain[1] = int(roster[var])
+        alone = Block(block.agent, block.variables, fixed, block.upper)
+        priced = price(alone, split.cost[block.variables], seed=seed, work=1.0, seconds=10.0)
+        found.append(priced.values)
+    return found
+
+
+def _add_columns(split: Cut, master: _Master, found: list[Priced], duals: np.ndarray,
+                 convex: np.ndarray) -> int:
+    """Add the schedules found whose reduced cost at the master's duals is negative."""
+    at_master = reduced_prices(split, duals)
+    added = 0
+    for i, p in enumerate(found):
+        if p.values is None:
+            continue
+        reduced = float(at_master[split.blocks[i].variables] @ p.values) - convex[i]
+        added += reduced < -1e-6 and master.add(i, p.values)
+    return added
 
 
 def rounded(bound: float) -> float:

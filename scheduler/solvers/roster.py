@@ -3,10 +3,12 @@
 The phases, in order (their shares of the work are in :mod:`.plan`, chosen by model size):
 
 1. the linear relaxation's bound (HiGHS, :mod:`.relaxation`), in the background;
-2. a quick first roster (:func:`.searches.first_roster`);
+2. a quick first roster (:func:`.searches.first_roster`), on availability-driven teams built
+   shift by shift (:mod:`.construct`);
 3. on small models, column generation's bound (:mod:`.columns`);
 4. the main search: CP-SAT on the whole model (it proves optima and gives the bound) beside a
    second seed (small models) or neighbourhood search from the first roster (:mod:`.lns`);
+   on availability-driven teams column generation gives the bound in place of CP-SAT;
 5. neighbourhood search from the best roster with every thread, until the plan's end.
 
 Every search stops on CP-SAT's deterministic clock and they meet only at fixed points, so the
@@ -26,7 +28,8 @@ import pandas as pd
 from scheduler.check import check
 from scheduler.domain import Problem
 from scheduler.model import ModelContext
-from scheduler.solvers.columns import generate
+from scheduler.solvers.columns import Outcome, generate
+from scheduler.solvers.construct import shared_then_filled
 from scheduler.solvers.cpsat import Values, add_hints, build, extract, polish
 from scheduler.solvers.explain import explain
 from scheduler.solvers.lns import improve
@@ -41,7 +44,13 @@ from scheduler.solvers.plan import (
 from scheduler.solvers.progress import Progress, Recorder, Watcher, gap_of
 from scheduler.solvers.relaxation import lp_bound
 from scheduler.solvers.result import SolveReport, SolveResult
-from scheduler.solvers.searches import empty_roster, exact_search, first_roster, two_seeds
+from scheduler.solvers.searches import (
+    empty_roster,
+    exact_search,
+    first_roster,
+    repaired,
+    two_seeds,
+)
 
 __all__ = ["Progress", "SolvePlan", "build", "solve"]
 
@@ -65,7 +74,8 @@ class Run:
 def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 60.0,
           work_limit: float | None = None, workers: int = 2, seed: int = 0,
           neighbourhood_search: bool = True, log_progress: bool = False,
-          on_progress: Callable[[Progress], None] | None = None) -> SolveResult:
+          on_progress: Callable[[Progress], None] | None = None,
+          plan: SolvePlan | None = None) -> SolveResult:
     """Build and solve the roster of a problem (see the module note for the phases).
 
     Parameters
@@ -87,6 +97,8 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
         Print CP-SAT's own search log.
     on_progress
         Called with each improving roster and the best bound known then.
+    plan
+        The phases and their shares (default: :func:`.plan.plan_for` the model's size).
 
     Returns
     -------
@@ -97,11 +109,14 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
     budget = Budget(time_limit, work, workers)
     ctx = build(problem, requirements)
     add_hints(ctx)
-    run = Run(ctx, plan_for(len(ctx.x)), budget, Recorder(budget, on_progress), seed,
-              neighbourhood_search, log_progress)
+    if plan is None:
+        plan = plan_for(len(ctx.x), flexible=bool(problem.flexible))
+    run = Run(ctx, plan, budget, Recorder(budget, on_progress), seed, neighbourhood_search,
+              log_progress)
     relaxation = _start_relaxation(run)
     _first_phase(run, relaxation)
-    if run.plan.columns_work:
+    if run.plan.columns_work or (run.plan.columns_beside and _searching(run) and
+                                 run.budget.workers == 1):
         _columns_phase(run)
     exact, local = _main_phase(run)
     if exact.status == "INFEASIBLE" or (exact.values is None and run.first is None):
@@ -134,7 +149,11 @@ def _first_phase(run: Run, relaxation: Future[float]) -> None:
     1.4 s), so the search starts without its bound and collects it after the main phase.
     """
     plan, budget = run.plan, run.budget
-    run.first = empty_roster(run.ctx) or \
+    if plan.construct:
+        run.first = repaired(run.ctx, shared_then_filled(run.ctx), seed=run.seed,
+                             work=plan.first_work * budget.work,
+                             seconds=plan.first_time * budget.time_limit)
+    run.first = run.first or empty_roster(run.ctx) or \
         first_roster(run.ctx, seed=run.seed, work=plan.first_work * budget.work,
                      seconds=plan.first_time * budget.time_limit, workers=budget.workers,
                      descent=plan.descent * budget.work)
@@ -152,12 +171,37 @@ def _first_phase(run: Run, relaxation: Future[float]) -> None:
 def _columns_phase(run: Run) -> None:
     """Column generation's bound (no roster: the searches find better ones)."""
     budget = run.budget
-    columns = generate(run.ctx, seed=run.seed, work=run.plan.columns_work * budget.work *
-                       budget.workers, deadline=budget.deadline(run.plan.columns_time),
-                       workers=budget.workers, pick_roster=False)
-    if columns and columns.bound < float("inf"):
-        run.bound = max(run.bound, columns.bound)
+    plan = run.plan
+    share = plan.columns_work or plan.exact_share
+    until = plan.columns_time if plan.columns_work else plan.exact_share
+    columns = generate(run.ctx, seed=run.seed, work=share * budget.work * budget.workers,
+                       deadline=budget.deadline(until), workers=budget.workers,
+                       pick_roster=False, start=run.first)
+    _take_bound(run, columns)
+
+
+def _take_bound(run: Run, columns: Outcome | None) -> None:
+    """Keep column generation's bound when it is better."""
+    if columns and columns.bound < float("inf") and columns.bound > run.bound:
+        run.bound = columns.bound
         run.recorder.bound_proven(run.bound)
+
+
+def _beside(run: Run) -> bool:
+    """Whether column generation runs beside neighbourhood search in the main phase."""
+    return run.plan.columns_beside and _searching(run) and run.budget.workers > 1
+
+
+def _columns_beside(run: Run, phase_end: float) -> SearchResult:
+    """Column generation on one thread for the main phase: its bound, as a search result
+    without a roster."""
+    budget = run.budget
+    columns = generate(run.ctx, seed=run.seed, work=run.plan.exact_share * budget.work,
+                       deadline=phase_end, workers=1, pick_roster=False, start=run.first)
+    _take_bound(run, columns)
+    stopped = StopReason.TIME_LIMIT if time.perf_counter() >= phase_end else \
+        StopReason.WORK_LIMIT
+    return SearchResult("UNKNOWN", None, float("inf"), run.bound, stopped)
 
 
 def _searching(run: Run) -> bool:
@@ -181,7 +225,10 @@ def _main_phase(run: Run) -> tuple[SearchResult, SearchResult]:
     if plan.two_seeds:
         return two_seeds(run.ctx, exact_run, seed=run.seed + 1), not_run
     with ThreadPoolExecutor(max_workers=2) as pool:
-        exact_job = pool.submit(_proving, exact_run, budget)
+        if _beside(run):
+            exact_job = pool.submit(_columns_beside, run, phase_end)
+        else:
+            exact_job = pool.submit(_proving, exact_run, budget)
         local_job = pool.submit(improve, run.ctx, run.first or {}, float("inf"),
                                 budget=share * budget.work * (budget.workers - 1),
                                 workers=budget.workers - 1, seed=run.seed + 1,

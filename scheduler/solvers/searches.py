@@ -60,6 +60,32 @@ def empty_roster(ctx: ModelContext) -> Values | None:
     return empty if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
+def holds(ctx: ModelContext, values: Values) -> bool:
+    """Whether a roster breaks no hard rule of the model."""
+    fixed = fixed_model(ctx, values, lambda agent, day: False)
+    return one_thread(seconds=10).solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def repaired(ctx: ModelContext, values: Values, *, seed: int, work: float,
+             seconds: float) -> Values | None:
+    """The roster itself when it breaks no hard rule, else the first roster CP-SAT finds by
+    repairing it (a search without linear relaxation that starts from it), else None."""
+    if holds(ctx, values):
+        return values
+    model = ctx.model.clone()
+    model.clear_hints()
+    for var in ctx.x.values():
+        model.add_hint(var, values[var.index])
+    solver = cp_model.CpSolver()
+    single_worker(solver, seed=seed, work=work, seconds=seconds)
+    solver.parameters.linearization_level = 0
+    solver.parameters.repair_hint = True
+    solver.parameters.stop_after_first_solution = True
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return shift_values(ctx, solver)
+
+
 def first_roster(ctx: ModelContext, *, seed: int, work: float, seconds: float,
                  workers: int, descent: float = 0.0) -> Values | None:
     """A quick first roster, or None: the better of local search and a repaired hint.
