@@ -188,9 +188,16 @@ class MinHoursSettings(RuleSetting):
 
 class PairingSettings(RuleSetting):
     """Onboarding agents work only while a mentor is on duty, and never two at once;
-    ``weight`` per interval when soft."""
+    ``weight`` per interval when soft.
+
+    ``whole_shift``: each onboarding shift also has one mentor on duty from its start to its
+    end (starting no later, ending no earlier), and a mentor takes at most
+    ``per_mentor_day`` onboarding shifts a day; ``weight`` per shift without one when soft.
+    """
 
     weight: int = Field(200, ge=0)
+    whole_shift: bool = False
+    per_mentor_day: int = Field(1, ge=1, le=10)
 
 
 class RuleSettings(BaseModel):

@@ -76,7 +76,8 @@ def teams(draw: st.DrawFn) -> Problem:
                                                                         "weight"])),
                            step_minutes=60, steps=draw(st.integers(1, 4))),
         "min_hours": rule("soft", "off", hours=draw(st.sampled_from([1, 3]))),
-        "pairing": rule("hard", "soft", weight=draw(st.integers(0, 20)))})
+        "pairing": rule("hard", "soft", weight=draw(st.integers(0, 20)),
+                        whole_shift=draw(st.booleans()))})
     problem = Problem(
         team="random", time_zone=draw(st.sampled_from(["UTC", "Europe/Berlin"])),
         start=date(2026, 3, 27), days=days, interval_minutes=60, templates=(),

@@ -1,13 +1,15 @@
 """Pairing: an onboarding agent works only while one of their mentors is on duty, and no two
-onboarding agents are on duty at once. Per interval, hard or ``weight`` per interval."""
+onboarding agents are on duty at once. Per interval, hard or ``weight`` per interval. With
+``whole_shift`` also one mentor for each whole onboarding shift (:mod:`.mentoring`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from scheduler.constraints.base import Rule, finding
+from scheduler.constraints.base import Rule, day_label, finding
 from scheduler.constraints.headcount import duty_of
+from scheduler.constraints.mentoring import encode_mentoring, unmentored
 from scheduler.domain import Problem, Roster
 from scheduler.evaluation import Violation
 from scheduler.settings import Level, PairingSettings
@@ -53,6 +55,8 @@ class PairingRule(Rule[PairingSettings]):
                 else:
                     ctx.penalize(ctx.excess(crowd, 1, len(present) - 1, "crowd"), weight,
                                  self.name)
+        if self.settings(problem).whole_shift:
+            encode_mentoring(ctx, self.settings(problem), self.name)
 
     def evaluate(self, roster: Roster, problem: Problem,
                  requirements: pd.DataFrame) -> list[Violation]:
@@ -73,4 +77,9 @@ class PairingRule(Rule[PairingSettings]):
                 found.append(finding(self.name, settings.level, settings.weight,
                                      len(present) - 1, f"{', '.join(present)} onboarding at "
                                      f"once {when:%a %H:%M}", interval=interval))
+        if settings.whole_shift:
+            found += [finding(self.name, settings.level, settings.weight, 1,
+                              f"{s.agent} on {day_label(problem, s.day)} ({s.template}): no "
+                              "mentor on duty for the whole shift", agent=s.agent, day=s.day)
+                      for s in unmentored(problem, roster, settings)]
         return found

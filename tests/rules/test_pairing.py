@@ -48,3 +48,65 @@ def test_evaluate_finds_unmentored_and_crowded_intervals():
     crowded = evaluate(RULE, works("lea", "kim", "max"), prob)
     assert [v.penalty for v in crowded] == [3] * 8
     assert evaluate(RULE, works("lea", "max"), prob) == []
+
+
+def mentored(level: str = "hard", weight: int = 7, per_day: int = 1):
+    """Lea and Kim onboarding 10-14 (4 h shifts), mentored by Max or Ana; Max may work 08-12
+    or 10-14, Ana 10-14; one agent wanted 10-14, hard at most two on duty."""
+    return team(flexible=flex(4, 4, first=8, last=14),
+                coverage=(cover(10, 14, 1, 4, least_weight=10),),
+                settings=rules(headcount={"level": "soft"}, preference_levels={"level": "hard"},
+                               pairing={"level": level, "weight": weight, "whole_shift": True,
+                                        "per_mentor_day": per_day}),
+                onboarding=(Onboarding(agent="lea", mentors=("max", "ana")),
+                            Onboarding(agent="kim", mentors=("max",))),
+                lea=[(10, 14, "preferred")], kim=[(10, 14, "preferred", 1)],
+                max=[(8, 14, "available")], ana=[(10, 14, "if needed")], days=2)
+
+
+def at(agent: str, start: int, day: int = 0) -> Shift:
+    return Shift(agent=agent, day=day, template=f"F-{start:02d}00-0400")
+
+
+def test_a_mentor_on_duty_for_part_of_the_shift_does_not_mentor_it():
+    prob = mentored("soft", 7)
+    # Max 08-12 overlaps Lea 10-14 only in part: her shift has no whole-shift mentor
+    part = evaluate(RULE, Roster(shifts=(at("lea", 10), at("max", 8))), prob)
+    whole = [v for v in part if "whole shift" in v.message]
+    assert [(v.agent, v.day, v.penalty) for v in whole] == [("lea", 0, 7)]
+    assert evaluate(RULE, Roster(shifts=(at("lea", 10), at("max", 10))), prob) == []
+
+
+def test_one_onboarding_shift_per_mentor_and_day():
+    # Lea on day 0 and Kim on day 1 may share Max; on one day Max takes only one of them
+    prob = mentored("soft", 7)
+    both_days = Roster(shifts=(at("lea", 10), at("max", 10), at("kim", 10, 1), at("max", 10, 1)))
+    assert evaluate(RULE, both_days, prob) == []
+    # Lea has Ana as a second mentor: the matching gives Max to Kim's shift... on another day
+    assert evaluate(RULE, Roster(shifts=(at("lea", 10), at("ana", 10))), prob) == []
+
+
+def test_the_matching_uses_the_second_mentor_when_the_first_is_taken():
+    # both onboarding on one day (Kim's availability moved to day 0 through a wider team)
+    prob = team(flexible=flex(4, 4, first=8, last=14), settings=rules(
+                    pairing={"level": "soft", "weight": 7, "whole_shift": True}),
+                onboarding=(Onboarding(agent="lea", mentors=("max", "ana")),
+                            Onboarding(agent="kim", mentors=("max",))),
+                lea=[(10, 14, "preferred")], kim=[(10, 14, "preferred")],
+                max=[(10, 14, "preferred")], ana=[(10, 14, "preferred")])
+    crowded = Roster(shifts=(at("lea", 10), at("kim", 10), at("max", 10), at("ana", 10)))
+    whole = [v for v in evaluate(RULE, crowded, prob) if "whole shift" in v.message]
+    assert whole == []  # Kim gets Max, Lea gets Ana (only the crowding is paid)
+    without_ana = Roster(shifts=(at("lea", 10), at("kim", 10), at("max", 10)))
+    whole = [v for v in evaluate(RULE, without_ana, prob) if "whole shift" in v.message]
+    assert len(whole) == 1  # Max takes one of them; the other is left
+
+
+def test_hard_whole_shift_mentoring_brings_a_covering_mentor():
+    # one agent wanted 10-14 on day 0 (10 a half-hour short): Max 10-14 costs 8 half-hours
+    # at 1 (available), Lea nothing but only under a mentor for her whole shift: optimum 8
+    found = solved(mentored(), 8)
+    lea = [s for s in found.shifts if s.agent == "lea"]
+    for shift in lea:
+        assert at("max", 10, shift.day) in found.shifts or at("ana", 10, shift.day) in \
+            found.shifts
