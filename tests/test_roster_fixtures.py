@@ -102,7 +102,7 @@ def test_large_team_path_identity_bound_and_determinism(small_problem: Problem,
     # as if the fixture were a large team: the search starts before the relaxation's bound is
     # known and neighbourhood search gets nearly all the work; the bound is still at least the
     # relaxation's
-    monkeypatch.setattr(roster_solver, "plan_for", lambda shift_variables: LARGE)
+    monkeypatch.setattr(roster_solver, "plan_for", lambda shift_variables, **_: LARGE)
     first = solve(small_problem, requirements(small_problem), time_limit=20, workers=2, seed=1)
     assert_identity(small_problem, first)
     relaxed = lp_bound(model_of(small_problem).model, time_limit=20)
@@ -118,7 +118,7 @@ def test_large_team_path_reports_the_relaxation_collected_after_the_first_phase(
     # a relaxation that is never collected; a stand-in relaxation whose bound nothing else can
     # reach shows that its value gets to the report, where a bound above the roster's penalty
     # is refused rather than reported as an optimum
-    monkeypatch.setattr(roster_solver, "plan_for", lambda shift_variables: LARGE)
+    monkeypatch.setattr(roster_solver, "plan_for", lambda shift_variables, **_: LARGE)
     unreachable = 10**7
     monkeypatch.setattr(roster_solver, "lp_bound", lambda model, time_limit: unreachable)
     needs = requirements(small_problem)
