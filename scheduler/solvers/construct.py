@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scheduler.availability import fair_targets
 from scheduler.constraints.contract import limits
 from scheduler.constraints.fair_share import convex_penalty, least_minutes
 from scheduler.constraints.headcount import counts_for, headcounts
@@ -30,6 +29,7 @@ from scheduler.model import ModelContext
 from scheduler.settings import FairShareSettings, Level
 from scheduler.solvers.cpsat import Values
 from scheduler.solvers.relaxation import objective_vector
+from scheduler.staffing.fair_share import fair_targets
 
 
 @dataclass(frozen=True)
