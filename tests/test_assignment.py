@@ -211,14 +211,17 @@ def test_same_input_seed_and_workers_give_the_same_assignment() -> None:
 
 
 def test_sla_watch_statuses_worst_first() -> None:
-    # Window 60. A: due -5 (breached). B: finishes 30, due 20 (will breach). C: finishes 40,
-    # due 50, margin 15 (at risk). D: due 500 (ok). E: unassigned skill, due 30 (will breach).
-    d = desk([ticket("A", -5, 0 + 1), ticket("B", 20, 29), ticket("C", 50, 10),
+    # Window 90. A: due -5 (breached, to the back). B: 25 minutes, due 20: late where it
+    # stands, so to the back (finishes 71, will breach). C: finishes 40, due 50, margin 15
+    # (at risk). D: finishes 45, due 500 (ok). E: unassigned skill, due 30 (will breach).
+    d = desk([ticket("A", -5, 0 + 1), ticket("B", 20, 25), ticket("C", 50, 40),
               ticket("D", 500, 5), ticket("E", 30, 5, queue="billing")],
-             [agent("a", (0, 60))], window=60)
+             [agent("a", (0, 90))], window=90)
     outcome = evaluate(d, {"A": "a", "B": "a", "C": "a", "D": "a", "E": None})
     watch = {w.ticket: w.status for w in sla_watch(d, outcome, margin=15)}
     assert watch == {"A": "breached", "B": "will breach", "C": "at risk", "D": "ok",
                      "E": "will breach"}
+    finish = {job: outcome.placed[job].finish for job in "ABCD"}
+    assert finish == {"C": 40, "D": 45, "A": 46, "B": 71}  # late ones after the on-time ones
     order = [w.ticket for w in sla_watch(d, outcome, margin=15)]
     assert order[0] == "A" and order[-1] == "D"

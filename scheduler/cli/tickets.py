@@ -115,7 +115,7 @@ def _compare_table(result: Any, baselines: dict[str, Any]) -> Table:
 
 
 def _risk_table(watch: Sequence[Any], frame: Any) -> Table:
-    flagged = [w for w in watch if w.status != "ok"]
+    flagged = [w for w in watch if w.status not in ("ok", "no SLA")]
     table = Table(title=f"SLA watch: {plural(len(flagged), 'ticket')} to look at",
                   title_justify="left")
     for title in ("Ticket", "Priority", "Status", "Due", "Agent", "Finish", "Why"):
@@ -164,7 +164,7 @@ def assign(team_dir: TeamDir, tickets: Tickets, at: At, out_dir: OutDir, fmt: Fo
     desk = make_desk(load_.tickets, agents, start, minutes, policy)
     result = assign_tickets(desk, work_limit=work_limit, workers=workers, seed=seed)
     watch = sla_watch(desk, result.outcome, policy.at_risk_minutes)
-    kind = fmt.value if fmt else ("csv" if tickets[0].suffix.lower() == ".csv" else "json")
+    kind = load_.system  # the help desk the tickets came from: its payload only
     frame = assignments_frame(desk, result, watch, problem.time_zone)
     with input_errors(out_dir, writing=True):
         paths = write_outputs(out_dir, frame, payloads_for(kind, desk, result, policy))

@@ -45,12 +45,13 @@ def assignments_frame(desk: Desk, result: AssignResult, watch: Sequence[Watch],
     rows = []
     for job in desk.jobs:
         place = result.outcome.placed[job.id]
+        sla = job.ticket.due is not None
         rows.append({
             "ticket": job.id, "priority": job.ticket.priority, "queue": job.queue,
-            "tier": job.tier, "due": when(job.due), "effort_minutes": job.effort,
+            "tier": job.tier, "due": when(job.due) if sla else "", "effort_minutes": job.effort,
             "agent": place.agent or "", "position": place.position or "",
             "start": when(place.start), "finish": when(place.finish),
-            "sla_status": status[job.id], "minutes_to_due": job.due,
+            "sla_status": status[job.id], "minutes_to_due": job.due if sla else "",
             "moved": "yes" if place.moved else "no", "reason": result.reasons.get(job.id, ""),
         })
     return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -34,7 +34,16 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.tickets.desk import PERMILLE, Desk, DeskAgent, Job, Outcome, evaluate, multipliers
+from scheduler.tickets.desk import (
+    PERMILLE,
+    Desk,
+    DeskAgent,
+    Job,
+    Outcome,
+    evaluate,
+    multipliers,
+    work_order,
+)
 
 EXACT_JOBS = 60
 LNS_WORK = 0.05
@@ -133,15 +142,20 @@ def _neighbourhood(desk: Desk, group: list[DeskAgent], chosen: Assignment, work:
                    left: float, seed: int) -> float:
     """Re-solve one neighbourhood in place; the work it took."""
     names = {a.id for a in group}
-    jobs = [j for j in desk.jobs if chosen[j.id] in names]
+    used = _loads(desk, chosen)
+    used.update({name: 0 for name in names})
+    jobs = []
+    for job in (j for j in desk.jobs if chosen[j.id] in names):
+        if any(a.can_take(job) and a.worked_by(job.due) >= job.effort for a in group):
+            jobs.append(job)
+        else:  # late wherever it goes in the group: stays put, at the back
+            used[chosen[job.id]] += job.effort  # type: ignore[index]
     waiting = sorted((j for j in desk.jobs if chosen[j.id] is None and j.due > 0
                       and any(a.can_take(j) and a.worked_by(j.due) >= j.effort
                               for a in group)), key=lambda j: (-j.weight, j.order))
     jobs = sorted(jobs + waiting[:LNS_WAITING], key=lambda j: j.order)
     if not jobs:
         return 0.0
-    used = _loads(desk, chosen)
-    used.update({name: 0 for name in names})
     candidates = {j.id: [a for a in group if a.can_take(j) and a.capacity >= j.effort]
                   for j in jobs}
     found, _, _, spent = _solve(desk, jobs, used, candidates, work, left, 1, seed, chosen)
@@ -209,27 +223,30 @@ def _groups(desk: Desk, chosen: Assignment) -> list[tuple[int, list[DeskAgent]]]
 def _local(desk: Desk, group: list[DeskAgent], jobs: list[Job],
            chosen: Assignment) -> tuple[int, int, float]:
     """Weighted breaches (unassigned counted), unassigned and highest load of a neighbourhood."""
-    load = {a.id: 0 for a in group}
     index = {a.id: a for a in group}
+    mine: dict[str, list[Job]] = {a.id: [] for a in group}
     breaches = unassigned = 0
     for job in jobs:
-        agent = chosen.get(job.id)
-        if agent not in index:
+        holder = chosen.get(job.id)
+        if holder is None or holder not in index:
             unassigned += 1
             breaches += job.weight
             continue
-        load[agent] += job.effort
-        if index[agent].finish_of(load[agent]) > job.due:
-            breaches += job.weight
-    return breaches, unassigned, max(load[a.id] / a.capacity for a in group)
+        mine[holder].append(job)
+    for agent in group:
+        breaches += sum(job.weight for job, _, _, late in work_order(agent, mine[agent.id])
+                        if late)
+    return breaches, unassigned, max(sum(j.effort for j in mine[a.id]) / a.capacity
+                                     for a in group)
 
 
 def _solve(desk: Desk, jobs: list[Job], used: dict[str, int],
            candidates: dict[str, list[DeskAgent]] | None, work_limit: float, time_limit: float,
            workers: int, seed: int,
            hint: Assignment) -> tuple[Assignment, bool, int | None, float]:
-    """One CP-SAT model over ``jobs`` (EDF order) on top of minutes already ``used``; returns
-    the assignment, whether it is optimal, the objective and the work spent."""
+    """One CP-SAT model over ``jobs`` (EDF order) on top of minutes already ``used`` (tickets
+    late wherever they go, kept at the back: they take capacity and load, not time before any
+    due); returns the assignment, whether it is optimal, the objective and the work spent."""
     if candidates is None:
         candidates = {j.id: desk.eligible(j) for j in jobs}
     model = cp_model.CpModel()
@@ -274,25 +291,36 @@ def _agent_constraints(model: cp_model.CpModel, desk: Desk, jobs: list[Job],
                        used: dict[str, int], candidates: dict[str, list[DeskAgent]],
                        x: dict[tuple[str, str], cp_model.IntVar],
                        breach: dict[str, cp_model.IntVar]) -> None:
-    """Capacity, and the EDF breach condition of every (job, agent) pair."""
+    """Capacity, and :func:`~scheduler.desk.work_order` for every (job, agent) pair: a job on
+    an agent is on time exactly when the on-time jobs before it (earliest due first) and it
+    fit in the agent's minutes before its due; a breached one goes to the back."""
     for agent in desk.agents:
         mine = [j for j in jobs if (j.id, agent.id) in x]
         if not mine:
             continue
         base = used.get(agent.id, 0)
         model.add(base + sum(j.effort * x[j.id, agent.id] for j in mine) <= agent.capacity)
-        total = base
+        total = 0
+        on: dict[str, cp_model.IntVar | int] = {}
         for k, job in enumerate(mine):
             total += job.effort
             room = agent.worked_by(job.due)
-            if total <= room:
-                continue  # fits in time even with every earlier job on this agent
             var = x[job.id, agent.id]
-            if base + job.effort > room:
-                model.add_implication(var, breach[job.id])
+            if total <= room:  # on time even behind every earlier job
+                model.add_implication(var, breach[job.id].Not())
+                on[job.id] = var
                 continue
-            load = base + sum(j.effort * x[j.id, agent.id] for j in mine[:k + 1])
-            model.add(load <= room).only_enforce_if([var, breach[job.id].Not()])
+            if job.effort > room:  # late even first: always to the back
+                model.add_implication(var, breach[job.id])
+                on[job.id] = 0
+                continue
+            timely = model.new_bool_var(f"on_{job.id}_{agent.id}")
+            model.add_bool_and([var, breach[job.id].Not()]).only_enforce_if(timely)
+            model.add_bool_or([var.Not(), breach[job.id], timely])
+            on[job.id] = timely
+            before = sum(j.effort * on[j.id] for j in mine[:k])
+            model.add(before + job.effort <= room).only_enforce_if(timely)
+            model.add(before + job.effort >= room + 1).only_enforce_if([var, breach[job.id]])
 
 
 def _balance(model: cp_model.CpModel, desk: Desk, jobs: list[Job], used: dict[str, int],
@@ -319,7 +347,8 @@ def _balance(model: cp_model.CpModel, desk: Desk, jobs: list[Job], used: dict[st
 def insertion_greedy(desk: Desk) -> Assignment:
     """Weightiest ticket first (then earliest due): into the least-loaded agent's EDF queue
     where it is on time and every on-time ticket there stays on time; tickets that can be on
-    time nowhere then go, earliest due first, wherever they delay no on-time ticket."""
+    time nowhere then go, weightiest first, to the least-loaded agent with the minutes, at the
+    back of their queue (late where they stand, so they delay no on-time ticket)."""
     queues: dict[str, list[tuple[tuple[object, ...], int, int]]] = {
         a.id: [] for a in desk.agents}  # per agent, EDF order: (key, effort, room)
     load = {a.id: 0 for a in desk.agents}
@@ -330,9 +359,60 @@ def insertion_greedy(desk: Desk) -> Assignment:
         if agent is None:
             late.append(job)
         chosen[job.id] = agent
-    for job in sorted(late, key=lambda j: j.order):
-        chosen[job.id] = _insert(desk, job, queues, load, on_time=False)
+    for job in sorted(late, key=lambda j: (-j.weight, j.order)):
+        chosen[job.id] = _to_the_back(desk, job, queues, load)
+    _last_resort(desk, chosen, load)
     return chosen
+
+
+def _last_resort(desk: Desk, chosen: Assignment, load: dict[str, int]) -> None:
+    """Tickets still unowned though an agent has the minutes (on time where they would stand,
+    but pushing others late): to the agent where they add the least weighted breaches, when
+    that is no more than their own weight (what leaving them costs)."""
+    left = sorted((j for j in desk.jobs if chosen[j.id] is None),
+                  key=lambda j: (-j.weight, j.order))
+    if not left:
+        return
+    mine: dict[str, list[Job]] = {a.id: [] for a in desk.agents}
+    for job in desk.jobs:
+        holder = chosen[job.id]
+        if holder is not None:
+            mine[holder].append(job)
+    for job in left:
+        best: tuple[int, float, str] | None = None
+        for agent in desk.eligible(job):
+            if load[agent.id] + job.effort > agent.capacity:
+                continue
+            added = _late_weight(agent, [*mine[agent.id], job]) - _late_weight(
+                agent, mine[agent.id])
+            key = (added, (load[agent.id] + job.effort) / agent.capacity, agent.id)
+            if added <= job.weight and (best is None or key < best):
+                best = key
+        if best is not None:
+            chosen[job.id] = best[2]
+            mine[best[2]].append(job)
+            load[best[2]] += job.effort
+
+
+def _late_weight(agent: DeskAgent, jobs: list[Job]) -> int:
+    return sum(job.weight for job, _, _, late in work_order(agent, jobs) if late)
+
+
+def _to_the_back(desk: Desk, job: Job,
+                 queues: dict[str, list[tuple[tuple[object, ...], int, int]]],
+                 load: dict[str, int]) -> str | None:
+    """A ticket that is on time nowhere: to the least-loaded agent with the minutes where it
+    is late where it stands (so it goes to the back and delays no on-time ticket)."""
+    able = [a for a in desk.eligible(job) if load[a.id] + job.effort <= a.capacity]
+    able.sort(key=lambda a: ((load[a.id] + job.effort) / a.capacity,
+                             a.id != job.ticket.assignee, a.id))
+    key = job.order
+    for agent in able:
+        ahead = sum(effort for other, effort, _ in queues[agent.id] if other < key)
+        if ahead + job.effort > agent.worked_by(job.due):
+            load[agent.id] += job.effort
+            return agent.id
+    return None
 
 
 def _insert(desk: Desk, job: Job, queues: dict[str, list[tuple[tuple[object, ...], int, int]]],

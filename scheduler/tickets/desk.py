@@ -3,9 +3,10 @@
 A :class:`Desk` holds the window (``at`` plus ``window`` minutes), the agents who can work
 tickets in it (their skills, tier and the stretches of minutes they have for tickets) and the
 open tickets as :class:`Job` (due time and effort in minutes from ``at``). Every agent works
-their tickets earliest-due-first (ties: higher priority, earlier created, id), so a ticket's
-projected finish follows from the tickets before it in that order; it breaches when the finish
-passes its due time.
+their tickets earliest-due-first (ties: higher priority, earlier created, id), except that a
+ticket which cannot be on time where it stands breaches and goes to the back, after the on-time
+ones (:func:`work_order`): a ticket already late never pushes another one late, so it can be
+owned without harm. A ticket's projected finish follows from the tickets before it.
 
 :func:`evaluate` recomputes everything about an assignment in plain Python (no solver): the
 schedule, breaches, loads, moves, and every broken hard condition (skill, tier, on duty,
@@ -25,7 +26,7 @@ from scheduler.tickets.policy import TicketPolicy
 
 PERMILLE = 1000
 RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
-STATUS_ORDER = ("breached", "will breach", "at risk", "ok")
+STATUS_ORDER = ("breached", "will breach", "at risk", "ok", "no SLA")
 
 
 @dataclass(frozen=True)
@@ -255,20 +256,47 @@ def evaluate(desk: Desk, assignment: Mapping[str, str | None]) -> Outcome:
     minutes = {a.id: 0 for a in desk.agents}
     for agent_id, jobs in queues.items():
         agent = agents[agent_id]
-        for position, job in enumerate(sorted(jobs, key=lambda j: j.order), start=1):
-            before = minutes[agent_id]
-            minutes[agent_id] = before + job.effort
-            if minutes[agent_id] > agent.capacity:
-                violations.append(f"ticket {job.id}: {agent_id} is over capacity "
-                                  f"({minutes[agent_id]} > {agent.capacity} minutes)")
-                finish = start = desk.window
-            else:
-                start, finish = agent.start_of(before), agent.finish_of(minutes[agent_id])
+        minutes[agent_id] = sum(j.effort for j in jobs)
+        if minutes[agent_id] > agent.capacity:
+            violations.append(f"agent {agent_id} is over capacity "
+                              f"({minutes[agent_id]} > {agent.capacity} minutes)")
+        for position, (job, start, finish, late) in enumerate(work_order(agent, jobs), start=1):
             moved = job.ticket.assignee is not None and job.ticket.assignee != agent_id
-            placed[job.id] = Placed(agent_id, position, start, finish, finish > job.due, moved)
+            placed[job.id] = Placed(agent_id, position, start, finish, late, moved)
     for job in desk.jobs:
         placed.setdefault(job.id, Placed(None, None, None, None, True, False))
     return _outcome(desk, placed, minutes, violations)
+
+
+def work_order(agent: DeskAgent, jobs: list[Job]) -> list[tuple[Job, int, int, bool]]:
+    """The order an agent works their tickets, with start, finish and breach of each.
+
+    Earliest due first, except that a ticket which cannot be on time where it stands (the
+    on-time tickets before it leave too few minutes before its due) is breached and goes to
+    the back, after every on-time ticket (earliest due first among them): a ticket already
+    late never pushes an on-time one late. Minutes past the agent's capacity finish at the
+    window's end (an over-capacity violation).
+    """
+    on_time: list[tuple[Job, int, int, bool]] = []
+    late: list[Job] = []
+    done = 0
+    for job in sorted(jobs, key=lambda j: j.order):
+        if done + job.effort <= agent.worked_by(job.due):
+            on_time.append((job, agent.start_of(done), agent.finish_of(done + job.effort),
+                            False))
+            done += job.effort
+        else:
+            late.append(job)
+    order = on_time
+    for job in late:
+        end = done + job.effort
+        if end > agent.capacity:
+            start = finish = max(agent.segments[-1][1] if agent.segments else 0, 0)
+        else:
+            start, finish = agent.start_of(done), agent.finish_of(end)
+        order.append((job, start, finish, True))
+        done = end
+    return order
 
 
 def _outcome(desk: Desk, placed: dict[str, Placed], minutes: dict[str, int],
@@ -308,13 +336,16 @@ def sla_watch(desk: Desk, outcome: Outcome, margin: int) -> list[Watch]:
 
     ``breached``: due before the window starts. ``will breach``: the projected finish passes
     the due time (unassigned: due within the window). ``at risk``: less than ``margin`` minutes
-    to spare (unassigned: due within ``margin`` after the window). Else ``ok``.
+    to spare (unassigned: due within ``margin`` after the window). ``no SLA``: no target is
+    running (the first reply was given and no resolution target is set). Else ``ok``.
     """
     found = []
     for job in desk.jobs:
         place = outcome.placed[job.id]
         done = place.finish if place.agent is not None else desk.window
-        if job.due <= 0:
+        if job.ticket.due is None:
+            status = "no SLA"
+        elif job.due <= 0:
             status = "breached"
         elif place.agent is None and job.due <= desk.window or (
                 place.agent is not None and job.due < done):  # type: ignore[operator]

@@ -52,9 +52,13 @@ class RoutingRule(Frozen):
         return self
 
     def matches(self, group: str | None, channel: str, tags: frozenset[str],
-                kind: str | None, fields: dict[str, str]) -> bool:
-        """Whether every condition of the rule holds for a ticket's attributes."""
-        return ((self.group is None or self.group == group)
+                kind: str | None, fields: dict[str, str], *,
+                group_name: str | None = None) -> bool:
+        """Whether every condition of the rule holds for a ticket's attributes (``group``:
+        the group id, or its name from the groups file, case aside)."""
+        named = group_name is not None and self.group is not None \
+            and self.group.strip().lower() == group_name.strip().lower()
+        return ((self.group is None or self.group == group or named)
                 and (self.channel is None or self.channel == channel)
                 and (self.tag is None or self.tag in tags)
                 and (self.type is None or (kind or "").lower() == self.type.lower())
@@ -110,6 +114,15 @@ class TicketPolicy(Frozen):
         if any(w < 1 or w > 10**6 for w in weights.values()):
             raise ValueError("breach weights are whole numbers from 1 to 1000000; use e.g. 100")
         return weights
+
+    @field_validator("open_statuses", mode="before")
+    @classmethod
+    def _status_names(cls, value: Any) -> Any:
+        """``hold`` (Zendesk's word) is ``on_hold``; names are case-blind."""
+        if not isinstance(value, list | tuple):
+            return value
+        names = [str(v).strip().lower() for v in value]
+        return tuple("on_hold" if n in ("hold", "on-hold", "on hold") else n for n in names)
 
     @field_validator("helpdesk_ids", mode="before")
     @classmethod

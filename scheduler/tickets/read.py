@@ -15,7 +15,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -33,9 +33,10 @@ from scheduler.load.cells import (
     read_table,
     text,
 )
-from scheduler.tickets.exports import guess_format, read_json_export
+from scheduler.tickets.columns import read_ticket_columns
+from scheduler.tickets.exports import JsonFile, guess_format, read_json_file
 from scheduler.tickets.policy import PRIORITIES, TicketPolicy
-from scheduler.tickets.records import Format, RawTicket, Source
+from scheduler.tickets.records import Directory, Format, RawTicket, Source
 
 CSV_REQUIRED = ("ticket_id", "created_at")
 STATUS_NAMES = {"new": "new", "open": "open", "pending": "pending", "hold": "on_hold",
@@ -54,14 +55,21 @@ class TicketLoad:
     tickets
         Open, routed tickets in file order.
     skipped
-        Count of tickets left out per reason (``status solved``, ``no routing rule matches``).
+        Count of tickets left out per reason (``status solved``, ``no routing rule matches``,
+        ``deleted``, ``spam``, ``merged``, ``older copy of a ticket``, ``no status``).
     warnings
         One entry per ticket something was assumed or dropped for (where and what).
+    system
+        The help desk the tickets came from (``csv``: the normalised CSV).
+    unmapped
+        Help-desk user id → team agent for assignees known by e-mail (users/agents files).
     """
 
     tickets: tuple[Ticket, ...]
     skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[InputProblem] = field(default_factory=list)
+    system: Format = "csv"
+    unmapped: dict[str, str] = field(default_factory=dict)
 
 
 def load_tickets(paths: Sequence[Path | str] | Path | str, problem: Problem,
@@ -83,7 +91,7 @@ def load_tickets(paths: Sequence[Path | str] | Path | str, problem: Problem,
     TeamFolderError
         With every problem found; never any other exception.
     """
-    files = _files(paths)
+    files = export_files(paths)
     where = str(files[0].parent) if files else str(paths)
     try:
         return _load(files, problem, policy, fmt)
@@ -97,7 +105,8 @@ def load_tickets(paths: Sequence[Path | str] | Path | str, problem: Problem,
         raise TeamFolderError([problem_], where) from exc
 
 
-def _files(paths: Sequence[Path | str] | Path | str) -> list[Path]:
+def export_files(paths: Sequence[Path | str] | Path | str) -> list[Path]:
+    """The files to read: those given, and a folder's ``*.json`` / ``*.csv`` in name order."""
     items = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     files: list[Path] = []
     for item in items:
@@ -108,29 +117,121 @@ def _files(paths: Sequence[Path | str] | Path | str) -> list[Path]:
     return files
 
 
-def _load(files: list[Path], problem: Problem, policy: TicketPolicy,
-          fmt: Format | None) -> TicketLoad:
-    problems, warnings = Problems(), Problems()
-    zone = ZoneInfo(problem.time_zone)
+@dataclass
+class TicketExport:
+    """Everything read from the export's files, before routing.
+
+    Attributes
+    ----------
+    raws
+        One record per ticket (its newest copy), without the deleted, spam and merged ones.
+    skipped
+        Count per reason of what was left out (``deleted``, ``older copy``, ...).
+    directory
+        Group names, users' e-mails and custom statuses from the side files.
+    system
+        The help desk the tickets came from (``csv`` for the normalised CSV).
+    as_of
+        The newest change in the export (its moment): SLA targets that ended before it and
+        were not met count as breached.
+    """
+
+    raws: list[RawTicket]
+    skipped: Counter[str] = field(default_factory=Counter)
+    directory: Directory = field(default_factory=Directory)
+    system: Format = "csv"
+    as_of: datetime | None = None
+
+
+def read_export(files: list[Path], zone: ZoneInfo, fmt: Format | None, problems: Problems,
+                warnings: Problems) -> TicketExport:
+    """Read every file of an export: tickets, pages and side files; newest copy wins.
+
+    Deleted, spam and merged tickets are left out and counted; so are older copies of a
+    ticket (whatever the file order); a page that says more follow (``end_of_stream:
+    false``) without the last page among the files is a warning, and so is an export with no
+    ticket at all.
+    """
     raws: list[RawTicket] = []
+    directory = Directory()
+    pages: list[JsonFile] = []
+    systems: set[str] = set()
     if not files:
         problems.add(".", "no ticket files given", "pass a CSV or JSON export with --tickets")
     for path in files:
         kind = fmt or guess_format(path)
         if kind == "csv":
             raws += read_ticket_csv(path, zone, problems)
-        else:
-            raws += read_json_export(path, kind, zone, problems, warnings)
+            systems.add("csv")
+            continue
+        read = read_json_file(path, kind, zone, problems, warnings)
+        _merge(directory, read.directory)
+        if read.kind == "tickets":
+            pages.append(read)
+            raws += read.tickets
+            systems.add(kind)
+    name = files[0].name if len(files) == 1 else "."
+    if len(systems) > 1:
+        problems.add(name, f"tickets from {' and '.join(sorted(systems))} in one import",
+                     "read each help desk's export on its own")
+    _stream_check(pages, name, warnings)
+    export = TicketExport([], Counter(), directory, next(iter(sorted(systems)), "csv"))  # type: ignore[arg-type]
+    newest = _unique(raws, problems, export.skipped)
+    versions = [r.version for r in newest if r.version > float("-inf")]
+    if versions:
+        export.as_of = datetime.fromtimestamp(max(versions), UTC)
+    for raw in newest:
+        if raw.skip:
+            export.skipped[raw.skip] += 1
+            continue
+        if raw.group is not None:
+            raw.group_name = directory.groups.get(raw.group)
+        _custom_status(raw, directory)
+        export.raws.append(raw)
+    if files and not raws and not problems.items:
+        warnings.add(name, "the export holds no ticket", "check the export's time range; "
+                     "nothing to assign or measure")
+    return export
+
+
+def _merge(into: Directory, more: Directory) -> None:
+    into.groups.update(more.groups)
+    into.users.update(more.users)
+    into.statuses.update(more.statuses)
+
+
+def _custom_status(raw: RawTicket, directory: Directory) -> None:
+    known = directory.statuses.get(raw.fields.get("custom_status_id", ""))
+    if known is not None:
+        raw.fields["custom_status"] = known[0]
+
+
+def _stream_check(pages: list[JsonFile], name: str, warnings: Problems) -> None:
+    states = [p.end_of_stream for p in pages if p.end_of_stream is not None]
+    if states and not any(states):
+        warnings.add(name, "the export is unfinished: every page says more follow "
+                     "(end_of_stream: false) and the last page is not among the files",
+                     "fetch the next pages (after_url) until end_of_stream is true and pass "
+                     "them all")
+
+
+def _load(files: list[Path], problem: Problem, policy: TicketPolicy,
+          fmt: Format | None) -> TicketLoad:
+    problems, warnings = Problems(), Problems()
+    export = read_export(files, ZoneInfo(problem.time_zone), fmt, problems, warnings)
     where = str(files[0].parent) if files else "."
-    load = route(_unique(raws, problems, warnings), problem, policy, problems, warnings)
+    load = route(export.raws, problem, policy, problems, warnings, export.directory)
+    load.skipped.update(export.skipped)
+    load.system = export.system
     problems.raise_if_any(where)
     load.warnings = warnings.items
     return load
 
 
-def _unique(raws: list[RawTicket], problems: Problems, warnings: Problems) -> list[RawTicket]:
-    """One record per ticket id: a JSON export's later page wins (the ticket changed while it
-    was exported); the same id twice in one CSV is a problem."""
+def _unique(raws: list[RawTicket], problems: Problems,
+            skipped: Counter[str]) -> list[RawTicket]:
+    """One record per ticket id: the newest copy (``version``; equal versions: the one read
+    last); the same id twice in one CSV is a problem."""
     seen: dict[str, RawTicket] = {}
     for raw in raws:
         before = seen.get(raw.id)
@@ -141,49 +242,87 @@ def _unique(raws: list[RawTicket], problems: Problems, warnings: Problems) -> li
                              f"{before.source})", "keep one row per ticket", row=where.row,
                              column="ticket_id", value=raw.id)
                 continue
-            warnings.add(where.file, f"ticket {raw.id} appears twice; the later copy is used "
-                         f"(first at {before.source})", "", row=where.row, column=where.path)
-            del seen[raw.id]
+            skipped["older copy of a ticket"] += 1
+            if before.version > raw.version:
+                continue
         seen[raw.id] = raw
     return list(seen.values())
 
 
+KNOWN_STATUSES = frozenset(STATUS_NAMES.values())
+
+
 def route(raws: list[RawTicket], problem: Problem, policy: TicketPolicy, problems: Problems,
-          warnings: Problems) -> TicketLoad:
+          warnings: Problems, directory: Directory | None = None) -> TicketLoad:
     """Apply the policy: open statuses, routing rules, effort, due time, assignee."""
     load = TicketLoad(())
     tickets = []
-    open_statuses = set(policy.open_statuses)
+    unknown: Counter[str] = Counter()
+    people = people_by_id(problem, directory or Directory())
+    handle: dict[str, float] = {}  # minutes per ticket of each queue, worked out once
     for raw in raws:
         if raw.queue is not None and raw.queue not in problem.queue_index:
             problems.add(raw.source.file, f"queue {raw.queue} is not in the queues of "
                          "team.yaml", f"use one of: {', '.join(problem.queue_index)}",
                          row=raw.source.row, column="queue", value=raw.queue)
             continue
-        if raw.status not in open_statuses:
+        if not is_open(raw, policy):
             load.skipped[f"status {raw.status}"] += 1
+            if raw.status not in KNOWN_STATUSES:
+                unknown[raw.status] += 1
             continue
-        target = _target(raw, problem, policy)
+        target = route_one(raw, policy)
         if target is None:
             load.skipped["no routing rule matches"] += 1
             warnings.add(raw.source.file, f"ticket {raw.id}: no routing rule matches "
-                         f"(group {raw.group}, channel {raw.channel or '-'}); skipped",
-                         "add a rule (or a catch-all) to tickets.routing in team.yaml",
-                         column=raw.source.path, row=raw.source.row)
+                         f"(group {raw.group_name or raw.group}, channel {raw.channel or '-'});"
+                         " skipped", "add a rule (or a catch-all) to tickets.routing in "
+                         "team.yaml", column=raw.source.path, row=raw.source.row)
             continue
         queue, tier = target
-        tickets.append(_ticket(raw, queue, tier, problem, policy, warnings))
+        tickets.append(_ticket(raw, queue, tier, problem, policy, warnings, people, handle))
+    for status, count in sorted(unknown.items()):
+        warnings.add(".", f"{count} ticket(s) have status {status}, which team.yaml does not "
+                     "name; left out", f"if they are worked, add {status} to "
+                     "tickets.open_statuses in team.yaml", value=status)
     load.tickets = tuple(tickets)
     return load
 
 
-def _target(raw: RawTicket, problem: Problem, policy: TicketPolicy) -> tuple[str, int] | None:
+def is_open(raw: RawTicket, policy: TicketPolicy) -> bool:
+    """Whether the ticket is worked now: its status (or Zendesk custom status label) is one
+    of ``open_statuses``."""
+    label = raw.fields.get("custom_status", "").strip().lower()
+    return raw.status in policy.open_statuses or bool(label and label in policy.open_statuses)
+
+
+def route_one(raw: RawTicket, policy: TicketPolicy) -> tuple[str, int] | None:
+    """The queue and tier of a ticket: its own (CSV), else the first rule that matches (a
+    rule's ``group`` matches the group id or, from the groups file, its name)."""
     if raw.queue:
         return raw.queue, raw.tier or 1
     for rule in policy.routing:
-        if rule.matches(raw.group, raw.channel, raw.tags, raw.type, raw.fields):
+        if rule.matches(raw.group, raw.channel, raw.tags, raw.type, raw.fields,
+                        group_name=raw.group_name):
             return rule.queue, raw.tier or rule.tier
     return None
+
+
+def people_by_id(problem: Problem, directory: Directory) -> dict[tuple[str, str], str]:
+    """(help desk, user id) → team agent, matched by e-mail from the users/agents files."""
+    by_email = {a.email.strip().lower(): a.id for a in problem.agents if a.email}
+    return {key: by_email[email] for key, email in directory.users.items() if email in by_email}
+
+
+def agent_for(raw: RawTicket, problem: Problem, policy: TicketPolicy,
+              people: dict[tuple[str, str], str]) -> str | None:
+    """The team agent a help-desk assignee is: a team id, ``helpdesk_ids``, or the users /
+    agents file's e-mail matched to agents.csv."""
+    if raw.assignee is None:
+        return None
+    if raw.assignee in problem.agent_index:
+        return raw.assignee
+    return policy.agent_of(raw.assignee) or people.get((raw.system, raw.assignee))
 
 
 def handle_minutes(problem: Problem, policy: TicketPolicy, queue: str) -> float:
@@ -199,41 +338,38 @@ def handle_minutes(problem: Problem, policy: TicketPolicy, queue: str) -> float:
 
 
 def _ticket(raw: RawTicket, queue: str, tier: int, problem: Problem, policy: TicketPolicy,
-            warnings: Problems) -> Ticket:
+            warnings: Problems, people: dict[tuple[str, str], str],
+            handle: dict[str, float]) -> Ticket:
     effort = raw.effort
     if effort is None:
-        minutes = handle_minutes(problem, policy, queue)
+        if queue not in handle:
+            handle[queue] = handle_minutes(problem, policy, queue)
+        minutes = handle[queue]
         minutes *= policy.priority_scale.get(raw.priority, 1.0)  # type: ignore[call-overload]
         minutes *= policy.type_scale.get((raw.type or "").lower(), 1.0)
         effort = max(1, math.ceil(minutes - 1e-9))
-    due, kind = _due(raw, problem, queue)
-    assignee = None
-    if raw.assignee:
-        assignee = raw.assignee if raw.assignee in problem.agent_index else policy.agent_of(
-            raw.assignee)
-        if assignee is None:
-            warnings.add(raw.source.file, f"ticket {raw.id}: assignee {raw.assignee} "
-                         "is not a team agent; treated as unassigned",
-                         "map help-desk ids to agents in tickets.helpdesk_ids of team.yaml",
-                         column=raw.source.path, row=raw.source.row)
-    return Ticket(id=raw.id, queue=queue, tier=tier, priority=raw.priority,
-                  created=raw.created, due=due, due_kind=kind, effort_minutes=effort,
-                  assignee=assignee, subject=raw.subject)
+    due, kind = running_due(raw)
+    assignee = agent_for(raw, problem, policy, people)
+    if raw.assignee and assignee is None:
+        warnings.add(raw.source.file, f"ticket {raw.id}: assignee {raw.assignee} "
+                     "is not a team agent; treated as unassigned",
+                     "map help-desk ids to agents in tickets.helpdesk_ids of team.yaml, or "
+                     "pass the users (Zendesk) / agents (Freshdesk) file with the same e-mails "
+                     "as agents.csv", column=raw.source.path, row=raw.source.row)
+    # every field is checked on the way in: no second validation per ticket (600,000 of them)
+    return Ticket.model_construct(id=raw.id, queue=queue, tier=tier,
+                                  priority=raw.priority,  # type: ignore[arg-type]
+                                  created=raw.created, due=due, due_kind=kind,
+                                  effort_minutes=effort, assignee=assignee, subject=raw.subject)
 
 
-def _due(raw: RawTicket, problem: Problem,
-         queue: str) -> tuple[datetime, Literal["first_response", "resolution"]]:
-    """The target that applies now: first response until it was given, then resolution;
-    the other when only one is known; else the queue's first-response time after creation."""
-    order: list[tuple[datetime | None, Literal["first_response", "resolution"]]] = [
-        (raw.first_response_due, "first_response"), (raw.resolution_due, "resolution")]
-    if raw.responded:
-        order.reverse()
-    for due, kind in order:
-        if due is not None:
-            return due, kind
-    minutes = problem.queue_index[queue].first_response_minutes
-    return raw.created + timedelta(minutes=minutes), "first_response"
+def running_due(raw: RawTicket) -> tuple[datetime | None,
+                                         Literal["first_response", "resolution"]]:
+    """The SLA target running now: the first response until it was given, then the
+    resolution target; None when no target runs (never one made up)."""
+    if not raw.responded and raw.first_response_due is not None:
+        return raw.first_response_due, "first_response"
+    return raw.resolution_due, "resolution"
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,7 +405,14 @@ def parse_effort(value: str) -> int:
 
 
 def read_ticket_csv(path: Path, zone: ZoneInfo, problems: Problems) -> list[RawTicket]:
-    """Read the project's normalised ticket CSV (docs/tickets.md); bad cells are problems."""
+    """Read the project's normalised ticket CSV (docs/tickets.md); bad cells are problems.
+
+    A large clean file is read column-wise (:mod:`scheduler.ticket_columns`); otherwise, or
+    when any cell needs a closer look, row by row."""
+    fast = read_ticket_columns(path, zone, STATUS_NAMES, PRIORITIES,
+                               CSV_REQUIRED + CSV_OPTIONAL)
+    if fast is not None:
+        return fast
     table = read_table(path.parent, path.name, problems, required=CSV_REQUIRED,
                        optional=None, must_exist=True)
     if table is None:

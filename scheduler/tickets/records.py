@@ -9,6 +9,18 @@ from typing import Literal
 Format = Literal["csv", "zendesk", "freshdesk"]
 
 
+@dataclass
+class Directory:
+    """What the side files of an export say: group names, help-desk users and custom
+    statuses (id → name / e-mail / label), per help desk."""
+
+    groups: dict[str, str] = field(default_factory=dict)
+    users: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(help desk, user id) → e-mail (lower case)."""
+    statuses: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Zendesk custom status id → (label, status category)."""
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a ticket was read: the file, and its CSV row or JSON path."""
@@ -25,7 +37,13 @@ class Source:
 @dataclass
 class RawTicket:
     """One ticket in the normalised form, before routing (see docs/tickets.md); ``source``
-    says where it was read, for problems and warnings about it."""
+    says where it was read, for problems and warnings about it.
+
+    ``system`` is the help desk it came from; ``version`` orders copies of one ticket (the
+    export's ``generated_timestamp`` or ``updated_at``, newest wins); ``skip`` says why it is
+    not a ticket to work or count (``deleted``, ``spam``, ``merged``). The history fields
+    (``solved`` onwards) feed the weekly metrics; None where the export does not say.
+    """
 
     id: str
     created: datetime
@@ -46,3 +64,18 @@ class RawTicket:
     tier: int | None = None
     subject: str = ""
     updated: datetime | None = None
+    system: Format = "csv"
+    version: float = float("-inf")
+    skip: str | None = None
+    group_name: str | None = None
+    solved: datetime | None = None
+    first_reply_minutes: float | None = None
+    first_reply_business: float | None = None
+    resolution_minutes: float | None = None
+    resolution_business: float | None = None
+    replies: int | None = None
+    reopens: int | None = None
+    targets: tuple[tuple[str, datetime, str], ...] = ()
+    """SLA targets as exported: (metric, breach time, stage)."""
+    sla: dict[str, str] = field(default_factory=dict)
+    """SLA outcome per metric (``first_reply_time`` → ``achieved`` / ``breached``)."""
