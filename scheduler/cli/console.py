@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from scheduler.errors import TeamFolderError
+from scheduler.errors import Problems, TeamFolderError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,14 +94,24 @@ def input_errors(where: Path, writing: bool = False) -> Iterator[None]:
     try:
         yield
     except TeamFolderError as exc:
-        table = problems_table(exc, where)
-        if table is None:
-            fail(f"Cannot read {getattr(exc, 'folder', '') or where}: {exc}")
-        err.print(table)
-        err.print("Fix these and run the command again.")
-        raise typer.Exit(2) from None
-    except (OSError, ValidationError) as exc:
+        _print_problems(exc, where)
+    except ValidationError as exc:  # a value the readers let through: still a table, no pydantic
+        problems = Problems()
+        problems.add_validation(exc, str(where),
+                                column=lambda loc: ".".join(map(str, loc)) or None,
+                                value=lambda loc, given: given)
+        _print_problems(TeamFolderError(problems.items, str(where)), where)
+    except OSError as exc:
         fail(f"Cannot {'write' if writing else 'read'} {where}: {exc}")
+
+
+def _print_problems(exc: TeamFolderError, where: Path) -> NoReturn:
+    table = problems_table(exc, where)
+    if table is None:
+        fail(f"Cannot read {getattr(exc, 'folder', '') or where}: {exc}")
+    err.print(table)
+    err.print("Fix these and run the command again.")
+    raise typer.Exit(2)
 
 
 def load(team_dir: Path) -> Problem:

@@ -33,7 +33,7 @@ from scheduler.load.cells import (
     parse_int,
     parse_weekdays,
 )
-from scheduler.settings import Level, RuleSettings
+from scheduler.settings import MAX_WEIGHT, Level, RuleSettings
 from scheduler.whatif.changes import Change, ChangeError, Close, Open, Scale, When
 from scheduler.whatif.team_changes import (
     AddTemplate,
@@ -287,8 +287,9 @@ def _rule(words: list[str], problem: Problem) -> Change:
             level = Level(word.lower())
         elif word.lower().startswith("weight="):
             weight = _cell(parse_int, word.split("=", 1)[1])
-            if weight < 0:
-                raise _fail(f"{word!r} is a negative weight", "use a whole number of 0 or more")
+            if not 0 <= weight <= MAX_WEIGHT:
+                raise _fail(f"{word!r} is not a weight a rule can have",
+                            f"use a whole number from 0 to {MAX_WEIGHT}")
         else:
             raise _fail(f"{word!r} is neither a level nor a weight",
                         "write hard, soft or off, and/or weight=N")

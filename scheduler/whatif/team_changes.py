@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from scheduler.domain import (
     WEEKDAYS,
@@ -19,8 +19,9 @@ from scheduler.domain import (
     TimeOff,
     Window,
 )
+from scheduler.errors import describe_error
 from scheduler.settings import Level, RuleSettings
-from scheduler.whatif.changes import Change, clock_text, percent_text, rebuilt
+from scheduler.whatif.changes import Change, ChangeError, clock_text, percent_text, rebuilt
 
 # --------------------------------------------------------------------------- queue settings
 
@@ -250,7 +251,12 @@ class Rule(Change):
         update = {k: v for k, v in (("level", self.level), ("weight", self.weight))
                   if v is not None}
         rules[self.rule] = {**rules[self.rule], **update}
-        return rebuilt(problem, rules=RuleSettings.model_validate(rules))
+        try:
+            settings = RuleSettings.model_validate(rules)
+        except ValidationError as exc:
+            message, fix = describe_error(exc.errors()[0], None)
+            raise ChangeError(f"rule {self.rule}: {message}", fix) from None
+        return rebuilt(problem, rules=settings)
 
     def __str__(self) -> str:
         words = ["rule", self.rule]

@@ -67,3 +67,26 @@ def test_scenario_names_never_become_formulas_in_the_csv(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     names = pd.read_csv(tmp_path / "out" / "whatif.csv")["scenario"].unique()
     assert list(names) == ["baseline", "'=HYPERLINK(1)"]
+
+
+def test_a_rule_weight_out_of_range_is_a_problem_table_not_pydantic(tmp_path: Path) -> None:
+    result = invoke("--change", "rule fairness weight=200000", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "1 problem in --change" in text and "from 0 to 100000" in text
+    assert "pydantic" not in text and "validation error" not in text
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_rule_change_beyond_the_settings_limits_fails_as_a_change() -> None:
+    from scheduler.load import load_team
+    from scheduler.whatif.changes import ChangeError
+    from scheduler.whatif.team_changes import Rule
+
+    problem = load_team("fixtures/small")
+    try:
+        Rule(rule="fairness", weight=200_000).apply(problem)
+    except ChangeError as exc:
+        assert "rule fairness" in str(exc) and "100000" in exc.fix
+    else:
+        raise AssertionError("a weight over the maximum was applied")
