@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import typer
 from test_export import PLAN, ROSTER, make_problem
 from typer.testing import CliRunner
 
@@ -228,3 +229,20 @@ def test_roster_then_check_small(tmp_path: Path) -> None:
         assert (out / name).is_file()
     result = run("check", SMALL, out / "roster.csv")
     assert result.exit_code == 0, result.output
+
+
+def test_a_validation_error_reaching_the_cli_is_a_problem_table(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from pydantic import BaseModel
+
+    from scheduler.cli.console import input_errors
+
+    class Weights(BaseModel):
+        weight: int
+
+    with pytest.raises(typer.Exit) as info, input_errors(Path("rules.yaml")):
+        Weights(weight="heavy")  # type: ignore[arg-type]
+    assert info.value.exit_code == 2
+    text = " ".join(capsys.readouterr().err.split())
+    assert "1 problem in rules.yaml" in text and "weight" in text and "heavy" in text
+    assert "pydantic" not in text and "validation error" not in text
