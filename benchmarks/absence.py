@@ -1,6 +1,6 @@
 """An absence on fixtures/acme-support with its published roster: answer time and what changes.
 
-Run ``python benchmarks/absence.py [--full] [--no-save]``. Amelia Taylor (Wed L, Thu M in the
+Run ``python -m benchmarks.absence [--full] [--no-save]``. Amelia Taylor (Wed L, Thu M in the
 published roster, tests/data/published/acme-roster.csv) is off Wednesday and Thursday from
 Wednesday 00:00. Measures, in one run, for each priority (stability, coverage): the seconds to
 the first answer (one option, ``plan_absence(options=1)``) and to three options, the shifts
