@@ -157,3 +157,22 @@ def test_workbook_has_the_headcount_sheet_instead_of_an_empty_coverage_sheet(
     assert sum(r[7] for r in rows) == view.headline.short
     monday_noon = next(r for r in rows if r[2] == "2026-11-30 12:00")
     assert (monday_noon[3], monday_noon[4], monday_noon[5]) == ("everyone", 3, 3)
+
+
+def test_the_terminal_summary_speaks_headcount(fixture_team: tuple[Problem, Roster]) -> None:
+    from rich.console import Console
+
+    from scheduler.cli.views import headline_table
+    from scheduler.kpi import measure
+
+    problem, roster = fixture_team
+    needs = requirements(problem)
+    kpis = measure(problem, needs, roster, covering_plan(problem, needs, roster))
+    console = Console(width=160, record=True)
+    console.print(headline_table(problem, kpis))
+    text = console.export_text()
+    h = kpis.headcount.headline
+    assert "agent-half-hours short of coverage.csv's minimum" in " ".join(text.split())
+    week = next(line for line in text.splitlines() if line.strip("│ ").startswith("week"))
+    assert week.split("│")[3].strip() == str(h.short)
+    assert f"{h.agents_with_hours} of {h.agents_available} agents with hours" in text

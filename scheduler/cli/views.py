@@ -76,7 +76,10 @@ def penalty_table(penalties: dict[str, int], evaluation: Evaluation | None,
 
 
 def headline_table(problem: Problem, kpis: Any) -> Table:
-    """Coverage, under-covered hours and service level per queue, from the KPIs."""
+    """Coverage, under-covered hours and service level per queue, from the KPIs (a team
+    planned by headcount without a forecast: :func:`headcount_table`)."""
+    if kpis.headcount is not None and not problem.forecast:
+        return headcount_table(problem, kpis)
     h = kpis.headline
     table = Table(title=Text(f"Roster of {problem.team} at a glance"), title_justify="left")
     for title in ("Queue", "Coverage", "Short (agent-h)", "SL worst", "SL all contacts"):
@@ -89,6 +92,29 @@ def headline_table(problem: Problem, kpis: Any) -> Table:
                       cell("" if weighted is None else f"{weighted:.1%}"))
     table.caption = (f"{h.hours:.1f} h scheduled (contracts {h.contract_min_hours:.0f}–"
                      f"{h.contract_max_hours:.0f} h), penalty {h.penalty}")
+    return table
+
+
+def headcount_table(problem: Problem, kpis: Any) -> Table:
+    """Short of coverage.csv's minimum and above its maximum per row and day, then the team's
+    fair-share and preference figures (``Kpis.headcount``)."""
+    view = kpis.headcount
+    h, unit = view.headline, view.headline.unit
+    table = Table(title=Text(f"Roster of {problem.team} at a glance: {unit} short of "
+                             "coverage.csv's minimum and over its maximum"), title_justify="left")
+    for title in ("Day", "Applies to", "Short", "Intervals short", "Over", "Intervals over"):
+        table.add_column(title, justify="left" if title in ("Day", "Applies to") else "right")
+    for row in view.daily.itertuples():
+        table.add_row(cell(row.date), cell("everyone" if row.queue == "any" else row.queue),
+                      cell(row.short), cell(row.short_intervals), cell(row.over),
+                      cell(row.over_intervals))
+    table.add_section()
+    table.add_row(cell("week"), cell(""), cell(h.short), cell(h.short_intervals), cell(h.over),
+                  cell(h.over_intervals))
+    table.caption = (f"{h.agents_with_hours} of {h.agents_available} agents with hours, "
+                     f"{h.hours:.1f} h; {h.preferred_share:.1%} of time on duty preferred; "
+                     f"fair-share distance {h.mean_fair_distance_h:.1f} h mean, "
+                     f"{h.max_fair_distance_h:.1f} h most; penalty {kpis.headline.penalty}")
     return table
 
 

@@ -65,7 +65,7 @@ def _whatif_table(table: Any) -> Table:
         if figure == "penalty":
             view.add_section()
         view.add_row(cell(figure), *(cell(v) for v in row))
-        if figure == "gap":
+        if figure == ("note" if "note" in grid.index else "gap"):  # the solve, then figures
             view.add_section()
     return view
 
@@ -146,7 +146,7 @@ def _run_headcount(ask: HeadcountAsk, options: SolveOptions, runner: dict[str, A
 
 def _compare(problem: Any, scenarios: list[Any], options: SolveOptions,
              runner: dict[str, Any], out_dir: Path | None) -> None:
-    from scheduler.whatif.compare import compare_scenarios
+    from scheduler.whatif.compare import caveat, compare_scenarios
     from scheduler.whatif.outputs import write_whatif
     from scheduler.whatif.run import run_tasks
 
@@ -158,6 +158,8 @@ def _compare(problem: Any, scenarios: list[Any], options: SolveOptions,
         if not outcome.solved:
             out.print(Text(f"{outcome.name}: {outcome.status.lower()}: {outcome.reason}",
                            style="red"))
+        elif note := caveat(outcome):
+            out.print(Text(f"⚠ {outcome.name}: {note}", style="yellow"))
     if out_dir is not None:
         with input_errors(out_dir, writing=True):
             wrote(*write_whatif(out_dir, problem, table, outcomes))
