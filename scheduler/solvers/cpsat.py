@@ -35,9 +35,15 @@ def build(problem: Problem, requirements: pd.DataFrame, *,
     return ctx
 
 
-def add_hints(ctx: ModelContext) -> None:
-    """Start from the published roster, else from last week's pattern on the same weekday."""
+def add_hints(ctx: ModelContext, hint: Roster | None = None) -> None:
+    """Start from ``hint`` when given (a what-if's neighbouring roster), else from the
+    published roster, else from last week's pattern on the same weekday."""
     problem = ctx.problem
+    if hint is not None:
+        source = {(s.agent, s.day): s.template for s in hint.shifts}
+        for (agent, day, template), var in ctx.x.items():
+            ctx.model.add_hint(var, source.get((agent, day)) == template)
+        return
     source = {(s.agent, s.day): s.template for s in problem.reference}
     if not source:
         source = {(s.agent, s.day + 7): s.template for s in problem.history}

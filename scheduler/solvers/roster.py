@@ -26,7 +26,7 @@ from functools import partial
 import pandas as pd
 
 from scheduler.check import check
-from scheduler.domain import Problem
+from scheduler.domain import Problem, Roster
 from scheduler.model import ModelContext
 from scheduler.solvers.columns import Outcome, generate
 from scheduler.solvers.construct import shared_then_filled
@@ -75,7 +75,7 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
           work_limit: float | None = None, workers: int = 2, seed: int = 0,
           neighbourhood_search: bool = True, log_progress: bool = False,
           on_progress: Callable[[Progress], None] | None = None,
-          plan: SolvePlan | None = None) -> SolveResult:
+          plan: SolvePlan | None = None, hint: Roster | None = None) -> SolveResult:
     """Build and solve the roster of a problem (see the module note for the phases).
 
     Parameters
@@ -99,6 +99,9 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
         Called with each improving roster and the best bound known then.
     plan
         The phases and their shares (default: :func:`.plan.plan_for` the model's size).
+    hint
+        A roster to start from instead of the published one (what-if: the neighbouring
+        scenario's roster); shifts of agents or templates the problem lacks are ignored.
 
     Returns
     -------
@@ -108,7 +111,7 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
     work = time_limit * WORK_PER_SECOND if work_limit is None else work_limit
     budget = Budget(time_limit, work, workers)
     ctx = build(problem, requirements)
-    add_hints(ctx)
+    add_hints(ctx, hint)
     if plan is None:
         plan = plan_for(len(ctx.x), flexible=bool(problem.flexible))
     run = Run(ctx, plan, budget, Recorder(budget, on_progress), seed, neighbourhood_search,

@@ -2,11 +2,18 @@
 
 The headcount search solves the roster with 0, 1, 2, … extra agents of one kind (a
 :class:`~scheduler.whatif.team_changes.Hire`) and asks of each roster whether it meets every
-targeted queue's service target in every interval (:attr:`Outcome.missed` is empty on those
-queues). It starts from a staffing bound (no fewer hires can cover the requirements), gallops
-up until a number meets, bisects down to the smallest, and always solves N - 1 too, so the
-answer is checked both ways. When adding hires stops helping it gives the smallest
-under-coverage it saw and the reason. Solves of one round run side by side (``batch``).
+targeted queue's service target, read per interval, day or week (the criterion, see
+:mod:`scheduler.whatif.targets`). It starts from a staffing bound (no fewer hires can cover
+the requirements), gallops up until a number meets, bisects down to the smallest, and always
+solves N - 1 too, so the answer is checked both ways. When adding hires stops helping it gives
+the smallest under-coverage it saw and the reason. Solves of one round run side by side
+(``batch``).
+
+Monotone by construction: each solve starts from the roster of the largest number of hires
+below it (the new hires idle), and a number of hires is never reported worse than the one
+below it: where the solver's roster is worse, the one below is carried over
+(:mod:`scheduler.whatif.monotone`). The answer says when it rests on rosters whose gap (what
+the solver left on the table) is above :data:`GAP_THRESHOLD`.
 """
 
 from __future__ import annotations
@@ -18,18 +25,22 @@ from itertools import islice
 
 import pandas as pd
 
-from scheduler.domain import Problem
+from scheduler.domain import Problem, Shift
+from scheduler.whatif.monotone import better_of, carried
 from scheduler.whatif.run import Outcome, SolveOptions, Task
 from scheduler.whatif.scenarios import Scenario
+from scheduler.whatif.targets import DEFAULT_CRITERION, check_criterion, check_queues, unit_text
 from scheduler.whatif.team_changes import Hire, Remove
 
 Runner = Callable[[Sequence[Task]], list[Outcome]]
-STALL = 2  # probes in a row (hires doubling) with no fewer missed intervals: hires stop helping
+STALL = 2  # probes in a row (hires doubling) with no fewer missed units: hires stop helping
+GAP_THRESHOLD = 0.05  # an answer resting on a roster with a larger gap says so
 
 
 @dataclass(frozen=True)
 class Probe:
-    """One solve of the search: ``hires`` extra agents and what their roster gave."""
+    """One solve of the search: ``hires`` extra agents, what their roster gave and the
+    ``(queue, unit)`` pairs missing a target (units per the search's criterion)."""
 
     hires: int
     outcome: Outcome
@@ -37,7 +48,7 @@ class Probe:
 
     @property
     def meets(self) -> bool:
-        """Whether the roster meets every targeted service target in every interval."""
+        """Whether the roster meets every targeted service target in every unit."""
         return self.outcome.solved and not self.missed
 
 
@@ -46,14 +57,50 @@ class Headcount:
     """The search's answer.
 
     ``hires`` is the smallest number meeting every target (None when none did), ``bound`` the
-    staffing bound the search started from, ``probes`` every solve by number of hires and
-    ``reason`` why no number meets (empty when one does).
+    staffing bound the search started from, ``probes`` every solve by number of hires,
+    ``reason`` why no number meets (empty when one does) and ``criterion`` what meeting a
+    target means (interval, day or week).
     """
 
     hires: int | None
     bound: int
     probes: tuple[Probe, ...]
     reason: str = ""
+    criterion: str = DEFAULT_CRITERION
+
+    @property
+    def deciding(self) -> tuple[Probe, ...]:
+        """The probes the answer rests on: the smallest meeting one and the one below it
+        (or the best one when none meets)."""
+        if self.hires is None:
+            return (self.best,)
+        return tuple(p for p in self.probes if p.hires in (self.hires - 1, self.hires))
+
+    @property
+    def largest_gap(self) -> float | None:
+        """The largest gap among the deciding probes' rosters (None when none is known)."""
+        gaps = [p.outcome.gap for p in self.deciding if p.outcome.gap is not None]
+        return max(gaps, default=None)
+
+    @property
+    def solves(self) -> int:
+        """Solves the search ran."""
+        return len(self.probes)
+
+    @property
+    def seconds(self) -> float:
+        """Seconds of solving and measuring, summed over the probes (side by side: less wall
+        time)."""
+        return sum(p.outcome.wall_time_s for p in self.probes)
+
+    def caveat(self, work_limit: float | None, threshold: float = GAP_THRESHOLD) -> str:
+        """A sentence when the answer rests on a roster with a gap above ``threshold``."""
+        gap = self.largest_gap
+        if gap is None or gap <= threshold:
+            return ""
+        more = f"--work-limit {4 * work_limit:g} or more" if work_limit else "a larger --work-limit"
+        return (f"the answer rests on rosters with a gap up to {gap:.0%} (above "
+                f"{threshold:.0%}): the solver may have left coverage on the table; try {more}")
 
     @property
     def best(self) -> Probe:
@@ -100,20 +147,53 @@ def staffing_bound(problem: Problem, hire: Hire, queues: Sequence[str]) -> int:
     return max(0, by_hours, by_peak)
 
 
+def renaming(hire: Hire, fewer: int, more: int) -> dict[str, str]:
+    """The hires' ids with ``fewer`` of them → their ids with ``more`` (by position)."""
+    ids = hire.model_copy(update={"count": more}).agent_ids()
+    return dict(zip(hire.model_copy(update={"count": fewer}).agent_ids(), ids, strict=False))
+
+
 class _Search:
     def __init__(self, problem: Problem, hire: Hire, queues: Sequence[str],
-                 options: SolveOptions, run: Runner) -> None:
-        self.problem, self.hire, self.queues = problem, hire, set(queues)
-        self.options, self.run = options, run
+                 options: SolveOptions, run: Runner, criterion: str) -> None:
+        self.problem, self.hire, self.queues = problem, hire, list(queues)
+        self.options, self.run, self.criterion = options, run, criterion
+        self.solved: dict[int, tuple[Task, Outcome]] = {}
         self.probes: dict[int, Probe] = {}
+        self.carries: dict[tuple[int, int], Outcome | None] = {}
 
     def probe(self, counts: Sequence[int]) -> None:
-        new = sorted({c for c in counts if c >= 0 and c not in self.probes})
-        tasks = [Task(f"+{c} hires", hired(self.problem, self.hire, c), self.options)
-                 for c in new]
-        for count, outcome in zip(new, self.run(tasks), strict=True):
-            missed = tuple(m for m in outcome.missed if m[0] in self.queues)
-            self.probes[count] = Probe(count, outcome, missed)
+        new = sorted({c for c in counts if c >= 0 and c not in self.solved})
+        tasks = [Task(f"+{c} hires", hired(self.problem, self.hire, c), self.options,
+                      self.hint(c)) for c in new]
+        for count, task, outcome in zip(new, tasks, self.run(tasks), strict=True):
+            self.solved[count] = (task, outcome)
+        self.sweep()
+
+    def hint(self, count: int) -> tuple[Shift, ...]:
+        """The reported roster of the most hires below ``count``, the new hires idle."""
+        below = max((c for c in self.probes if c < count), default=None)
+        if below is None:
+            return ()
+        names = renaming(self.hire, below, count)
+        return tuple(s.model_copy(update={"agent": names.get(s.agent, s.agent)})
+                     for s in self.probes[below].outcome.shifts)
+
+    def sweep(self) -> None:
+        """Report every count by hires ascending, never worse than the count below it."""
+        below: int | None = None
+        for count in sorted(self.solved):
+            task, chosen = self.solved[count]
+            if below is not None:
+                donor = self.probes[below].outcome
+                key = (count, hash(donor.shifts))
+                if key not in self.carries:
+                    self.carries[key] = carried(task, chosen, donor,
+                                                renaming(self.hire, below, count))
+                chosen = better_of(chosen, self.carries[key], self.criterion, self.queues)
+            missed = chosen.missed_by(self.criterion, self.queues) if chosen.solved else ()
+            self.probes[count] = Probe(count, chosen, missed)
+            below = count
 
     def first_meeting(self) -> int | None:
         return min((c for c, p in self.probes.items() if p.meets), default=None)
@@ -135,7 +215,7 @@ def _score(probe: Probe) -> float:
 
 def search_headcount(problem: Problem, hire: Hire, queues: Sequence[str], *,
                      options: SolveOptions, run: Runner, batch: int = 1,
-                     limit: int = 40) -> Headcount:
+                     limit: int = 40, criterion: str = DEFAULT_CRITERION) -> Headcount:
     """The smallest number of such hires whose roster meets every target of ``queues``.
 
     Parameters
@@ -145,15 +225,23 @@ def search_headcount(problem: Problem, hire: Hire, queues: Sequence[str], *,
     hire
         The kind of agent to add (its ``count`` is ignored).
     queues
-        The queues whose targets must be met in every interval.
+        The queues whose targets must be met (each must be a queue of the team).
     options, run
         Solve settings, and how a list of tasks is solved (processes, a cluster).
     batch
         Solves per round (run side by side).
     limit
         Most hires to try.
+    criterion
+        ``interval``, ``day`` or ``week``: over what the service level must meet the target.
+
+    Raises
+    ------
+    ChangeError
+        When a queue is not the team's or the criterion is unknown.
     """
-    search = _Search(problem, hire, queues, options, run)
+    check_queues(queues, problem)
+    search = _Search(problem, hire, queues, options, run, check_criterion(criterion))
     bound = min(staffing_bound(problem, hire, queues), limit)
     upward = _gallop(bound, limit)
     while search.first_meeting() is None:
@@ -178,10 +266,11 @@ def search_headcount(problem: Problem, hire: Hire, queues: Sequence[str], *,
         search.probe(picks)
         found = search.first_meeting()
     probes = tuple(search.probes[c] for c in sorted(search.probes))
-    answer = Headcount(found, bound, probes)
+    answer = Headcount(found, bound, probes, criterion=criterion)
     if found is None:
-        answer = Headcount(None, bound, probes,
-                           _reason(problem, hire, answer.best, max(search.probes)))
+        answer = Headcount(None, bound, probes, _reason(problem, hire, answer.best,
+                                                        max(search.probes), criterion),
+                           criterion)
     return answer
 
 
@@ -194,12 +283,14 @@ def _gallop(bound: int, limit: int) -> Iterator[int]:
     yield limit
 
 
-def _reason(problem: Problem, hire: Hire, best: Probe, tried: int) -> str:
+def _reason(problem: Problem, hire: Hire, best: Probe, tried: int, criterion: str) -> str:
     """Why no number of hires met every target, in words."""
     if not best.outcome.solved:
         return f"no roster with {best.hires} hires: {best.outcome.reason}"
-    uncovered = [(q, i) for q, i in best.missed if not _offered(problem, i)]
-    where = ", ".join(f"{q} {_when(problem, i)}" for q, i in (uncovered or best.missed)[:3])
+    uncovered = [(q, i) for q, i in best.missed
+                 if criterion == "interval" and not _offered(problem, i)]
+    where = ", ".join(f"{q} {unit_text(problem, criterion, i)}"
+                      for q, i in (uncovered or best.missed)[:3])
     more = len(uncovered or best.missed) - 3
     where += f" and {more} more" if more > 0 else ""
     if uncovered:
@@ -218,10 +309,6 @@ def _offered(problem: Problem, interval: int) -> bool:
                for (day, _), span in problem.span_table.items() if day >= 0)
 
 
-def _when(problem: Problem, interval: int) -> str:
-    return f"{problem.clock.local(interval * problem.interval_minutes):%a %H:%M}"
-
-
 def leavers(problem: Problem, count: int, queues: Sequence[str] = ()) -> list[Scenario]:
     """Scenarios where 0, 1, …, ``count`` agents leave: the last of agents.csv first, among
     those who serve ``queues`` (any agent when none are named)."""
@@ -232,9 +319,12 @@ def leavers(problem: Problem, count: int, queues: Sequence[str] = ()) -> list[Sc
 
 
 def probe_frame(answer: Headcount) -> pd.DataFrame:
-    """One row per solve of the search: hires, status, missed intervals, under-coverage."""
+    """One row per solve of the search: hires, status, gap, units missing a target (per the
+    criterion), under-coverage, and the roster carried over when the solver's was worse."""
     return pd.DataFrame([{
-        "hires": p.hires, "status": p.outcome.status, "meets": p.meets,
-        "missed_intervals": len(p.missed) if p.outcome.solved else None,
+        "hires": p.hires, "status": p.outcome.status, "gap": p.outcome.gap, "meets": p.meets,
+        "criterion": answer.criterion,
+        "missed_units": len(p.missed) if p.outcome.solved else None,
         "short_hours": p.outcome.headline.short_hours_total if p.outcome.solved else None,
+        "carried_from": p.outcome.carried_from, "seconds": round(p.outcome.wall_time_s, 2),
         "reason": p.outcome.reason} for p in answer.probes])

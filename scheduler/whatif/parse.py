@@ -234,7 +234,11 @@ def _fraction(word: str) -> float:
 
 
 def _target(words: list[str], problem: Problem) -> Change:
-    w = _Words(words, "target QUEUE 90/20 (or target QUEUE 120min for e-mail)")
+    """``QUEUE 90/20`` or ``QUEUE:90/20`` (the same syntax as ``--target``)."""
+    if words and ":" in words[0]:
+        name, _, value = words[0].partition(":")
+        words = [name, *([value] if value else []), *words[1:]]
+    w = _Words(words, "target QUEUE 90/20 or QUEUE:90/20 (QUEUE 120min for e-mail)")
     queue = problem.queue_index[_queue(w.take("the queue"), problem)]
     value = w.take("the target")
     w.done()

@@ -18,14 +18,13 @@ import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from scheduler.domain import Problem, Roster, Shift
-
-if TYPE_CHECKING:
-    from scheduler.kpi import Kpis
+from scheduler.evaluation import Evaluation
+from scheduler.whatif.targets import missed_units, service_frame
 
 FAILED = "FAILED"
 CONNECT_TIMEOUT = 10  # seconds to reach a Dask scheduler
@@ -47,11 +46,13 @@ class SolveOptions:
 
 @dataclass(frozen=True)
 class Task:
-    """One solve to run: a name (scenario, or hires/leavers count) and its problem."""
+    """One solve to run: a name (scenario, or hires/leavers count), its problem, and the
+    shifts of a neighbouring roster to start from (``hint``; none: the published roster)."""
 
     name: str
     problem: Problem
     options: SolveOptions = SolveOptions()
+    hint: tuple[Shift, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)  # holds a DataFrame: compare fields, not outcomes
@@ -84,6 +85,15 @@ class Outcome:
         Teams whose need is a headcount (coverage.csv): the roster's
         :class:`scheduler.kpi.headcount.HeadcountHeadline` (short and over the limits, agents
         with hours, fair-share distance, preferred share); None otherwise.
+    service
+        Live service and late e-mail per queue and interval, with the interval's day and week
+        (:func:`scheduler.whatif.targets.service_frame`): what :meth:`missed_by` reads.
+    bound
+        The solve's proven lower bound of the penalty (None without one).
+    carried_from
+        Empty for the solver's own roster; else the name of the neighbouring task whose
+        roster is reported instead, because it is better here (see
+        :func:`scheduler.whatif.monotone.better_of`).
     """
 
     name: str
@@ -98,48 +108,88 @@ class Outcome:
     gap: float | None = None
     wall_time_s: float = 0.0
     headcount: Any = None
+    service: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bound: float | None = None
+    carried_from: str = ""
 
     @property
     def solved(self) -> bool:
         """True when the solve gave a roster."""
         return self.headline is not None
 
+    def missed_by(self, criterion: str, queues: Sequence[str] | None = None
+                  ) -> tuple[tuple[str, int], ...]:
+        """``(queue, unit)`` pairs missing the target, read per ``criterion`` (interval, day
+        or week; :func:`scheduler.whatif.targets.missed_units`)."""
+        if self.service.empty:
+            if criterion != "interval":
+                raise ValueError("an outcome without its service frame can only be read per "
+                                 "interval")
+            return tuple(m for m in self.missed if queues is None or m[0] in queues)
+        return missed_units(self.service, criterion, queues)
+
 
 def solve_task(task: Task) -> Outcome:
     """Solve one task and measure its roster (pure: the same task gives the same outcome)."""
-    from scheduler.kpi import measure
     from scheduler.solvers.roster import solve
     from scheduler.staffing import requirements
-    from scheduler.staffing.covering import covering_plan
 
     started = time.perf_counter()
     problem, options = task.problem, task.options
     needs = requirements(problem)
     result = solve(problem, needs, time_limit=options.time_limit, work_limit=options.work_limit,
-                   workers=options.workers, seed=options.seed)
+                   workers=options.workers, seed=options.seed,
+                   hint=Roster(shifts=task.hint) if task.hint else None)
     report = result.report
     if result.roster is None:
         return Outcome(task.name, report.status, "; ".join(report.conflict) or
                        f"no roster found ({report.status.lower()})",
                        wall_time_s=time.perf_counter() - started)
-    kpis = measure(problem, needs, result.roster, covering_plan(problem, needs, result.roster),
-                   result.evaluation)
+    assert result.evaluation is not None
+    return _measured(task.name, problem, needs, result.roster, result.evaluation,
+                     report.status, report.bound, started)
+
+
+def _measured(name: str, problem: Problem, needs: pd.DataFrame, roster: Roster,
+              evaluation: Evaluation, status: str, bound: float | None, started: float,
+              carried_from: str = "") -> Outcome:
+    """The outcome of a roster: its measures, penalty, and gap against ``bound``."""
+    from scheduler.kpi import measure
+    from scheduler.staffing.covering import covering_plan
+
+    kpis = measure(problem, needs, roster, covering_plan(problem, needs, roster), evaluation)
     view = kpis.headcount
-    return Outcome(task.name, report.status, "", result.roster.shifts, kpis.headline,
-                   kpis.daily, {r: p for r, p in report.penalties.items() if p},
-                   missed_targets(kpis), report.objective, report.gap,
-                   time.perf_counter() - started, None if view is None else view.headline)
+    objective = evaluation.total_penalty
+    gap = None if bound is None else max(0.0, objective - bound) / max(1.0, abs(objective))
+    service = service_frame(problem, kpis.service, kpis.backlog)
+    return Outcome(name, status, "", roster.shifts, kpis.headline, kpis.daily,
+                   {r: p for r, p in evaluation.penalty_by_rule.items() if p},
+                   missed_units(service, "interval"), objective, gap,
+                   time.perf_counter() - started, None if view is None else view.headline,
+                   service, bound, carried_from)
 
 
-def missed_targets(kpis: Kpis) -> tuple[tuple[str, int], ...]:
-    """``(queue, interval)`` pairs where a roster's measures miss the service target."""
-    service = kpis.service
-    low = service[(service["volume"] > 0)
-                  & (service["service_level"] < service["target"] - 1e-9)]
-    late = kpis.backlog[kpis.backlog["late"].astype(bool) & (kpis.backlog["volume"] > 0)]
-    pairs = {(str(q), int(i)) for q, i in zip(low["queue"], low["interval"], strict=True)}
-    pairs |= {(str(q), int(i)) for q, i in zip(late["queue"], late["interval"], strict=True)}
-    return tuple(sorted(pairs, key=lambda p: (p[1], p[0])))
+def measure_roster(task: Task, shifts: Sequence[Shift], bound: float | None,
+                   carried_from: str) -> Outcome | None:
+    """The outcome of a given roster (a neighbour's) on the task's problem, without solving:
+    None when it breaks a hard rule there. ``bound`` is the task's own solve's bound."""
+    from scheduler.check import check
+    from scheduler.staffing import requirements
+
+    started = time.perf_counter()
+    problem = task.problem
+    known = problem.agent_index
+    roster = Roster(shifts=tuple(s for s in shifts if s.agent in known))
+    needs = requirements(problem)
+    try:
+        evaluation = check(problem, roster, needs)
+    except KeyError:  # a shift on a template the problem no longer offers
+        return None
+    if evaluation.hard:
+        return None
+    optimal = bound is not None and evaluation.total_penalty <= bound + 1e-6
+    return _measured(task.name, problem, needs, roster, evaluation,
+                     "OPTIMAL" if optimal else "FEASIBLE", bound, started, carried_from)
 
 
 def roster_of(outcome: Outcome) -> Roster:

@@ -30,7 +30,7 @@ def test_more_volume_needs_the_hires_the_search_proposes() -> None:
     missed = [m for m in more.missed if m[0] == QUEUE]
     assert missed, "with 20 % more contacts the team misses the billing target somewhere"
     answer = search_headcount(busy, hire(HIRE, busy), [QUEUE], options=OPTIONS, run=run,
-                              batch=2, limit=8)
+                              batch=2, limit=8, criterion="interval")
     assert answer.hires is not None and answer.hires >= 1, answer.reason
     probes = {p.hires: p for p in answer.probes}
     enough, fewer = probes[answer.hires], probes[answer.hires - 1]

@@ -69,7 +69,8 @@ def phone_hire() -> object:
 
 def test_the_search_finds_the_smallest_and_checks_one_fewer() -> None:
     solver = StandIn(need=3)
-    answer = search_headcount(SMALL, phone_hire(), ["phone"], options=OPTIONS, run=solver)
+    answer = search_headcount(SMALL, phone_hire(), ["phone"], options=OPTIONS, run=solver,
+                              criterion="interval")
     assert answer.hires == 3 and answer.reason == ""
     meets = {p.hires: p.meets for p in answer.probes}
     assert meets[3] and not meets[2]
@@ -81,7 +82,7 @@ def test_from_a_bound_above_the_answer_it_comes_down(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(hc, "staffing_bound", lambda *args: 6)
     solver = StandIn(need=3)
     answer = search_headcount(SMALL, phone_hire(), ["phone"], options=OPTIONS, run=solver,
-                              batch=2)
+                              batch=2, criterion="interval")
     assert answer.hires == 3 and answer.bound == 6
     assert {2, 3} <= {p.hires for p in answer.probes}
     assert all(len(r) <= 2 for r in solver.rounds) and len(solver.rounds[0]) == 2
@@ -89,14 +90,15 @@ def test_from_a_bound_above_the_answer_it_comes_down(monkeypatch: pytest.MonkeyP
 
 def test_when_hires_stop_helping_it_says_why() -> None:
     stuck = search_headcount(SMALL, phone_hire(), ["phone"], options=OPTIONS,
-                             run=StandIn(need=5, floor=2), limit=30)
+                             run=StandIn(need=5, floor=2), limit=30, criterion="interval")
     assert stuck.hires is None
     assert len(stuck.best.missed) == 2
     assert "more hires stop helping" in stuck.reason and "phone Mon 10:00" in stuck.reason
     assert max(p.hires for p in stuck.probes) < 30  # it stopped before the limit
     # an interval no shift covers (small's shifts start at 07:00): 02:00 on Monday
     night = search_headcount(SMALL, phone_hire(), ["phone"], options=OPTIONS,
-                             run=StandIn(need=1, floor=1, interval=4), limit=6)
+                             run=StandIn(need=1, floor=1, interval=4), limit=6,
+                             criterion="interval")
     assert night.reason.startswith("no shift template covers phone Mon 02:00")
 
 

@@ -1,0 +1,53 @@
+"""More capacity is never reported worse: a roster is carried over where the solver's is worse.
+
+A roster of a team is still a roster of the same team with more capacity: with one more hire
+(the hire idle), with an agent who did not leave, with a skill or a shift template more.
+When the solver, stopped on its work limit, returns a roster that is worse there than the
+neighbour's carried over, the carried roster is reported instead (marked with the
+neighbour's name in ``Outcome.carried_from``): an under-solved roster is never read as an
+effect of the change. Worse means more units missing the target (see
+:mod:`scheduler.whatif.targets`) or more under-covered agent-hours; the solver's roster is kept
+only when it is no worse on both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from scheduler.whatif.run import Outcome, Task, measure_roster
+
+TOLERANCE = 1e-6
+
+
+def score(outcome: Outcome, criterion: str, queues: Sequence[str] | None = None
+          ) -> tuple[int, float]:
+    """Units missing the target and under-covered agent-hours (lower is better)."""
+    return (len(outcome.missed_by(criterion, queues)), outcome.headline.short_hours_total)
+
+
+def better_of(fresh: Outcome, carried: Outcome | None, criterion: str,
+              queues: Sequence[str] | None = None) -> Outcome:
+    """The solver's outcome, unless the carried one is better on either figure (or equal on
+    both with a lower penalty); the reported outcome keeps the solve's wall time."""
+    if carried is None or not carried.solved:
+        return fresh
+    if fresh.solved:
+        mine, theirs = score(fresh, criterion, queues), score(carried, criterion, queues)
+        no_worse = mine[0] <= theirs[0] and mine[1] <= theirs[1] + TOLERANCE
+        same = mine[0] == theirs[0] and abs(mine[1] - theirs[1]) <= TOLERANCE
+        if no_worse and not (same and (carried.objective or 0) < (fresh.objective or 0)):
+            return fresh
+    return dataclasses.replace(carried, wall_time_s=fresh.wall_time_s + carried.wall_time_s)
+
+
+def carried(task: Task, fresh: Outcome, donor: Outcome,
+            rename: dict[str, str] | None = None) -> Outcome | None:
+    """The donor's roster measured on the task's problem (agents renamed by ``rename``), with
+    the fresh solve's bound; None when there is nothing to carry or it breaks a hard rule."""
+    if not donor.solved or not donor.shifts:
+        return None
+    names = rename or {}
+    shifts = tuple(s.model_copy(update={"agent": names.get(s.agent, s.agent)})
+                   for s in donor.shifts)
+    return measure_roster(task, shifts, fresh.bound, donor.carried_from or donor.name)

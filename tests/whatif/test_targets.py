@@ -1,0 +1,110 @@
+"""One target syntax everywhere (the false "✓" of a target naming no queue), and what "meets
+the target" means per interval, day and week, on hand-computed service frames."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from scheduler.errors import TeamFolderError
+from scheduler.load import load_team
+from scheduler.whatif.changes import ChangeError
+from scheduler.whatif.headcount import search_headcount
+from scheduler.whatif.parse import hire, parse_change
+from scheduler.whatif.run import Outcome, SolveOptions, Task
+from scheduler.whatif.scenarios import read_scenarios
+from scheduler.whatif.targets import SERVICE_COLUMNS, missed_units, read_targets, unit_text
+
+SMALL = load_team("fixtures/small")
+
+
+@pytest.mark.parametrize("text", ["chat:80/60", "chat 80/60", "target chat:80/60",
+                                  "target chat 80/60"])
+def test_every_form_of_a_target_reads_the_same(text: str) -> None:
+    targeted, queues = read_targets([text], SMALL)
+    assert queues == ("chat",)
+    chat = targeted.queue_index["chat"]
+    assert (chat.service_level, chat.answer_within_s) == (0.8, 60)
+    assert str(parse_change(f"target {text.removeprefix('target ')}", SMALL)) == \
+        "target chat 80/60"
+
+
+def test_a_scenario_file_takes_the_same_target_syntax(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("scenarios:\n  - name: Faster chat\n    changes:\n"
+                    "      - target chat:90/30\n      - target phone 70/20\n", encoding="utf-8")
+    problem = read_scenarios(path, SMALL)[0].apply(SMALL)
+    assert problem.queue_index["chat"].service_level == 0.9
+    assert problem.queue_index["phone"].answer_within_s == 20
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("chats:80/60", "'chats' is not a queue"),
+    ("chat:80-60", "not a service target"),
+    ("chat", "the target is missing"),
+    ("chat 80/60 phone", "unexpected 'phone'"),
+])
+def test_an_unknown_queue_or_a_malformed_target_is_refused(text: str, message: str) -> None:
+    with pytest.raises(TeamFolderError) as caught:
+        read_targets([text], SMALL)
+    problem = caught.value.problems[0]
+    assert message in problem.message and problem.file == "--target" and problem.fix
+
+
+def test_the_search_refuses_a_queue_the_team_does_not_have() -> None:
+    # today's main split "chat 80/60" on ':' and checked a queue with no intervals: "✓"
+    def never(tasks: object) -> list[Outcome]:
+        raise AssertionError("no solve for a target that names no queue")
+
+    with pytest.raises(ChangeError, match="'chat 80/60' is not a queue"):
+        search_headcount(SMALL, hire("skills=chat", SMALL), ["chat 80/60"],
+                         options=SolveOptions(work_limit=0.1), run=never)
+
+
+def frame(rows: list[tuple[str, int, int, float, float, bool]]) -> pd.DataFrame:
+    """(queue, interval, day, volume, service level, late); targets 80 %, one week."""
+    return pd.DataFrame([{"queue": q, "interval": i, "day": d, "week": 0, "volume": v,
+                          "service_level": s, "target": 0.8 if s == s else s, "late": late}
+                         for q, i, d, v, s, late in rows], columns=SERVICE_COLUMNS)
+
+
+NAN = float("nan")
+SERVICE = frame([
+    ("chat", 0, 0, 10.0, 0.9, False), ("chat", 1, 0, 1.0, 0.5, False),  # day 0: 9.5/11 = 86 %
+    ("chat", 48, 1, 2.0, 0.75, False),                                    # day 1: 75 %
+    ("chat", 49, 1, 0.0, 0.0, False),                                     # no contacts
+    ("mail", 50, 1, 3.0, NAN, True),                                      # answered late
+])
+
+
+def test_interval_day_and_week_by_hand() -> None:
+    # week: (9 + 0.5 + 1.5) / 13 = 84.6 % meets; the late e-mail misses in every reading
+    assert missed_units(SERVICE, "interval") == (("chat", 1), ("chat", 48), ("mail", 50))
+    assert missed_units(SERVICE, "day") == (("chat", 1), ("mail", 1))
+    assert missed_units(SERVICE, "week") == (("mail", 0),)
+    assert missed_units(SERVICE, "day", ["chat"]) == (("chat", 1),)
+    with pytest.raises(ChangeError, match="'month' is not a criterion"):
+        missed_units(SERVICE, "month")
+
+
+def test_units_in_words() -> None:
+    assert unit_text(SMALL, "interval", 20) == "Mon 10:00"
+    assert unit_text(SMALL, "day", 1) == "Tue 01 Dec"
+    assert unit_text(SMALL, "week", 0) == "week of 30 Nov"
+
+
+def test_a_day_that_meets_on_the_whole_is_not_a_miss_for_the_search() -> None:
+    outcome = Outcome("+0 hires", "OPTIMAL", headline=object(), service=SERVICE.iloc[:2])
+
+    def solved(tasks: list[Task]) -> list[Outcome]:
+        return [outcome for _ in tasks]
+
+    chat = hire("skills=chat; hours=0-24", SMALL)
+    by_day = search_headcount(SMALL, chat, ["chat"], options=SolveOptions(), run=solved,
+                              criterion="day", limit=3)
+    by_interval = search_headcount(SMALL, chat, ["chat"], options=SolveOptions(), run=solved,
+                                   criterion="interval", limit=3)
+    assert by_day.hires == 0 and by_day.criterion == "day"
+    assert by_interval.hires is None and by_interval.best.missed == (("chat", 1),)
