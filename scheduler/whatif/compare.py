@@ -11,6 +11,17 @@ and above the maximum, agents with hours, fair-share distance and preferred shar
 A roster that says little about its scenario is flagged (:func:`caveat`, the ``note`` row): an
 empty roster where shifts are needed (the solve stopped at its first roster) or one far from
 its proven bound, so that "no change" is never read into a solve that did not get anywhere.
+
+Solver noise: a solve stopped on its work limit leaves up to its gap on the table, so a
+difference is only told when it is larger than what the two gaps allow: a delta no larger than
+``gap × value`` of the scenario plus ``gap × value`` of the baseline is marked as within solver
+noise (``noise``; ``≈`` in the wide table): a longer solve could shrink or reverse it. For the
+penalty this is exactly the room between each roster and its proven bound.
+
+Solves share the baseline's roster: it is solved first and each scenario starts from it where
+it breaks no hard rule there; a scenario with only more capacity than another (hires, skills,
+shift templates; fewer leavers) is never reported worse than it
+(:func:`scheduler.whatif.monotone.carry_capacity`).
 """
 
 from __future__ import annotations
@@ -21,12 +32,14 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from scheduler.domain import Problem
+from scheduler.domain import Problem, Roster, Shift
+from scheduler.whatif.monotone import carry_capacity
 from scheduler.whatif.run import Outcome, SolveOptions, Task
 from scheduler.whatif.scenarios import BASELINE, Scenario
+from scheduler.whatif.targets import DEFAULT_CRITERION
 
-COLUMNS = ["scenario", "changes", "status", "reason", "gap", "figure", "value", "baseline",
-           "delta"]
+COLUMNS = ["scenario", "changes", "status", "reason", "gap", "carried_from", "figure", "value",
+           "baseline", "delta", "noise"]
 FAR_GAP = 0.5  # a roster whose gap to the proven bound is above this is flagged
 
 
@@ -96,27 +109,45 @@ def compare(outcomes: Sequence[Outcome], changes: dict[str, str]) -> pd.DataFram
     Returns
     -------
     pandas.DataFrame
-        Columns ``scenario``, ``changes``, ``status``, ``reason``, ``gap``, ``figure``,
-        ``value``, ``baseline`` and ``delta`` (value minus baseline; NaN where either is
-        missing). Figures follow the baseline's order; a figure only a scenario has (a rule's
-        penalty) comes after them.
+        Columns ``scenario``, ``changes``, ``status``, ``reason``, ``gap``,
+        ``carried_from`` (the scenario whose roster is reported, when not its own), ``figure``,
+        ``value``, ``baseline``, ``delta`` (value minus baseline; NaN where either is missing)
+        and ``noise`` (the delta is within what the two gaps allow, see the module note).
+        Figures follow the baseline's order; a figure only a scenario has (a rule's penalty)
+        comes after them.
     """
     base = figures(outcomes[0])
     names = list(base)
     for outcome in outcomes[1:]:
         names += [n for n in figures(outcome) if n not in names]
     rows = []
+    base_gap = _gap_of(outcomes[0])
     for outcome in outcomes:
-        mine = figures(outcome)
+        mine, gap = figures(outcome), _gap_of(outcome)
         for name in names:
             value = mine.get(name, _zero_penalty(name, mine))
             reference = base.get(name, _zero_penalty(name, base))
+            delta = value - reference
             rows.append({
                 "scenario": outcome.name, "changes": changes.get(outcome.name, ""),
                 "status": outcome.status, "reason": outcome.reason or caveat(outcome),
-                "gap": np.nan if outcome.gap is None else outcome.gap, "figure": name,
-                "value": value, "baseline": reference, "delta": value - reference})
+                "gap": gap, "carried_from": outcome.carried_from, "figure": name,
+                "value": value, "baseline": reference, "delta": delta,
+                "noise": within_noise(delta, value, reference, gap, base_gap)})
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _gap_of(outcome: Outcome) -> float:
+    return np.nan if outcome.gap is None else float(outcome.gap)
+
+
+def within_noise(delta: float, value: float, reference: float, gap: float,
+                 base_gap: float) -> bool:
+    """Whether a non-zero delta is no larger than ``gap × |value| + base_gap × |reference|``
+    (an unknown gap counts as no noise: nothing to tell it apart from)."""
+    if math.isnan(delta) or abs(delta) <= 1e-9 or math.isnan(gap) or math.isnan(base_gap):
+        return False
+    return abs(delta) <= gap * abs(value) + base_gap * abs(reference) + 1e-9
 
 
 def _zero_penalty(name: str, found: dict[str, float]) -> float:
@@ -128,18 +159,31 @@ def wide(table: pd.DataFrame) -> pd.DataFrame:
     """Figures as rows, scenarios as columns, cells ``value (delta)`` as text."""
     order = list(dict.fromkeys(table["scenario"]))
     first = order[0] if order else None
-    cells = table.assign(cell=[_cell(v, d, s == first) for v, d, s in
-                               zip(table["value"], table["delta"], table["scenario"], strict=True)])
+    cells = table.assign(cell=[_cell(v, d, s == first, n) for v, d, s, n in
+                               zip(table["value"], table["delta"], table["scenario"],
+                                   table["noise"], strict=True)])
     grid = cells.pivot(index="figure", columns="scenario", values="cell")
     grid = grid.reindex(index=list(dict.fromkeys(table["figure"])), columns=order)
     status = table.drop_duplicates("scenario").set_index("scenario")
-    lines = [status["status"].reindex(order).tolist(),
+    lines = [[_status(s, c) for s, c in zip(status["status"].reindex(order),
+                                            status["carried_from"].reindex(order),
+                                            strict=True)],
              [_gap(g) for g in status["gap"].reindex(order)]]
     notes = [_note(r) for r in status["reason"].reindex(order)]
     if any(notes):  # a flagged roster: say so beside its figures
         lines.append(notes)
     head = pd.DataFrame(lines, index=["status", "gap", "note"][:len(lines)], columns=order)
     return pd.concat([head, grid])
+
+
+def long(table: pd.DataFrame) -> pd.DataFrame:
+    """Scenarios as rows and figures as columns (for more scenarios than fit side by side):
+    the transpose of :func:`wide`."""
+    return wide(table).T
+
+
+def _status(status: str, carried_from: str) -> str:
+    return f"{status.lower()}, roster of {carried_from}" if carried_from else status.lower()
 
 
 def _note(reason: object) -> str:
@@ -150,14 +194,15 @@ def _note(reason: object) -> str:
     return "far from bound" if text.startswith("far from its bound") else ""
 
 
-def _cell(value: float, delta: float, baseline: bool) -> str:
+def _cell(value: float, delta: float, baseline: bool, noise: bool = False) -> str:
     if math.isnan(value):
         return "–"
     text = _number(value)
     if baseline or math.isnan(delta):
         return text
-    return f"{text} ({'+' if delta > 0 else ''}{_number(delta)})" if abs(delta) > 1e-9 \
-        else f"{text} (=)"
+    if abs(delta) <= 1e-9:
+        return f"{text} (=)"
+    return f"{text} ({'≈' if noise else ''}{'+' if delta > 0 else ''}{_number(delta)})"
 
 
 def _number(value: float) -> str:
@@ -168,18 +213,38 @@ def _gap(gap: float) -> str:
     return "" if gap is None or math.isnan(gap) else f"{gap:.1%}"
 
 
-def scenario_tasks(problem: Problem, scenarios: Sequence[Scenario],
-                   options: SolveOptions) -> list[Task]:
-    """The baseline's task, then one per scenario (its changes made to the problem)."""
+def scenario_tasks(problem: Problem, scenarios: Sequence[Scenario], options: SolveOptions,
+                   hint: Sequence[Shift] = ()) -> list[Task]:
+    """The baseline's task, then one per scenario (its changes made to the problem), each
+    starting from ``hint`` (the baseline's roster) where it breaks no hard rule there (a
+    scenario that changes nothing is solved as the baseline is, to the same roster)."""
     return [Task(BASELINE, problem, options)] + [
-        Task(s.name, s.apply(problem), options) for s in scenarios]
+        Task(s.name, found, options, () if found == problem else _usable(found, hint))
+        for s, found in ((s, s.apply(problem)) for s in scenarios)]
+
+
+def _usable(problem: Problem, hint: Sequence[Shift]) -> tuple[Shift, ...]:
+    """The hint's shifts on the problem's agents and templates, when they break no hard rule."""
+    from scheduler.check import check
+    from scheduler.staffing import requirements
+
+    kept = tuple(s for s in hint if s.agent in problem.agent_index
+                 and s.template in problem.template_index)
+    if not kept or check(problem, Roster(shifts=kept), requirements(problem)).hard:
+        return ()
+    return kept
 
 
 def compare_scenarios(problem: Problem, scenarios: Sequence[Scenario], options: SolveOptions,
-                      run: Callable[[Sequence[Task]], list[Outcome]]
-                      ) -> tuple[pd.DataFrame, list[Outcome]]:
-    """Solve the baseline and every scenario with ``run``; the table of :func:`compare`."""
-    outcomes = run(scenario_tasks(problem, scenarios, options))
+                      run: Callable[[Sequence[Task]], list[Outcome]],
+                      criterion: str = DEFAULT_CRITERION) -> tuple[pd.DataFrame, list[Outcome]]:
+    """Solve the baseline, then every scenario from its roster, with ``run``; scenarios with
+    more capacity than another carry its roster where it is better (``criterion`` reads the
+    targets); the table of :func:`compare`."""
+    [base] = run(scenario_tasks(problem, [], options))
+    tasks = scenario_tasks(problem, scenarios, options, base.shifts)
+    outcomes = carry_capacity(tasks, [base, *run(tasks[1:])],
+                              [(), *(s.changes for s in scenarios)], criterion)
     changes = {BASELINE: "no change"} | {s.name: s.describe() for s in scenarios}
     return compare(outcomes, changes), outcomes
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from scheduler.whatif.changes import Change
 from scheduler.whatif.run import Outcome, Task, measure_roster
+from scheduler.whatif.team_changes import AddTemplate, Hire, Remove, Skill, TimeOffDecision
 
 TOLERANCE = 1e-6
 
@@ -51,3 +53,35 @@ def carried(task: Task, fresh: Outcome, donor: Outcome,
     shifts = tuple(s.model_copy(update={"agent": names.get(s.agent, s.agent)})
                    for s in donor.shifts)
     return measure_roster(task, shifts, fresh.bound, donor.carried_from or donor.name)
+
+
+def _adds(change: Change) -> bool:
+    """Whether a change only adds capacity: a hire, a skill, a shift template, time off denied."""
+    if isinstance(change, TimeOffDecision):
+        return change.decision == "deny"
+    return isinstance(change, Hire | Skill | AddTemplate)
+
+
+def more_capacity(receiver: Sequence[Change], donor: Sequence[Change]) -> bool:
+    """Whether the donor's roster is still a roster of the receiver's team: the two differ only
+    in capacity the receiver has and the donor lacks (the receiver's changes add agents,
+    skills or templates; the donor's remove agents)."""
+    mine, theirs = set(receiver), set(donor)
+    return mine != theirs and all(_adds(c) for c in mine - theirs) and \
+        all(isinstance(c, Remove) for c in theirs - mine)
+
+
+def carry_capacity(tasks: Sequence[Task], outcomes: Sequence[Outcome],
+                   changes: Sequence[Sequence[Change]], criterion: str) -> list[Outcome]:
+    """Each outcome, or a roster of a team with less capacity carried over where it is better
+    (leavers' curve, hires, cross-training; see :func:`more_capacity`).
+
+    Teams are taken from the least capacity to the most, so a carried roster is final."""
+    rank = [sum(_adds(c) for c in found) - sum(isinstance(c, Remove) for c in found)
+            for found in changes]
+    done = list(outcomes)
+    for i in sorted(range(len(tasks)), key=lambda k: (rank[k], k)):
+        for j in sorted(range(len(tasks)), key=lambda k: (rank[k], k)):
+            if j != i and more_capacity(changes[i], changes[j]):
+                done[i] = better_of(done[i], carried(tasks[i], outcomes[i], done[j]), criterion)
+    return done

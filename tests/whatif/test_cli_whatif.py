@@ -44,7 +44,7 @@ def test_headcount_search_meets_the_targets_and_one_fewer_does_not(tmp_path: Pat
     answer = int(probes.index[probes["meets"]].min())
     assert f"✓ {answer} hire" in result.output
     assert answer >= 1 and not probes.loc[answer - 1, "meets"]
-    assert probes.loc[answer, "missed_intervals"] == 0
+    assert probes.loc[answer, "missed_units"] == 0
 
 
 def test_the_leavers_curve_falls() -> None:

@@ -1,5 +1,6 @@
-"""More hires are never reported worse: a solver stand-in that under-solves with hires gives
-the roster below carried over (measured for real, no CP-SAT), and each solve starts from it."""
+"""More capacity is never reported worse: a solver stand-in that under-solves with hires gives
+the roster below carried over (measured for real, no CP-SAT), and each solve starts from it;
+the same for a team with one leaver fewer."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from scheduler.domain import Shift
 from scheduler.load import load_team
 from scheduler.whatif import headcount as hc
 from scheduler.whatif.headcount import renaming, search_headcount
-from scheduler.whatif.monotone import better_of
-from scheduler.whatif.parse import hire
+from scheduler.whatif.monotone import better_of, carry_capacity, more_capacity
+from scheduler.whatif.parse import hire, parse_change
 from scheduler.whatif.run import Outcome, SolveOptions, Task, measure_roster
+from scheduler.whatif.scenarios import Scenario
+from scheduler.whatif.team_changes import Remove, Skill
 
 SMALL = load_team("fixtures/small")
 
@@ -96,3 +99,24 @@ def test_the_solver_s_roster_stays_unless_the_carried_one_is_better_on_a_figure(
     assert better_of(unsolved, good, "week").carried_from == "good"
 
 
+
+
+def test_which_teams_have_more_capacity() -> None:
+    leave, other = Remove(agent="dana"), Remove(agent="ben")
+    cross = Skill(agent="ben", queues=("chat",))
+    assert more_capacity((), (leave,)) and not more_capacity((leave,), ())
+    assert more_capacity((leave,), (leave, other)) and more_capacity((cross,), ())
+    assert not more_capacity((cross,), (leave, cross, parse_change("volume +5%", SMALL)))
+    assert not more_capacity((), ())
+
+
+def test_the_baseline_is_never_reported_worse_than_a_team_with_one_leaver() -> None:
+    leaver = Scenario("1 leaves", (Remove(agent="dana"),))
+    tasks = [Task("baseline", SMALL), Task(leaver.name, leaver.apply(SMALL))]
+    fresh = [measure_roster(tasks[0], POOR, 0.0, ""),  # an under-solved baseline
+             measure_roster(tasks[1], [x for x in GOOD if x.agent != "dana"], 0.0, "")]
+    assert fresh[0] is not None and fresh[1] is not None
+    base, one = carry_capacity(tasks, fresh, [(), leaver.changes], "day")
+    assert one is fresh[1] and base.carried_from == "1 leaves"
+    assert base.headline.short_hours_total == one.headline.short_hours_total
+    assert base.headline.short_hours_total < fresh[0].headline.short_hours_total

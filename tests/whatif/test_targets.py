@@ -1,5 +1,6 @@
-"""One target syntax everywhere (the false "✓" of a target naming no queue), and what "meets
-the target" means per interval, day and week, on hand-computed service frames."""
+"""One target syntax everywhere (the false "✓" of a target naming no queue), what "meets the
+target" means per interval, day and week, and differences told apart from solver noise: all
+on hand-computed cases."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from scheduler.errors import TeamFolderError
 from scheduler.load import load_team
 from scheduler.whatif.changes import ChangeError
+from scheduler.whatif.compare import long, wide, within_noise
 from scheduler.whatif.headcount import search_headcount
 from scheduler.whatif.parse import hire, parse_change
 from scheduler.whatif.run import Outcome, SolveOptions, Task
@@ -108,3 +110,25 @@ def test_a_day_that_meets_on_the_whole_is_not_a_miss_for_the_search() -> None:
                                    criterion="interval", limit=3)
     assert by_day.hires == 0 and by_day.criterion == "day"
     assert by_interval.hires is None and by_interval.best.missed == (("chat", 1),)
+
+
+def test_a_difference_within_the_two_gaps_is_solver_noise() -> None:
+    # 74 % -> 76.7 %: +2.7 points; gaps 63 % and 45 % leave far more room than that
+    assert within_noise(2.7, 76.7, 74.0, 0.45, 0.63)
+    assert not within_noise(2.7, 76.7, 74.0, 0.01, 0.02)  # 0.77 + 1.48 < 2.7
+    assert within_noise(-2.0, 98.0, 100.0, 0.0, 0.02)     # exactly the baseline's 2 %
+    assert not within_noise(0.0, 5.0, 5.0, 0.5, 0.5)      # no difference, nothing to mark
+    assert not within_noise(3.0, 8.0, 5.0, NAN, 0.5)      # no gap known: cannot tell
+
+
+def test_the_wide_table_marks_noise_and_carried_rosters() -> None:
+    table = pd.DataFrame([
+        {"scenario": "baseline", "status": "FEASIBLE", "gap": 0.5, "carried_from": "",
+         "figure": "penalty", "value": 100.0, "delta": 0.0, "noise": False},
+        {"scenario": "more", "status": "FEASIBLE", "gap": 0.1, "carried_from": "baseline",
+         "figure": "penalty", "value": 90.0, "delta": -10.0, "noise": True}])
+    grid = wide(table)
+    assert grid.loc["penalty", "more"] == "90 (≈-10)"
+    assert grid.loc["status", "more"] == "feasible, roster of baseline"
+    assert grid.loc["gap", "baseline"] == "50.0%"
+    assert long(table).loc["more", "penalty"] == "90 (≈-10)"
