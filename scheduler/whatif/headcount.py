@@ -328,3 +328,23 @@ def probe_frame(answer: Headcount) -> pd.DataFrame:
         "short_hours": p.outcome.headline.short_hours_total if p.outcome.solved else None,
         "carried_from": p.outcome.carried_from, "seconds": round(p.outcome.wall_time_s, 2),
         "reason": p.outcome.reason} for p in answer.probes])
+
+
+def verdict(answer: Headcount, queues: Sequence[str], limit: int,
+            work_limit: float | None) -> tuple[bool, str]:
+    """Whether a number of hires meets every target, and the answer in a sentence (with the
+    caveat when it rests on rosters with a large gap)."""
+    unit = answer.criterion
+    where = f"{', '.join(queues)} (service level per {unit}, weighted by contacts)" \
+        if unit != "interval" else f"{', '.join(queues)} in every interval"
+    if answer.hires is None:
+        text = f"No number of hires up to {limit} meets every target of {where}: {answer.reason}"
+    elif answer.hires == 0:
+        text = f"✓ The team meets every target of {where} without hires."
+    else:
+        fewer = answer.hires - 1
+        text = (f"✓ {answer.hires} hire{'s' if answer.hires != 1 else ''} meet every target of "
+                f"{where}; {fewer} {'does' if fewer == 1 else 'do'} not (checked by solving "
+                "both).")
+    caveat = answer.caveat(work_limit)
+    return answer.hires is not None, text + (f" Note: {caveat}." if caveat else "")

@@ -13,7 +13,7 @@ from scheduler.errors import TeamFolderError
 from scheduler.load import load_team
 from scheduler.whatif.changes import ChangeError
 from scheduler.whatif.compare import long, wide, within_noise
-from scheduler.whatif.headcount import search_headcount
+from scheduler.whatif.headcount import Headcount, Probe, search_headcount, verdict
 from scheduler.whatif.parse import hire, parse_change
 from scheduler.whatif.run import Outcome, SolveOptions, Task
 from scheduler.whatif.scenarios import read_scenarios
@@ -132,3 +132,24 @@ def test_the_wide_table_marks_noise_and_carried_rosters() -> None:
     assert grid.loc["status", "more"] == "feasible, roster of baseline"
     assert grid.loc["gap", "baseline"] == "50.0%"
     assert long(table).loc["more", "penalty"] == "90 (≈-10)"
+
+
+def test_the_answer_says_its_criterion_and_when_it_rests_on_a_large_gap() -> None:
+    def probe(hires: int, gap: float, missed: tuple[tuple[str, int], ...]) -> Probe:
+        return Probe(hires, Outcome(f"+{hires} hires", "FEASIBLE", headline=object(), gap=gap),
+                     missed)
+
+    sure = Headcount(2, 0, (probe(0, 0.3, (("chat", 1),)), probe(1, 0.01, (("chat", 1),)),
+                            probe(2, 0.02, ())), criterion="day")
+    ok, text = verdict(sure, ["chat"], 8, 1.0)
+    assert ok and text.startswith("✓ 2 hires meet every target of chat (service level per "
+                                  "day") and "1 does not" in text and "Note" not in text
+    shaky = Headcount(2, 0, (probe(1, 0.63, (("chat", 1),)), probe(2, 0.02, ())))
+    ok, text = verdict(shaky, ["chat"], 8, 1.0)
+    assert shaky.largest_gap == 0.63 and "gap up to 63% (above 5%)" in text
+    assert "--work-limit 4 or more" in text
+    none = Headcount(None, 0, (probe(0, 0.0, (("chat", 1),)),), "hires stop helping",
+                     "interval")
+    ok, text = verdict(none, ["chat"], 8, 1.0)
+    assert not ok and text == ("No number of hires up to 8 meets every target of chat in "
+                               "every interval: hires stop helping")
