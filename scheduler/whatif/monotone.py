@@ -6,8 +6,9 @@ When the solver, stopped on its work limit, returns a roster that is worse there
 neighbour's carried over, the carried roster is reported instead (marked with the
 neighbour's name in ``Outcome.carried_from``): an under-solved roster is never read as an
 effect of the change. Worse means more units missing the target (see
-:mod:`scheduler.whatif.targets`) or more under-covered agent-hours; the solver's roster is kept
-only when it is no worse on both.
+:mod:`scheduler.whatif.targets`), more under-covered agent-hours or, for headcount teams, more
+agent-intervals short of the minimum; the solver's roster is kept only when it is no worse on
+each.
 """
 
 from __future__ import annotations
@@ -23,21 +24,24 @@ TOLERANCE = 1e-6
 
 
 def score(outcome: Outcome, criterion: str, queues: Sequence[str] | None = None
-          ) -> tuple[int, float]:
-    """Units missing the target and under-covered agent-hours (lower is better)."""
-    return (len(outcome.missed_by(criterion, queues)), outcome.headline.short_hours_total)
+          ) -> tuple[float, ...]:
+    """Units missing the target, under-covered agent-hours and, for headcount teams,
+    agent-intervals short of the minimum (lower is better)."""
+    short = outcome.headcount.short if outcome.headcount is not None else 0
+    return (len(outcome.missed_by(criterion, queues)), outcome.headline.short_hours_total,
+            float(short))
 
 
 def better_of(fresh: Outcome, carried: Outcome | None, criterion: str,
               queues: Sequence[str] | None = None) -> Outcome:
-    """The solver's outcome, unless the carried one is better on either figure (or equal on
+    """The solver's outcome, unless the carried one is better on any figure (or equal on
     both with a lower penalty); the reported outcome keeps the solve's wall time."""
     if carried is None or not carried.solved:
         return fresh
     if fresh.solved:
         mine, theirs = score(fresh, criterion, queues), score(carried, criterion, queues)
-        no_worse = mine[0] <= theirs[0] and mine[1] <= theirs[1] + TOLERANCE
-        same = mine[0] == theirs[0] and abs(mine[1] - theirs[1]) <= TOLERANCE
+        no_worse = all(m <= t + TOLERANCE for m, t in zip(mine, theirs, strict=True))
+        same = all(abs(m - t) <= TOLERANCE for m, t in zip(mine, theirs, strict=True))
         if no_worse and not (same and (carried.objective or 0) < (fresh.objective or 0)):
             return fresh
     return dataclasses.replace(carried, wall_time_s=fresh.wall_time_s + carried.wall_time_s)

@@ -124,9 +124,9 @@ def test_a_difference_within_the_two_gaps_is_solver_noise() -> None:
 def test_the_wide_table_marks_noise_and_carried_rosters() -> None:
     table = pd.DataFrame([
         {"scenario": "baseline", "status": "FEASIBLE", "gap": 0.5, "carried_from": "",
-         "figure": "penalty", "value": 100.0, "delta": 0.0, "noise": False},
+         "reason": "", "figure": "penalty", "value": 100.0, "delta": 0.0, "noise": False},
         {"scenario": "more", "status": "FEASIBLE", "gap": 0.1, "carried_from": "baseline",
-         "figure": "penalty", "value": 90.0, "delta": -10.0, "noise": True}])
+         "reason": "", "figure": "penalty", "value": 90.0, "delta": -10.0, "noise": True}])
     grid = wide(table)
     assert grid.loc["penalty", "more"] == "90 (≈-10)"
     assert grid.loc["status", "more"] == "feasible, roster of baseline"
