@@ -35,7 +35,7 @@ def score(outcome: Outcome, criterion: str, queues: Sequence[str] | None = None
 def better_of(fresh: Outcome, carried: Outcome | None, criterion: str,
               queues: Sequence[str] | None = None) -> Outcome:
     """The solver's outcome, unless the carried one is better on any figure (or equal on
-    both with a lower penalty); the reported outcome keeps the solve's wall time."""
+    all with a lower penalty); the reported outcome keeps the solve's wall time."""
     if carried is None or not carried.solved:
         return fresh
     if fresh.solved:
