@@ -70,9 +70,10 @@ def more_capacity(receiver: Sequence[Change], donor: Sequence[Change]) -> bool:
     """Whether the donor's roster is still a roster of the receiver's team: the two differ only
     in capacity the receiver has and the donor lacks (the receiver's changes add agents,
     skills or templates; the donor's remove agents)."""
-    mine, theirs = set(receiver), set(donor)
-    return mine != theirs and all(_adds(c) for c in mine - theirs) and \
-        all(isinstance(c, Remove) for c in theirs - mine)
+    mine, theirs = ({str(c): c for c in found} for found in (receiver, donor))
+    return mine.keys() != theirs.keys() and \
+        all(_adds(c) for k, c in mine.items() if k not in theirs) and \
+        all(isinstance(c, Remove) for k, c in theirs.items() if k not in mine)
 
 
 def carry_capacity(tasks: Sequence[Task], outcomes: Sequence[Outcome],

@@ -108,6 +108,8 @@ def test_which_teams_have_more_capacity() -> None:
     assert more_capacity((leave,), (leave, other)) and more_capacity((cross,), ())
     assert not more_capacity((cross,), (leave, cross, parse_change("volume +5%", SMALL)))
     assert not more_capacity((), ())
+    hires = hire("skills=chat; hours=0-24", SMALL)  # a contract holds a dict: not hashable
+    assert more_capacity((hires,), ()) and not more_capacity((), (hires,))
 
 
 def test_the_baseline_is_never_reported_worse_than_a_team_with_one_leaver() -> None:
