@@ -11,15 +11,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.domain import Problem
+from scheduler.errors import Problems
 from scheduler.whatif.compare import unique_names
 from scheduler.whatif.headcount import leavers as leaving
 from scheduler.whatif.scenarios import Scenario, inline_scenario, read_scenarios
+from scheduler.whatif.targets import CRITERIA, DEFAULT_CRITERION, read_targets
 from scheduler.whatif.team_changes import Hire
 
 
-def target_queues(targets: Sequence[str]) -> list[str]:
-    """The queues named by ``--target`` texts such as ``phone:80/20``."""
-    return [t.partition(":")[0] for t in targets]
+def target_queues(problem: Problem, targets: Sequence[str]) -> list[str]:
+    """The queues named by ``--target`` texts (``phone:80/20`` or ``phone 80/20``).
+
+    Raises
+    ------
+    TeamFolderError
+        When a target names no queue of the team or has a malformed value.
+    """
+    return list(read_targets(targets, problem)[1]) if targets else []
 
 
 def asked_scenarios(problem: Problem, files: Sequence[Path], changes: Sequence[str],
@@ -41,26 +49,33 @@ def asked_scenarios(problem: Problem, files: Sequence[Path], changes: Sequence[s
 
 @dataclass(frozen=True)
 class HeadcountAsk:
-    """A headcount search as asked: the team with its targets set, the hire, the queues."""
+    """A headcount search as asked: the team with its targets set, the hire, the queues and
+    what meeting a target means (``criterion``: interval, day or week)."""
 
     targeted: Problem
     hire: Hire
     queues: list[str]
+    criterion: str = DEFAULT_CRITERION
 
 
-def headcount_ask(problem: Problem, hire: str, targets: Sequence[str]) -> HeadcountAsk:
-    """Read ``--hire`` and ``--target`` texts (``queue:80/20``) into a search.
+def headcount_ask(problem: Problem, hire: str, targets: Sequence[str],
+                  criterion: str = DEFAULT_CRITERION) -> HeadcountAsk:
+    """Read ``--hire``, ``--target`` texts (``queue:80/20`` or ``queue 80/20``) and
+    ``--criterion`` into a search.
 
     Raises
     ------
     TeamFolderError
-        When a target or the hire cannot be read (named ``--target`` or ``--hire``).
+        When a target, the hire or the criterion cannot be read (named ``--target``,
+        ``--hire`` or ``--criterion``).
     """
-    texts = []
-    for item in targets:
-        queue, _, value = item.partition(":")
-        texts.append(f"target {queue} {value}")
-    targeted = inline_scenario(texts, problem, "--target").apply(problem) if texts else problem
+    if criterion not in CRITERIA:
+        problems = Problems()
+        problems.add("--criterion", f"{criterion!r} is not a criterion",
+                     f"use one of: {', '.join(CRITERIA)}", value=criterion)
+        problems.raise_if_any("--criterion")
+    targeted, queues = read_targets(targets, problem) if targets else (problem, ())
     found = inline_scenario([f"add hire {hire}"], targeted, "--hire").changes[0]
     assert isinstance(found, Hire)
-    return HeadcountAsk(targeted, found, target_queues(targets) or [q.id for q in problem.queues])
+    return HeadcountAsk(targeted, found, list(queues) or [q.id for q in problem.queues],
+                        criterion)

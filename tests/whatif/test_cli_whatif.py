@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from rich.console import Console
 from typer.testing import CliRunner
 
 from scheduler.cli import app
+from scheduler.cli.whatif import Criteria, _whatif_tables
+from scheduler.whatif.targets import CRITERIA, DEFAULT_CRITERION
 
 TINY = ["--work-limit", "0.2", "--jobs", "1", "--quiet"]
 
@@ -58,6 +61,50 @@ def test_usage_errors() -> None:
     assert invoke("--min-headcount").exit_code == 2
     bad = invoke("--min-headcount", "--hire", "skills=billing")
     assert bad.exit_code == 2 and "billing" in bad.stderr
+    assert invoke("--leavers", "1", "--criterion", "month").exit_code == 2
+
+
+def test_a_target_naming_no_queue_is_refused_before_any_solve() -> None:
+    # today's main read 'chat 80/60' as a queue named so, with no intervals: "✓"
+    for args in (["--min-headcount", "--hire", "skills=chat"], ["--leavers", "1"]):
+        result = invoke(*args, "--target", "chats:80/60")
+        assert result.exit_code == 2 and "Solving" not in result.output
+        assert "--target" in result.stderr and "'chats' is not a queue" in result.stderr
+
+
+def test_the_criteria_offered_are_the_library_s() -> None:
+    assert tuple(c.value for c in Criteria) == CRITERIA and Criteria[DEFAULT_CRITERION]
+
+
+def comparison(scenarios: int) -> pd.DataFrame:
+    """A comparison of the baseline and ``scenarios`` scenarios on four figures."""
+    rows = []
+    for n in range(scenarios + 1):
+        for k, figure in enumerate(("coverage chat (%)", "under-covered agent-hours",
+                                    "service chat worst (%)", "penalty")):
+            value, delta = 100.0 + 14.8 * n + k, 14.8 * n
+            rows.append({"scenario": "baseline" if n == 0 else f"Scenario number {n}",
+                         "changes": "", "status": "FEASIBLE", "reason": "", "gap": 0.1,
+                         "carried_from": "", "figure": figure, "value": value,
+                         "baseline": value - delta, "delta": delta, "noise": False})
+    return pd.DataFrame(rows)
+
+
+def test_six_scenarios_fit_an_80_column_terminal() -> None:
+    console = Console(width=80, record=True)
+    views = _whatif_tables(comparison(6), console.width)
+    for view in views:
+        console.print(view)
+    text = console.export_text()
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "Scenario number 6" in text and "188.8 (+88.8)" in text  # no cell broken
+    assert "under-covered agent-hours" in text
+    # a row per scenario in each group of figures
+    assert len(views) >= 2 and text.count("Scenario number 3") == len(views)
+    side_by_side = Console(width=200, record=True)
+    for view in _whatif_tables(comparison(3), side_by_side.width):
+        side_by_side.print(view)
+    assert "│ penalty " in side_by_side.export_text()  # figures as rows up to three scenarios
 
 
 def test_scenario_names_never_become_formulas_in_the_csv(tmp_path: Path) -> None:
