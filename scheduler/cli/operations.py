@@ -5,7 +5,6 @@ The commands parse, call :mod:`scheduler.operations` and print; every decision i
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -57,25 +56,6 @@ Grant = Annotated[list[str] | None, typer.Option(
 MaxCost = Annotated[int, typer.Option(min=0, help="Largest cost of a request to grant.")]
 
 
-def _moment(problem: Problem, option: str, text: str, end: bool = False) -> datetime:
-    """A date (its midnight; for an end, the next midnight) or a local date-time."""
-    from scheduler.operations.replan import bad_input
-
-    try:
-        value = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
-    except ValueError:
-        raise bad_input(option, text, "not a date (2026-12-02) or a date and time "
-                        "(2026-12-02T13:00)", "write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM"
-                        ) from None
-    whole_day = "T" not in text.strip().replace(" ", "T", 1)
-    if whole_day and end:
-        value += timedelta(days=1)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=problem.clock.zone)
-    return value if not whole_day else datetime.combine(value.date(), time(0),
-                                                        problem.clock.zone)
-
-
 def _change_text(problem: Problem, change: ShiftChange) -> str:
     from scheduler.constraints.base import day_label
 
@@ -110,7 +90,7 @@ def absence(team_dir: TeamDir, agent: Agent, start: From, end: To, at: At = None
     Example: [cyan]scheduler absence fixtures/acme-support --agent amelia.taylor
     --from 2026-12-02 --to 2026-12-03 --out out/absence[/cyan]
     """
-    from scheduler.operations import PRIORITIES, Absence, plan_absence
+    from scheduler.operations import PRIORITIES, Absence, moment_of, plan_absence
     from scheduler.operations.outputs import write_replan
 
     if prefer not in PRIORITIES:
@@ -118,9 +98,9 @@ def absence(team_dir: TeamDir, agent: Agent, start: From, end: To, at: At = None
     problem = load(team_dir)
     needs = requirements(problem, team_dir)
     with input_errors(team_dir):
-        gone = Absence(agent, _moment(problem, "--from", start),
-                       _moment(problem, "--to", end, end=True))
-        now = None if at is None else _moment(problem, "--at", at)
+        gone = Absence(agent, moment_of(problem, "--from", start),
+                       moment_of(problem, "--to", end, end=True))
+        now = None if at is None else moment_of(problem, "--at", at)
         answer = plan_absence(problem, needs, gone, now, prefer=prefer,
                               options=options, work_limit=work_limit, seed=seed)
     if not answer.options:

@@ -18,11 +18,12 @@ from scheduler.operations.replan import (
     PRIORITIES,
     ShiftChange,
     changed_agents,
+    moment_of,
     replan_problem,
     roster_changes,
 )
 from scheduler.operations.requests import Decision, Triage, grant, pending_requests, triage
 
 __all__ = ["PRIORITIES", "Absence", "AbsenceAnswer", "Decision", "Option", "ShiftChange",
-           "Triage", "absence_problem", "changed_agents", "grant", "pending_requests",
+           "Triage", "absence_problem", "changed_agents", "grant", "moment_of", "pending_requests",
            "plan_absence", "published_roster", "replan_problem", "roster_changes", "triage"]

@@ -14,6 +14,7 @@ the usual penalties is the coordinator's choice (:data:`PRIORITIES`):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["CHANGE_WEIGHT", "PRIORITIES", "Priority", "Resolved", "ShiftChange", "bad_input",
-           "changed_agents", "rebuilt", "replan_problem", "resolve", "roster_changes"]
+           "changed_agents", "moment_of", "rebuilt", "replan_problem", "resolve",
+           "roster_changes"]
 
 Priority = Literal["stability", "coverage"]
 PRIORITIES: tuple[Priority, ...] = ("stability", "coverage")
@@ -79,6 +81,30 @@ def bad_input(option: str, value: str, message: str, fix: str,
     """A bad value given on the command line (or in a form), as the usual input error."""
     return TeamFolderError([InputProblem(file, None, option or None, value or None, message,
                                          fix)])
+
+
+def moment_of(problem: Problem, option: str, text: str, end: bool = False) -> datetime:
+    """What a coordinator typed as a moment: a date (its midnight in the team's time zone; as
+    an ``end``, the next midnight, so a last day is included) or a date and time (the team's
+    time zone unless it gives an offset).
+
+    Raises
+    ------
+    TeamFolderError
+        When the text is neither (``option`` names where it was typed).
+    """
+    typed = text.strip().replace(" ", "T", 1)
+    whole_day = "T" not in typed
+    try:
+        value = datetime.fromisoformat(typed)
+        if whole_day:
+            value = datetime.combine(value.date(), time(0), problem.clock.zone)
+            value += timedelta(days=1) if end else timedelta(0)
+        return value if value.tzinfo else value.replace(tzinfo=problem.clock.zone)
+    except (ValueError, OverflowError):
+        raise bad_input(option, text, "not a date (2026-12-02) or a date and time "
+                        "(2026-12-02T13:00)", "write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+                        ) from None
 
 
 def replan_problem(problem: Problem, published: Roster, at: int, *,

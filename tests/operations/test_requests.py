@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from scheduler.check import check
-from scheduler.domain import Problem, TimeOff
+from scheduler.domain import Problem, Roster, TimeOff
 from scheduler.errors import TeamFolderError
 from scheduler.load import load_team
-from scheduler.operations import grant, pending_requests, triage
+from scheduler.operations import Triage, grant, pending_requests, replan_problem, triage
 from scheduler.operations.replan import rebuilt, resolve
 from scheduler.staffing import requirements
 
@@ -39,12 +39,29 @@ def solved_penalties(problem: Problem, approved: list[TimeOff]) -> dict[str, int
     kept = tuple(t for t in problem.time_off if t.status == "approved")
     extra = tuple(t.model_copy(update={"status": "approved"}) for t in approved)
     changed = rebuilt(problem, time_off=(*kept, *extra))
+    if changed.reference:  # a published roster: every solve is a minimal-change re-plan
+        changed = replan_problem(changed, Roster(shifts=changed.reference), 0)
     needs = requirements(changed)
     result = resolve(changed, needs, work_limit=0.5)
     assert result.roster is not None
     evaluation = check(changed, result.roster, needs)
     assert not evaluation.hard and result.objective == evaluation.total_penalty
     return evaluation.penalty_by_rule
+
+
+def check_costs(problem: Problem, result: Triage) -> None:
+    """Each decision's cost is the penalty difference of two solves, with and without it."""
+    granted: list[TimeOff] = []
+    for decision in result.decisions:
+        without = solved_penalties(problem, granted)
+        with_it = solved_penalties(problem, [*granted, decision.request])
+        expected = {r: with_it.get(r, 0) - without.get(r, 0) for r in {*with_it, *without}}
+        assert decision.cost == {r: v for r, v in expected.items() if v}, decision.id
+        assert decision.grant == (expected.get("coverage", 0) <= 0
+                                  and sum(expected.values()) <= 300)
+        assert decision.reason.startswith("grant" if decision.grant else "decline")
+        if decision.grant:
+            granted.append(decision.request)
 
 
 def test_each_cost_is_solved_with_and_without_the_request(team: Path) -> None:
@@ -54,17 +71,7 @@ def test_each_cost_is_solved_with_and_without_the_request(team: Path) -> None:
     assert [d.id for d in result.decisions] == [i for i, _ in asked] == [
         "ben-2026-12-02", "ana-2026-12-01", "chloe-2026-12-01", "emil-2026-12-01",
         "ben-2026-11-30"]
-    granted: list[TimeOff] = []
-    for decision in result.decisions:
-        without = solved_penalties(problem, granted)
-        with_it = solved_penalties(problem, [*granted, decision.request])
-        expected = {r: with_it.get(r, 0) - without.get(r, 0) for r in {*with_it, *without}}
-        assert decision.cost == {r: v for r, v in expected.items() if v}
-        assert decision.grant == (expected.get("coverage", 0) <= 0
-                                  and sum(expected.values()) <= 300)
-        assert decision.reason.startswith("grant" if decision.grant else "decline")
-        if decision.grant:
-            granted.append(decision.request)
+    check_costs(problem, result)
     first, ana, chloe = result.decisions[:3]
     assert first.grant and first.cost == {} and "costs nothing" in first.reason
     # Tuesday: ana asked first; chloe is judged after her (and says so) whatever ana got
@@ -94,3 +101,30 @@ def test_an_unknown_request_id_writes_nothing(team: Path) -> None:
     assert found.column == "--grant" and found.value == "zoe-2026-12-01"
     assert "ben-2026-12-02" in found.fix
     assert (team / "time_off.csv").read_text() == text
+
+
+ACME_REQUESTS = """\
+niklas.werner,2026-12-04,2026-12-04,pending,Also Friday: asked after Moritz
+sarah.klein,2026-12-05,2026-12-05,pending,Saturday: asked after Chloe
+"""
+
+
+@pytest.mark.slow
+def test_acme_five_competing_requests(tmp_path: Path) -> None:
+    """acme with its published roster and five pending requests, two pairs on the same days:
+    every cost checked by solving with and without the request."""
+    folder = tmp_path / "acme"
+    shutil.copytree(ROOT / "fixtures" / "acme-support", folder)
+    shutil.copy(ROOT / "tests" / "data" / "published" / "acme-roster.csv",
+                folder / "published_roster.csv")
+    with (folder / "time_off.csv").open("a") as handle:
+        handle.write(ACME_REQUESTS)
+    problem = load_team(folder)
+    assert len(pending_requests(problem)) == 5
+    result = triage(problem, requirements(problem), work_limit=0.5)
+    check_costs(problem, result)
+    by_id = {d.id: d for d in result.decisions}
+    friday = by_id["niklas.werner-2026-12-04"]
+    assert friday.competes_with == (("moritz.fischer-2026-12-04",)
+                                    if by_id["moritz.fischer-2026-12-04"].grant else ())
+    print("\n" + "\n".join(f"{d.id}: {d.reason}" for d in result.decisions))
