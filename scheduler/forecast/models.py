@@ -200,6 +200,43 @@ def fit_theta(series: np.ndarray, season: int, h: int) -> np.ndarray:
     return np.asarray(model.forecast(y=series.astype(float), h=h)["mean"])
 
 
+def fit_median(series: np.ndarray, season: int, h: int) -> np.ndarray:
+    """The median of the last four totals of the same day of the season (weekday)."""
+    out = np.empty(h)
+    for i in range(h):
+        same = series[(len(series) + i) % season::season][-MEDIAN_WEEKS:]
+        out[i] = np.median(same) if len(same) else 0.0
+    return out
+
+
+def fit_ets_and_median(series: np.ndarray, season: int, h: int) -> np.ndarray:
+    """The mean of AutoETS's and the four-week median's daily totals."""
+    return (fit_ets(series, season, h) + fit_median(series, season, h)) / 2
+
+
+def fit_arima(series: np.ndarray, season: int, h: int) -> np.ndarray:
+    """statsforecast AutoARIMA on daily totals (slow: seconds per fit)."""
+    from statsforecast.models import AutoARIMA
+
+    model = AutoARIMA(season_length=season)
+    return np.asarray(model.forecast(y=series.astype(float), h=h)["mean"])
+
+
+def median_daily(history: Demand, weekdays: np.ndarray) -> np.ndarray:
+    """The median of the last four same weekdays' totals × the weekday's intraday profile."""
+    return daily_profile_forecast(history, weekdays, fit_median)
+
+
+def ets_median_daily(history: Demand, weekdays: np.ndarray) -> np.ndarray:
+    """The mean of ETS and median daily totals × the weekday's intraday profile."""
+    return daily_profile_forecast(history, weekdays, fit_ets_and_median)
+
+
+def arima_daily(history: Demand, weekdays: np.ndarray) -> np.ndarray:
+    """AutoARIMA on daily totals × the weekday's intraday profile."""
+    return daily_profile_forecast(history, weekdays, fit_arima)
+
+
 def ets_daily(history: Demand, weekdays: np.ndarray) -> np.ndarray:
     """AutoETS on daily totals × the weekday's intraday profile."""
     return daily_profile_forecast(history, weekdays, fit_ets)
@@ -256,9 +293,12 @@ MODELS: dict[str, Model] = {
     "ETS daily × pooled profile": ets_pooled,
     "Theta daily × profile": theta_daily,
     "Theta daily × pooled profile": theta_pooled,
+    "median daily × profile": median_daily,
+    "ETS and median daily × profile": ets_median_daily,
     "MSTL": mstl_intervals,
+    "ARIMA daily × profile": arima_daily,
 }
-SLOW = ("MSTL",)
+SLOW = ("MSTL", "ARIMA daily × profile")
 """Models tried only when asked for (MSTL on a year of half-hours takes seconds per fit)."""
 # Combinations: the mean of two models' forecasts, scored like any model.
 COMBINATIONS: dict[str, tuple[str, str]] = {
