@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -106,7 +106,9 @@ class Forecast:
                              "aht_s": result.aht_s[iv.slot], "mean": mean[i],
                              "low80": lo80[i], "high80": hi80[i], "low95": lo95[i],
                              "high95": hi95[i]})
-        rows.sort(key=lambda r: (r["start"], list(self.queues).index(str(r["queue"]))))
+        order = list(self.queues)
+        rows.sort(key=lambda r: (r["start"].astimezone(UTC),  # type: ignore[attr-defined]
+                                 order.index(str(r["queue"]))))
         return rows
 
 

@@ -18,16 +18,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field, ValidationError, field_validator
 
 from scheduler.domain import Frozen
 from scheduler.errors import Problems
+from scheduler.load.cells import read_text
+from scheduler.load.team_yaml import TEAM, YamlReader, parse_yaml
 
 __all__ = ["WEEKDAYS", "ForecastSettings", "read_forecast_settings"]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-TEAM = "team.yaml"
 
 
 class ForecastSettings(Frozen):
@@ -83,29 +83,22 @@ class ForecastSettings(Frozen):
 
 def read_forecast_settings(folder: Path | str, problems: Problems) -> ForecastSettings:
     """Read ``forecast:`` of ``folder/team.yaml`` (defaults when absent); bad keys become
-    problems with their key path."""
-    path = Path(folder) / TEAM
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return ForecastSettings()  # the team folder loader reports these
-    raw = data.get("forecast") if isinstance(data, dict) else None
-    if raw is None:
+    problems with their key path and line."""
+    source = read_text(Path(folder) / TEAM, TEAM, problems, required=True)
+    parsed = None if source is None else parse_yaml(source, problems)
+    if parsed is None or not isinstance(parsed[0], dict) or parsed[0].get("forecast") is None:
         return ForecastSettings()
+    data, lines = parsed
+    y = YamlReader(problems, lines)
+    raw = data["forecast"]
     if not isinstance(raw, dict):
-        problems.add(TEAM, "forecast must be key: value lines", "see docs/forecast.md",
-                     column="forecast")
+        y.add("forecast", "forecast must be key: value lines", "see docs/forecast.md")
         return ForecastSettings()
     try:
         settings = ForecastSettings.model_validate(raw)
     except ValidationError as exc:
-        for error in exc.errors():
-            key = ".".join(str(p) for p in ("forecast", *error["loc"]))
-            problems.add(TEAM, error["msg"], "see docs/forecast.md for the keys and values",
-                         column=key,
-                         value=error.get("input"))
+        y.validation(exc, "forecast", ForecastSettings)
         return ForecastSettings()
-    if len(settings.open_weekdays) == 0:
-        problems.add(TEAM, "every weekday is closed", "remove a weekday from forecast.closed",
-                     column="forecast.closed")
+    if not settings.open_weekdays:
+        y.add("forecast.closed", "every weekday is closed", "remove a weekday from the list")
     return settings

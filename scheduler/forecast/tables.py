@@ -1,7 +1,8 @@
 """What the forecast stage writes: forecast.csv for the staffing stage, the bands, the backtest.
 
 ``forecast.csv`` has exactly the columns the team folder reads (``interval_start, queue,
-volume, aht_s``), one row per real interval and queue in time order, local times written
+volume, aht_s``), one row per real interval and queue in time order (none where nothing is
+expected: closed hours and days have no row, as in a hand-written forecast), local times written
 ``YYYY-MM-DD HH:MM``: on the night clocks go back, the repeated hour appears twice, first
 occurrence first, which is how the team folder reads it.
 """
@@ -34,6 +35,8 @@ def forecast_csv(forecast: Forecast, quantile: float | None = None) -> str:
     """forecast.csv as the team folder reads it (the mean, or the ``quantile`` to staff for)."""
     rows: list[Sequence[object]] = [("interval_start", "queue", "volume", "aht_s")]
     for row in forecast.rows(quantile):
+        if not float(row["mean"]) > 0:  # type: ignore[arg-type]
+            continue
         rows.append((f"{row['start']:%Y-%m-%d %H:%M}", row["queue"],
                      _round(row["volume"]), _round(row["aht_s"], 0)))
     return _text(rows)

@@ -30,7 +30,7 @@ from scheduler.timeline import Clock
 TEAM = "team.yaml"
 HEADER = ("team", "time_zone", "start", "days", "interval_minutes", "shrinkage", "max_occupancy")
 TOP_KEYS = (*HEADER, "queues", "shift_templates", "shifts", "availability", "rules",
-            "tickets")  # tickets: scheduler.tickets
+            "tickets", "forecast")  # tickets: scheduler.tickets; forecast: scheduler.forecast
 FLEXIBLE_KEYS = ("id", "earliest_start", "latest_end", "grid_minutes", "min_hours", "max_hours",
                  "ideal_hours", "ideal_weight", "breaks", "weekdays")
 POLICY_KEYS = ("day_starts_at", "default", "costs")

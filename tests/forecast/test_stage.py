@@ -28,14 +28,18 @@ def test_the_forecast_is_read_back_by_the_team_folder_on_a_dst_week(tmp_path: Pa
     for path, data in files.items():
         path.write_bytes(data)
     again = load_team(team)
-    rows = [r for r in again.forecast if r.queue == "phone"]
-    assert len(rows) == 7 * 48 + 2  # the Sunday has 50 half-hours
+    assert len(run.forecast.intervals) == 7 * 48 + 2  # the Sunday has 50 half-hours
+    rows = [r for r in again.forecast if r.queue == "chat"]
     by_start = {r.start.astimezone(UTC): r.volume for r in rows}
     assert len(by_start) == len(rows)  # each real interval once
-    expected = run.forecast.queues["phone"].values
-    for iv in run.forecast.intervals:
+    expected = run.forecast.queues["chat"].values
+    busy = [iv for iv in run.forecast.intervals if expected[iv.day, iv.slot] > 0]
+    assert len(rows) == len(busy)  # closed hours have no row
+    for iv in busy:
         assert by_start[iv.start.astimezone(UTC)] == pytest.approx(expected[iv.day, iv.slot],
                                                                     abs=0.006)
+    sunday = [iv for iv in busy if iv.day == 6]
+    assert sunday and {iv.start.utcoffset() for iv in sunday} == {timedelta(hours=1)}
     table = files[team / "forecast-backtest.csv"].decode()
     assert "seasonal naive" in table and "median of 4 weeks" in table
     assert files[team / "forecast.svg"].startswith(b"<?xml")
