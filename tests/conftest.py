@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.caldav_servers import RadicaleServer, XandikosServer
+from fixtures.caldav_servers import RadicaleAccount, RadicaleServer, XandikosServer
 from scheduler.domain import Problem
 from scheduler.load import load_team
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's Chromium, never a downloaded browser build
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SMALL = ROOT / "fixtures" / "small"
 ACME = ROOT / "fixtures" / "acme-support"
 DATA = ROOT / "tests" / "data"
@@ -41,23 +44,66 @@ def small_problem(small_folder: Path) -> Problem:
     return load_team(small_folder)
 
 
-@pytest.fixture
-def radicale(tmp_path: Path) -> Iterator[RadicaleServer]:
-    """A running Radicale server with an empty storage folder, killed after the test."""
-    server = RadicaleServer(tmp_path)
+@pytest.fixture(scope="session")
+def radicale_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RadicaleServer]:
+    """One real Radicale server for the session, killed at its end."""
+    server = RadicaleServer(tmp_path_factory.mktemp("radicale"))
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def radicale(radicale_server: RadicaleServer, request: pytest.FixtureRequest) -> RadicaleAccount:
+    """A login of the test's own (so no calendars yet) on the session's running Radicale."""
+    account = RadicaleAccount(radicale_server, f"coord{_next_account()}", "s3cret-pw")
+    account.ensure_running()
+    return account
+
+
+_ACCOUNTS = iter(range(1, 1_000_000))
+
+
+def _next_account() -> int:
+    return next(_ACCOUNTS)
 
 
 @pytest.fixture(params=["radicale", "xandikos"])
-def caldav_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RadicaleServer]:
+def caldav_server(request: pytest.FixtureRequest, tmp_path: Path
+                  ) -> Iterator[RadicaleServer | RadicaleAccount]:
     """Each real CalDAV server in turn (Radicale, then Xandikos), empty, killed after."""
-    server = (RadicaleServer if request.param == "radicale" else XandikosServer)(tmp_path)
+    if request.param == "radicale":
+        yield request.getfixturevalue("radicale")
+        return
+    server = XandikosServer(tmp_path)
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """One headless Chromium for the whole session (Playwright's sync API allows one at a time);
+    each test opens its own pages and closes them."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by the real components they start: a browser, a CalDAV server."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "chromium" in names:
+            item.add_marker(pytest.mark.browser)
+        if names & {"radicale", "caldav_server", "xandikos"}:
+            item.add_marker(pytest.mark.caldav)

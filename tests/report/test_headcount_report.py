@@ -19,7 +19,6 @@ from scheduler.kpi.headcount import HeadcountKpis, headcount_measure
 from scheduler.load import load_team
 from scheduler.staffing import requirements
 from tests.report.conftest import BUILD, STAMP
-from tests.report.test_report_browser import ARGS, CHROMIUM
 
 HEADCOUNT_SERIES = 6  # on duty (area, line), minimum, maximum, short, over
 
@@ -112,20 +111,15 @@ def test_no_internal_shift_id_on_the_page(page_of_team: HeadcountPage) -> None:
 
 
 @pytest.fixture(scope="module")
-def opened(page_of_team: HeadcountPage) -> Iterator[tuple[object, list[str]]]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(page_of_team.path.as_uri(), wait_until="load")
-        yield page, errors
-        browser.close()
+def opened(page_of_team: HeadcountPage, chromium: object
+           ) -> Iterator[tuple[object, list[str]]]:
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(page_of_team.path.as_uri(), wait_until="load")
+    yield page, errors
+    page.close()
 
 
 def test_browser_draws_the_headcount_chart_and_the_tables(

@@ -9,35 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.report.conftest import BUILD, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SERIES = {"coverage": 4, "service": 5}  # series groups per chart (see export/charts.py)
 A4_LANDSCAPE = (841.89, 595.28)  # points
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def opened(browser: object, acme_page: Page) -> Iterator[tuple[object, list[str], list[str]]]:
+def opened(chromium: object, acme_page: Page) -> Iterator[tuple[object, list[str], list[str]]]:
     """The page loaded, with the console errors and the non-file requests it made."""
-    page = browser.new_page(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
     errors: list[str] = []
     outside: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

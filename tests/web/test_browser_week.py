@@ -8,29 +8,16 @@ what-if scenario, assign tickets. No console error, and no request leaves the ma
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.report.test_report_browser import ARGS, CHROMIUM
 from tests.web.conftest import ROOT, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SOLVE_S = 25  # the acme solve's time limit: a first roster on a loaded 2-core machine
 SHOTS = ROOT / "build" / "web"
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 def open_page(browser: object, server: Server, errors: list[str], outside: list[str],
@@ -65,13 +52,13 @@ def break_skills(folder: Path) -> str:
     return good
 
 
-def test_a_coordinators_week(browser: object, server_for: Callable[..., Server]) -> None:
+def test_a_coordinators_week(chromium: object, server_for: Callable[..., Server]) -> None:
     server = server_for("acme-support", "helpdesk")
     acme = server.workspace / "acme-support"
     good = break_skills(acme)
     errors: list[str] = []
     outside: list[str] = []
-    page = open_page(browser, server, errors, outside, viewport={"width": 1366, "height": 900})
+    page = open_page(chromium, server, errors, outside, viewport={"width": 1366, "height": 900})
     team = f"{server.url}/teams/acme-support"
 
     # 1. the team page shows the problem in its cell; fixing it there saves the file
