@@ -112,6 +112,18 @@ def _served(plan: pd.DataFrame) -> dict[str, dict[int, str]]:
     return found
 
 
+def _team(problem: Problem, agent: str) -> str:
+    """The grid's team column: the agent's skills, else their part in onboarding."""
+    skills = ", ".join(problem.agent_index[agent].skills)
+    if skills:
+        return skills
+    names = problem.agent_index
+    for pair in problem.onboarding:
+        if pair.agent == agent:
+            return "onboarding, with " + ", ".join(names[m].label for m in pair.mentors)
+    return "mentor" if any(agent in pair.mentors for pair in problem.onboarding) else ""
+
+
 def _grid(problem: Problem, roster: Roster, plan: pd.DataFrame,
           kpis: Kpis) -> list[dict[str, Any]]:
     """One row per agent: name, team (skills), hours, and a cell per day."""
@@ -142,7 +154,7 @@ def _grid(problem: Problem, roster: Roster, plan: pd.DataFrame,
                     queues=[q for q, _ in counts.most_common()],
                     main=counts.most_common(1)[0][0] if counts else "")
             cells.append(cell)
-        rows.append({"id": agent.id, "name": agent.label, "team": ", ".join(agent.skills),
+        rows.append({"id": agent.id, "name": agent.label, "team": _team(problem, agent.id),
                      "hours": float(hours.get(agent.id, 0.0)), "cells": cells})
     return rows
 

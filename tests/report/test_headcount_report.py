@@ -103,6 +103,9 @@ def test_fair_share_table_shows_targets_and_balances(page_of_team: HeadcountPage
         assert shown[a.agent, "balance-in"] == (f"{a.balance_in_hours:+.1f}"
                                                 if a.balance_in_hours else "")
     assert "Onboarding shifts and their mentors" in page_of_team.html
+    # the grid's team column says who is in onboarding, and with whom (no skills to show)
+    assert len(re.findall(r'data-team="onboarding, with [A-Z][^"]+"', page_of_team.html)) == 2
+    assert 'data-team="mentor"' in page_of_team.html
 
 
 def test_no_internal_shift_id_on_the_page(page_of_team: HeadcountPage) -> None:
