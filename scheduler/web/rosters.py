@@ -9,9 +9,11 @@ of drafts per team lives in the server's memory.
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -20,7 +22,7 @@ from scheduler.evaluation import Evaluation, Violation
 from scheduler.export.files import write_text_atomic
 from scheduler.web.jobs import ROSTER_DIR
 
-__all__ = ["Edits", "RosterFiles", "changed_findings", "roster_csv"]
+__all__ = ["Edits", "RosterFiles", "changed_findings", "evaluate", "roster_csv"]
 
 DRAFT = "draft.csv"
 PUBLISHED = "published_roster.csv"
@@ -56,11 +58,47 @@ class RosterFiles:
         return None
 
     def read(self, problem: Problem) -> Roster:
-        """The current roster (empty when there is none yet)."""
+        """The current roster (empty when there is none yet), read once per file version."""
         from scheduler.load import read_roster
 
         path = self.current()
-        return read_roster(path, problem) if path is not None else Roster()
+        if path is None:
+            return Roster()
+        stat = path.stat()
+        key = ("read", str(path), stat.st_mtime_ns, stat.st_size, id(problem))
+        found = _remembered(key, lambda: (problem, read_roster(path, problem)))
+        roster: Roster = found[1]
+        return roster
+
+
+_memory: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+_memory_lock = threading.Lock()
+KEEP = 32
+
+
+def _remembered(key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per key (the newest KEEP kept; values hold what their key's ids
+    point at, so an id is never reused while its entry lives)."""
+    with _memory_lock:
+        if key in _memory:
+            _memory.move_to_end(key)
+            return _memory[key]
+    value = compute()
+    with _memory_lock:
+        _memory[key] = value
+        while len(_memory) > KEEP:
+            _memory.popitem(last=False)
+    return value
+
+
+def evaluate(problem: Problem, needs: pd.DataFrame, roster: Roster) -> Evaluation:
+    """``check()`` of a roster, computed once per problem and roster."""
+    from scheduler.check import check
+
+    key = ("check", id(problem), id(needs), roster.shifts)
+    found = _remembered(key, lambda: (problem, needs, check(problem, roster, needs)))
+    evaluation: Evaluation = found[2]
+    return evaluation
 
 
 def roster_csv(problem: Problem, roster: Roster) -> str:

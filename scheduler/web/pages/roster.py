@@ -8,16 +8,25 @@ the change caused, in the rules' words. Undo takes the last change back; save wr
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Any
+from functools import lru_cache
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
-from scheduler.check import check
 from scheduler.domain import Problem, Roster
 from scheduler.evaluation import Evaluation, Violation
 from scheduler.web.render import render, settings_of
-from scheduler.web.rosters import Edits, RosterFiles, changed_findings, needs_or_empty, with_cell
+from scheduler.web.rosters import (
+    Edits,
+    RosterFiles,
+    changed_findings,
+    evaluate,
+    needs_or_empty,
+    with_cell,
+)
 from scheduler.web.state import Loaded, load
 
 router = APIRouter()
@@ -65,33 +74,49 @@ def _off_days(problem: Problem) -> dict[tuple[str, int], str]:
     return found
 
 
+@lru_cache(maxsize=512)
+def options_html(choices: tuple[str, ...], current: str) -> Markup:
+    """A cell's ``<option>`` list (rendered once per distinct list and choice)."""
+    found = [f'<option value=""{" selected" if not current else ""}>off</option>']
+    found += [f"<option{' selected' if t == current else ''}>{escape(t)}</option>"
+              for t in choices]
+    return Markup("".join(found))
+
+
 def grid(problem: Problem, roster: Roster, evaluation: Evaluation,
          caused: list[Violation]) -> dict[str, Any]:
     """Everything the grid template needs."""
     options, off = _options(problem), _off_days(problem)
     worked = roster.by_agent_day
     flagged = {(v.agent, v.day) for v in evaluation.hard} | {(v.agent, v.day) for v in caused}
+    days = _days(problem)
     rows = []
     for agent in problem.agents:
+        name = escape(agent.label)
         cells = []
         for d in range(problem.days):
             current = worked.get((agent.id, d), "")
             choices = options.get((agent.id, d), [])
-            cells.append({"day": d, "shift": current,
-                          "choices": choices if current in choices or not current
-                          else [current, *choices],
-                          "off": off.get((agent.id, d), ""),
-                          "finding": (agent.id, d) in flagged})
-        rows.append({"id": agent.id, "name": agent.label, "skills": ", ".join(agent.skills),
+            listed = choices if current in choices or not current else [current, *choices]
+            note = off.get((agent.id, d), "")
+            kinds = " ".join(k for k, on in (("off", not current), ("timeoff", note),
+                                             ("finding", (agent.id, d) in flagged)) if on)
+            label = escape(f"{agent.label}, {days[d]['label']}" + (f", {note}" if note else ""))
+            title = f' title="{escape(note)}"' if note else ""
+            cells.append(Markup(
+                f'<td class="{kinds}"{title}><select name="{escape(agent.id)}|{d}" '
+                f'hx-post="roster/cell" aria-label="{label}">'
+                f"{options_html(tuple(listed), current)}</select></td>"))
+        rows.append({"id": agent.id, "name": name, "skills": ", ".join(agent.skills),
                      "cells": cells})
-    return {"days": _days(problem), "rows": rows}
+    return {"days": days, "rows": rows}
 
 
 def _page(request: Request, team: str, loaded: Loaded, roster: Roster,
           caused: list[Violation], note: str = "", edited: bool = False) -> dict[str, Any]:
     problem = loaded.problem
     assert problem is not None
-    evaluation = check(problem, roster, needs_or_empty(loaded.needs))
+    evaluation = evaluate(problem, needs_or_empty(loaded.needs), roster)
     files = RosterFiles(loaded.folder)
     source = files.current()
     return {"team": team, "page": "roster", **grid(problem, roster, evaluation, caused),
@@ -126,12 +151,27 @@ def roster_page(request: Request, team: str) -> HTMLResponse:
     return render(request, "roster.html", **_page(request, team, loaded, roster, []))
 
 
+def _cell(fields: dict[str, str]) -> tuple[str, int, str] | None:
+    """The one ``agent|day`` = shift field a grid cell posts."""
+    cells = [(key, value) for key, value in fields.items() if "|" in key]
+    if len(cells) != 1:
+        return None
+    agent, _, day = cells[0][0].partition("|")
+    return (agent, int(day), cells[0][1]) if day.isdigit() else None
+
+
 @router.post("/teams/{team}/roster/cell", response_class=HTMLResponse)
-def set_cell(request: Request, team: str, agent: Annotated[str, Form()],
-             day: Annotated[int, Form(ge=0)], shift: Annotated[str, Form()] = "") -> HTMLResponse:
+async def set_cell(request: Request, team: str) -> HTMLResponse:
     """Put a shift on (or take it off) one agent's day; the grid and findings come back."""
+    form = await request.form()
+    cell = _cell({k: str(v) for k, v in form.items()})
+    return await run_in_threadpool(_set_cell, request, team, cell)
+
+
+def _set_cell(request: Request, team: str, cell: tuple[str, int, str] | None) -> HTMLResponse:
     loaded = _loaded(request, team)
     problem = loaded.problem
+    agent, day, shift = cell or ("", 0, "")
     if problem is None or agent not in problem.agent_index or day >= problem.days or \
             (shift and shift not in problem.template_index):
         return render(request, "error.html", 400, title="Not a shift",
@@ -140,7 +180,7 @@ def set_cell(request: Request, team: str, agent: Annotated[str, Form()],
     before = files.read(problem)
     after = with_cell(before, agent, day, shift or None)
     needs = needs_or_empty(loaded.needs)
-    old, new = check(problem, before, needs), check(problem, after, needs)
+    old, new = evaluate(problem, needs, before), evaluate(problem, needs, after)
     caused = changed_findings(old, new)
     edits_of(request).edit(files, problem, after)
     what = f"{problem.agent_index[agent].label}, {_days(problem)[day]['label']}: " + \

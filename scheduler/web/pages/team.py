@@ -95,19 +95,19 @@ def team_page(request: Request, team: str) -> HTMLResponse:
 
 @router.post("/teams/{team}/tables/{name}", response_class=HTMLResponse)
 async def save_table(request: Request, team: str, name: str) -> HTMLResponse:
-    """Save (or, with ``action=add``, only extend) an edited table; problems shown in place."""
+    """Save (or, with ``step=add``, only extend) an edited table; problems shown in place."""
     workspace = settings_of(request).workspace
     if name not in TABLES:
         raise FileNotFoundError(f"{name} is not a table the app edits")
     form = await request.form()
     header = [str(h) for h in form.getlist("header")]
     cells = [str(c).strip() for c in form.getlist("cell")]
-    removed = {int(str(i)) for i in form.getlist("remove") if str(i).isdigit()}
+    removed = {int(str(i)) for i in form.getlist("drop") if str(i).isdigit()}
     width = max(1, len(header))
     rows = [cells[i:i + width] for i in range(0, len(cells), width)]
     rows = [row for i, row in enumerate(rows) if i not in removed and any(row)]
     table = Table(header, rows)
-    if form.get("action") == "add":
+    if form.get("step") == "add":
         grown = Table(header, [*rows, [""] * len(header)])
         return render(request, "table.html", **table_view(team, name, grown, []))
     problems = write_table(workspace, team, name, table)
