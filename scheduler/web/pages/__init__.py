@@ -5,6 +5,7 @@ from __future__ import annotations
 from scheduler.web.pages.agent import router as agent
 from scheduler.web.pages.calendars import router as calendars
 from scheduler.web.pages.home import router as home
+from scheduler.web.pages.operations import router as operations
 from scheduler.web.pages.plan import router as plan
 from scheduler.web.pages.report import router as report
 from scheduler.web.pages.roster import router as roster
@@ -13,6 +14,7 @@ from scheduler.web.pages.team import router as team
 from scheduler.web.pages.tickets import router as tickets
 from scheduler.web.pages.whatif import router as whatif
 
-ROUTERS = (home, team, staffing, plan, roster, report, calendars, whatif, tickets, agent)
+ROUTERS = (home, team, staffing, plan, roster, report, calendars, whatif, tickets, operations,
+           agent)
 
 __all__ = ["ROUTERS"]
