@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-availability test bench fuzz lint clean
+.PHONY: demo demo-availability serve test bench fuzz lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -16,6 +16,14 @@ demo: $(STAMP)
 demo-availability: $(STAMP)
 	$(PY) cli.py validate fixtures/availability-team
 	$(PY) cli.py roster fixtures/availability-team --out out/availability-team
+
+# The web app on copies of the fixture teams (out/workspace; the fixtures themselves stay as they are).
+WORKSPACE := out/workspace
+serve: $(STAMP)
+	mkdir -p $(WORKSPACE)
+	for team in acme-support availability-team helpdesk small; do \
+		test -d $(WORKSPACE)/$$team || cp -r fixtures/$$team $(WORKSPACE)/; done
+	$(PY) cli.py serve $(WORKSPACE)
 
 # The report's browser test drives Debian's Chromium (never a downloaded browser build).
 CHROMIUM := /usr/bin/chromium
