@@ -16,7 +16,7 @@ from pathlib import Path
 from scheduler.web.security import TOKEN_ENV, ServeError, Settings, check_bind, load_secret
 from scheduler.web.workspace import Workspace
 
-__all__ = ["ServeError", "make_settings", "serve"]
+__all__ = ["ServeError", "make_settings", "run", "serve"]
 
 
 def make_settings(workspace: Path | str, *, host: str = "127.0.0.1", token: str | None = None,
@@ -37,13 +37,22 @@ def make_settings(workspace: Path | str, *, host: str = "127.0.0.1", token: str 
     return Settings(space, token, load_secret(space), upload_bytes)
 
 
-def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8000,
-          token: str | None = None) -> None:
-    """Run the web app on ``host:port`` until stopped (Ctrl-C)."""
+def run(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the web app with ``settings`` on ``host:port`` until stopped (Ctrl-C)."""
     import uvicorn
 
     from scheduler.web.app import create_app
 
-    settings = make_settings(workspace, host=host, token=token)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                server_header=False)
+    app = create_app(settings)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    finally:
+        jobs = getattr(app.state, "jobs", None)
+        if jobs is not None:
+            jobs.stop_all()
+
+
+def serve(workspace: Path | str, *, host: str = "127.0.0.1", port: int = 8000,
+          token: str | None = None) -> None:
+    """Run the web app over ``workspace`` on ``host:port`` until stopped (Ctrl-C)."""
+    run(make_settings(workspace, host=host, token=token), host=host, port=port)

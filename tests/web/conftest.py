@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
 TOKEN = "test-token-4c1f"
 HOSTILE = "<img src=x onerror=alert(1)>"
-SERVE = "import sys; from scheduler.web import serve; serve(sys.argv[1], port=int(sys.argv[2]))"
 
 
 def make_workspace(folder: Path, *teams: str) -> Path:
@@ -95,7 +94,7 @@ def server_for(tmp_path: Path) -> Iterator[Callable[..., Server]]:
         space = make_workspace(tmp_path / "ws", *teams)
         port = free_port()
         log = tmp_path / "server.log"
-        command = [sys.executable, "-c", SERVE, str(space), str(port)]
+        command = [sys.executable, str(ROOT / "cli.py"), "serve", str(space), "--port", str(port)]
         env = {**os.environ, "SCHEDULER_WEB_TOKEN": token or ""}
         handle = open(log, "ab")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(command, stdout=handle, stderr=handle, env=env, cwd=ROOT)

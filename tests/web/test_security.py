@@ -138,3 +138,17 @@ def test_every_page_has_the_policy_and_no_secret(client_for: Callable[..., Clien
             assert policy == CSP and "<script>" not in answer.text, page
         for hidden in (secret, TOKEN, "caldav-s3cret-pw"):
             assert hidden not in answer.text, page
+
+
+def test_serve_refuses_a_non_local_address_without_a_token(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.web.conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "SCHEDULER_WEB_TOKEN"}
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "serve", str(tmp_path),
+                           "--host", "0.0.0.0", "--port", "8799"], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 2
+    assert "without a token" in done.stderr and "Traceback" not in done.stderr
