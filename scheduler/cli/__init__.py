@@ -9,11 +9,31 @@ One module per command group registers its commands with :data:`app`. The heavy 
 answer at once.
 """
 
-from scheduler.cli import calendars, forecast, metrics, operations, roster, serve, team, tickets, whatif
+from scheduler.cli import (
+    calendars,
+    forecast,
+    metrics,
+    operations,
+    roster,
+    serve,
+    team,
+    tickets,
+    whatif,
+)
 from scheduler.cli.app import app
 
 __all__ = ["app", "main"]
-_COMMAND_GROUPS = (calendars, forecast, metrics, operations, roster, serve, team, tickets, whatif)
+_COMMAND_GROUPS = (
+    calendars,
+    forecast,
+    metrics,
+    operations,
+    roster,
+    serve,
+    team,
+    tickets,
+    whatif,
+)
 
 
 def main() -> None:
