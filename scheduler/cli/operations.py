@@ -145,6 +145,7 @@ def requests(team_dir: TeamDir, grant: Grant = None, max_cost: MaxCost = 300,
     """
     from scheduler.operations import grant as grant_requests
     from scheduler.operations import triage
+    from scheduler.operations.requests import NotSolved
 
     problem = load(team_dir)
     if grant:
@@ -154,7 +155,10 @@ def requests(team_dir: TeamDir, grant: Grant = None, max_cost: MaxCost = 300,
         wrote(path)
         return
     needs = requirements(problem, team_dir)
-    result = triage(problem, needs, max_cost=max_cost, work_limit=work_limit, seed=seed)
+    try:
+        result = triage(problem, needs, max_cost=max_cost, work_limit=work_limit, seed=seed)
+    except NotSolved as exc:
+        fail(f"No answer: {exc}.", 1)
     if not result.decisions:
         out.print("No pending time-off request in time_off.csv.")
         return

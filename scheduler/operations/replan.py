@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["CHANGE_WEIGHT", "PRIORITIES", "Priority", "Resolved", "ShiftChange", "bad_input",
-           "changed_agents", "moment_of", "rebuilt", "replan_problem", "resolve",
-           "roster_changes"]
+           "changed_agents", "clear_of_time_off", "moment_of", "rebuilt", "replan_problem",
+           "resolve", "roster_changes"]
 
 Priority = Literal["stability", "coverage"]
 PRIORITIES: tuple[Priority, ...] = ("stability", "coverage")
@@ -128,6 +128,21 @@ def replan_problem(problem: Problem, published: Roster, at: int, *,
     stability = settings.model_copy(update={"level": Level.SOFT, "weight": weight})
     rules = problem.rules.model_copy(update={"stability": stability})
     return rebuilt(problem, reference=published.shifts, fixed_before=max(at, 0), rules=rules)
+
+
+def clear_of_time_off(problem: Problem, roster: Roster) -> Roster:
+    """The roster without the shifts that overlap their agent's approved time off: the
+    published roster as a starting point once time off was granted or an absence added."""
+    clock = problem.clock
+    off: dict[str, list[tuple[int, int]]] = {}
+    for item in problem.time_off:
+        if item.status == "approved":
+            off.setdefault(item.agent, []).append((clock.minute(item.start),
+                                                   clock.minute(item.end)))
+    return Roster(shifts=tuple(
+        s for s in roster.shifts if not any(
+            a < problem.shift_span(s)[1] and problem.shift_span(s)[0] < b
+            for a, b in off.get(s.agent, ()))))
 
 
 @dataclass(frozen=True)

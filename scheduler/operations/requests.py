@@ -8,7 +8,8 @@ Requests that compete for the same days are decided together in that order, so a
 judged with the earlier ones granted. :func:`grant` writes the chosen requests as approved.
 
 When the team folder has a published roster, each solve is a minimal-change re-plan of it
-(:mod:`.replan`); otherwise a fresh roster of the horizon.
+(:mod:`.replan`, each changed shift costing the team.yaml stability weight); otherwise a fresh
+roster of the horizon.
 """
 
 from __future__ import annotations
@@ -30,9 +31,15 @@ from scheduler.constraints.base import day_label
 from scheduler.domain import Problem, Roster, TimeOff
 from scheduler.evaluation import Evaluation
 from scheduler.export.files import write_text_atomic
-from scheduler.operations.replan import bad_input, rebuilt, replan_problem, resolve
+from scheduler.operations.replan import (
+    bad_input,
+    clear_of_time_off,
+    rebuilt,
+    replan_problem,
+    resolve,
+)
 
-__all__ = ["MAX_COST", "Decision", "Triage", "grant", "pending_requests", "request_id",
+__all__ = ["MAX_COST", "Decision", "NotSolved", "Triage", "grant", "pending_requests", "request_id",
            "triage"]
 
 MAX_COST = 300
@@ -42,6 +49,10 @@ shifts; anything that leaves coverage short is declined."""
 
 WORK_PER_SOLVE = 2.0
 TIME_OFF = "time_off.csv"
+
+
+class NotSolved(RuntimeError):
+    """A solve found no roster within its work limit (neither a roster nor a proof of none)."""
 
 
 @dataclass(frozen=True)
@@ -120,10 +131,16 @@ def _with(problem: Problem, granted: Sequence[TimeOff]) -> Problem:
 
 def _solve(problem: Problem, requirements: pd.DataFrame, work_limit: float,
            seed: int) -> tuple[Roster | None, Evaluation | None]:
-    if problem.reference:
-        problem = replan_problem(problem, Roster(shifts=problem.reference), 0)
-    result = resolve(problem, requirements, work_limit=work_limit, seed=seed)
+    hint = None
+    if problem.reference:  # a change costs the team's stability weight, not an absence's
+        problem = replan_problem(problem, Roster(shifts=problem.reference), 0,
+                                 prefer="coverage")
+        hint = clear_of_time_off(problem, Roster(shifts=problem.reference))
+    result = resolve(problem, requirements, work_limit=work_limit, seed=seed, hint=hint)
     if result.roster is None:
+        if result.status != "INFEASIBLE":
+            raise NotSolved(f"no roster found within the work limit ({work_limit:g}); "
+                            "give a larger --work-limit")
         return None, None
     evaluation = check(problem, result.roster, requirements)
     return (None, None) if evaluation.hard else (result.roster, evaluation)
@@ -163,6 +180,11 @@ def triage(problem: Problem, requirements: pd.DataFrame, *, max_cost: int = MAX_
         Largest cost of a request recommended for granting (coverage short: always declined).
     work_limit, seed
         Each solve (:func:`.replan.resolve`): deterministic seconds and seed.
+
+    Raises
+    ------
+    NotSolved
+        When a solve finds no roster within ``work_limit`` (a larger one may).
     """
     asked = pending_requests(problem)
     granted: list[tuple[str, TimeOff]] = []
