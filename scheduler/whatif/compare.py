@@ -202,7 +202,10 @@ def _cell(value: float, delta: float, baseline: bool, noise: bool = False) -> st
         return text
     if abs(delta) <= 1e-9:
         return f"{text} (=)"
-    return f"{text} ({'≈' if noise else ''}{'+' if delta > 0 else ''}{_number(delta)})"
+    change = _number(delta)
+    if change in ("0", "-0"):  # a change too small for one decimal: show two
+        change = f"{delta:.2f}".removeprefix("+")
+    return f"{text} ({'≈' if noise else ''}{'+' if delta > 0 else ''}{change})"
 
 
 def _number(value: float) -> str:

@@ -114,3 +114,13 @@ def test_close_drops_the_days_headcount_rows_and_their_night() -> None:
     assert limits(parse_change("close mon", problem).apply(problem), 0) == []
     evening = parse_change("close tue 00:00-01:00", problem).apply(problem)
     assert limits(evening, 1) == [(8, 14, 2, 3)]  # the row starting at 24:00 (00:00) only
+
+
+def test_a_small_change_is_shown_with_two_decimals_not_as_plus_zero() -> None:
+    base = outcome(BASELINE, (Shift(agent="ana", day=0, template="F"),), 0.1, 0)
+    other = outcome("other", (Shift(agent="ana", day=0, template="F"),), 0.1, 0)
+    other = Outcome(other.name, other.status, shifts=other.shifts, headline=other.headline,
+                    gap=0.1, objective=0, headcount=HeadcountHeadline(
+                        0, 0, 0, 0, "agent-half-hours", 3, 1, 1.03, 2.0, 0.5, 4.0))
+    grid = wide(compare([base, other], {}))
+    assert grid.loc["fair-share distance, mean (h)", "other"] == "1 (≈+0.03)"  # within the gaps
