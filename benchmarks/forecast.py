@@ -150,7 +150,7 @@ from pathlib import Path
 from scheduler.errors import Problems
 from scheduler.forecast.history import read_ticket_table
 from scheduler.forecast.settings import ForecastSettings
-from scheduler.ticket_policy import RoutingRule, TicketPolicy
+from scheduler.tickets.policy import RoutingRule, TicketPolicy
 policy = TicketPolicy(routing=(RoutingRule(channel="chat", queue="chat"),
                                RoutingRule(queue="email")))
 start = time.perf_counter()

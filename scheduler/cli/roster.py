@@ -52,19 +52,21 @@ def _no_roster(result: SolveResult, time_limit: float) -> None:
 
 
 def _write(out_dir: Path, problem: Problem, needs: pd.DataFrame, result: SolveResult,
-           with_report: bool, calendars: bool, quiet: bool) -> None:
+           report: tuple[bool, Path], calendars: bool, quiet: bool) -> None:
     """roster.csv, roster.xlsx, solve-report.json (and report.html, calendars) as a group."""
     from scheduler.export.report import report_for
     from scheduler.export.tables import write_roster_outputs
+    from scheduler.forecast.report import forecast_section
     from scheduler.staffing.covering import covering_plan
 
     assert result.roster is not None
     covering = covering_plan(problem, needs, result.roster)  # one plan for every file written
     page = None
+    with_report, team_dir = report
     if with_report:
         page, kpis = report_for(problem, needs, result.roster, evaluation=result.evaluation,
                                 solve=result.report, source=str(out_dir / "roster.csv"),
-                                plan=covering)
+                                plan=covering, forecast=forecast_section(team_dir))
         if not quiet:
             out.print(headline_table(problem, kpis))
     with input_errors(out_dir, writing=True):
@@ -134,7 +136,7 @@ def roster(
                     border_style="green", title_align="left"))
     if not quiet:
         out.print(penalty_table(result.report.penalties, result.evaluation, worst=False))
-    _write(out_dir, problem, needs, result, with_report, calendars, quiet)
+    _write(out_dir, problem, needs, result, (with_report, team_dir), calendars, quiet)
     hard = result.evaluation.hard if result.evaluation is not None else ()
     if publish and not hard:
         _publish(out_dir / "roster.csv", team_dir)

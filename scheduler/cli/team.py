@@ -166,9 +166,11 @@ def report_command(
     Example: [cyan]scheduler report fixtures/small out/small/roster.csv --out report.html[/cyan]
     """
     from scheduler.export.report import report_for, write_report
+    from scheduler.forecast.report import forecast_section
 
     problem, roster, needs = load_roster(team_dir, roster_csv)
-    page, kpis = report_for(problem, needs, roster, source=str(roster_csv))
+    page, kpis = report_for(problem, needs, roster, source=str(roster_csv),
+                            forecast=forecast_section(team_dir))
     with input_errors(out_file, writing=True):
         path = write_report(out_file, page)
     out.print(headline_table(problem, kpis))

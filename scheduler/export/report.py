@@ -211,7 +211,8 @@ def _colours(problem: Problem) -> dict[str, dict[str, str]]:
 def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd.DataFrame,
                  evaluation: Evaluation | None = None, *, kpis: Kpis | None = None,
                  solve: SolveReport | None = None, generated_at: datetime | None = None,
-                 source: str = "", scenarios: dict[str, Any] | None = None) -> str:
+                 source: str = "", scenarios: dict[str, Any] | None = None,
+                 forecast: dict[str, Any] | None = None) -> str:
     """The report page as one HTML string.
 
     Parameters
@@ -230,6 +231,9 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
         Where the roster came from (shown under the title).
     scenarios
         A "Scenarios" section (what-if: :func:`scheduler.whatif.outputs.scenarios_section`).
+    forecast
+        A "Forecast" section when the roster was planned from one
+        (:func:`scheduler.forecast.report.forecast_section`).
 
     Returns
     -------
@@ -279,7 +283,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
                    for d in range(problem.days)],
         grid=_grid(problem, roster, plan, kpis), fairness=_fairness(kpis),
         penalties=_penalties(evaluation, kpis), agents=len(problem.agents),
-        shifts=len(roster.shifts), scenarios=scenarios,
+        shifts=len(roster.shifts), scenarios=scenarios, forecast=forecast,
         headcount=None if view is None else headcount_context(problem, view, kpis.agents),
         queue_view=bool(problem.queues) and (view is None or bool(problem.forecast)),
     )
@@ -288,7 +292,8 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
 def report_for(problem: Problem, needs: pd.DataFrame, roster: Roster, *,
                evaluation: Evaluation | None = None, solve: SolveReport | None = None,
                source: str = "", generated_at: datetime | None = None,
-               plan: pd.DataFrame | None = None) -> tuple[str, Kpis]:
+               plan: pd.DataFrame | None = None,
+               forecast: dict[str, Any] | None = None) -> tuple[str, Kpis]:
     """Covering plan (unless given), KPIs and the page of a roster: what both commands call.
 
     Returns
@@ -305,7 +310,7 @@ def report_for(problem: Problem, needs: pd.DataFrame, roster: Roster, *,
         plan = covering_plan(problem, needs, roster)
     kpis = measure(problem, needs, roster, plan, evaluation)
     html = build_report(problem, needs, roster, plan, evaluation, kpis=kpis, solve=solve,
-                        generated_at=generated_at, source=source)
+                        generated_at=generated_at, source=source, forecast=forecast)
     return html, kpis
 
 

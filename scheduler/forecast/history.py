@@ -8,7 +8,9 @@ handle seconds):
   systems that only give counts;
 - the project's ticket CSV (docs/tickets.md), read with pandas in one pass (a million tickets
   in seconds), each ticket one contact at its creation time, routed by team.yaml's rules;
-- Zendesk and Freshdesk JSON exports, through the ticket importer (scheduler.tickets).
+- Zendesk and Freshdesk JSON exports (pages and side files), through the ticket importer
+  (scheduler.tickets.read.read_export: each ticket's newest copy, deleted / spam / merged left
+  out and counted).
 
 Deleted, spam and merged tickets are not demand. Every problem names the file, the row (or JSON
 path) and the column, and says what to do.
@@ -29,8 +31,9 @@ import pandas as pd
 
 from scheduler.errors import Problems
 from scheduler.forecast.settings import ForecastSettings
-from scheduler.tickets.exports import guess_format, read_json_export
+from scheduler.tickets.exports import guess_format
 from scheduler.tickets.policy import RoutingRule, TicketPolicy
+from scheduler.tickets.read import read_export
 from scheduler.tickets.records import RawTicket
 
 __all__ = ["COUNT_COLUMNS", "Events", "read_counts", "read_history", "read_ticket_table"]
@@ -79,7 +82,7 @@ def read_history(paths: Sequence[Path | str], queues: Sequence[str], zone: str,
     policy, settings
         team.yaml's ``tickets:`` (routing) and ``forecast:`` (handle-time field).
     """
-    parts, events = [], Events()
+    parts, events, exports = [], Events(), []
     for path in _files(paths, problems):
         kind = _kind(path, problems)
         if kind is None:
@@ -91,9 +94,11 @@ def read_history(paths: Sequence[Path | str], queues: Sequence[str], zone: str,
             parts.append(read_ticket_table(path, queues, zone, policy, settings, problems,
                                            events.skipped))
         else:
-            raws = read_json_export(path, guess_format(path), ZoneInfo(zone), problems,
-                                    Problems())
-            parts.append(_route_raw(raws, queues, zone, policy, settings, events.skipped))
+            exports.append(path)
+    if exports:  # pages of one export: the importer keeps each ticket's newest copy
+        export = read_export(exports, ZoneInfo(zone), None, problems, Problems())
+        events.skipped.update(export.skipped)
+        parts.append(_route_raw(export.raws, queues, zone, policy, settings, events.skipped))
     parts = [p for p in parts if len(p)]
     if parts:
         events.table = pd.concat(parts, ignore_index=True)

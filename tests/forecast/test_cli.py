@@ -4,6 +4,7 @@ nothing written."""
 from __future__ import annotations
 
 import csv
+import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scheduler.cli import app
+from scheduler.forecast.report import forecast_section
 from scheduler.load import load_team
 
 from .helpers import ACME, SMALL, small_history, team_copy
@@ -52,9 +54,15 @@ def test_forecast_then_roster_on_the_small_team(tmp_path: Path, history: Path) -
     assert {r.start.date() for r in problem.forecast} == {START + timedelta(days=d)
                                                            for d in range(problem.days)}
     roster = run("roster", team, "--out", tmp_path / "out", "--time-limit", "10",
-                 "--workers", "1", "--quiet")
+                 "--workers", "1", "--quiet", "--report")
     assert roster.exit_code == 0, roster.output
     assert (tmp_path / "out" / "roster.csv").is_file()
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert '<section id="forecast"' in page and 'data-queue="phone"' in page
+    assert 'id="series-chat-forecast"' in page and 'id="series-chat-band80"' in page
+    later = (team / "forecast-backtest.csv").stat().st_mtime + 60
+    os.utime(team / "forecast.csv", (later, later))  # edited by hand after the forecast
+    assert forecast_section(team) is None
 
 
 def test_quantile_and_evaluate(tmp_path: Path, history: Path) -> None:

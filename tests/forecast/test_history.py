@@ -87,14 +87,16 @@ def test_a_zendesk_export_is_read_through_the_ticket_importer(tmp_path: Path) ->
     tickets = [{"id": 1, "created_at": "2026-11-02T08:10:00Z", "status": "closed",
                 "via": {"channel": "chat"}, "tags": []},
                {"id": 2, "created_at": "2026-11-02T08:20:00Z", "status": "solved",
-                "via": {"channel": "email"}, "tags": ["closed_by_merge"]}]
+                "via": {"channel": "email"}, "tags": ["closed_by_merge"]},
+               {"id": 3, "created_at": "2026-11-02T08:30:00Z", "status": "deleted",
+                "via": {"channel": "chat"}, "tags": []}]
     path = write(tmp_path / "export.json", json.dumps({"tickets": tickets}))
     problems = Problems()
     events = read_history([path], QUEUES, ZONE, POLICY, ForecastSettings(), problems)
     assert not problems.items
     assert events.table["queue"].tolist() == ["chat"]
     assert events.table["local"].tolist() == [pd.Timestamp("2026-11-02 09:10")]
-    assert events.skipped == Counter({"merged": 1})
+    assert events.skipped == Counter({"merged": 1, "deleted": 1})
     assert events.files == [("export.json", "zendesk")]
 
 
