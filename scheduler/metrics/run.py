@@ -17,6 +17,7 @@ import pandas as pd
 
 from scheduler.domain import Problem
 from scheduler.errors import InputProblem, Problems
+from scheduler.metrics.business import business_hours, fill_business
 from scheduler.metrics.history import normalise_history
 from scheduler.metrics.sources import history_from_export, read_history_csv
 from scheduler.metrics.weekly import WeeklyMetrics, choose_weeks, weekly_metrics
@@ -78,6 +79,7 @@ def measure(paths: Sequence[Path | str], problem: Problem, policy: TicketPolicy,
         frames.append(frame)
         skipped.update(left)
     history = normalise_history(pd.concat(frames, ignore_index=True))
+    history = fill_business(history, business_hours(problem, policy))
     if queues:
         history = history[history["queue"].isin(list(queues))].reset_index(drop=True)
     chosen = []

@@ -105,9 +105,10 @@ def assign(desk: Desk, *, work_limit: float = 2.0, time_limit: float = 30.0,
         chosen, optimal, objective, _ = _solve(desk, list(desk.jobs), {}, None, work_limit,
                                                time_limit, workers, seed, hint)
         method = "cp-sat"
-    else:
-        hint = insertion_greedy(desk)
-        chosen = _improve(desk, hint, work_limit, time_limit, seed)
+    else:  # on-time work first; tickets late anyway fill the minutes left, at the back
+        start = insertion_greedy(desk, late=False)
+        chosen = place_late(desk, _improve(desk, start, work_limit, time_limit, seed))
+        hint = place_late(desk, start)
         optimal, objective, method = False, None, "greedy + cp-sat neighbourhoods"
     outcome = evaluate(desk, chosen)
     greedy = evaluate(desk, hint)
@@ -344,23 +345,36 @@ def _balance(model: cp_model.CpModel, desk: Desk, jobs: list[Job], used: dict[st
 # Greedy rules
 
 
-def insertion_greedy(desk: Desk) -> Assignment:
+def insertion_greedy(desk: Desk, *, late: bool = True) -> Assignment:
     """Weightiest ticket first (then earliest due): into the least-loaded agent's EDF queue
-    where it is on time and every on-time ticket there stays on time; tickets that can be on
-    time nowhere then go, weightiest first, to the least-loaded agent with the minutes, at the
-    back of their queue (late where they stand, so they delay no on-time ticket)."""
+    where it is on time and every on-time ticket there stays on time; with ``late``, tickets
+    that can be on time nowhere then go as :func:`place_late` puts them."""
     queues: dict[str, list[tuple[tuple[object, ...], int, int]]] = {
         a.id: [] for a in desk.agents}  # per agent, EDF order: (key, effort, room)
     load = {a.id: 0 for a in desk.agents}
     chosen: Assignment = {j.id: None for j in desk.jobs}
-    late = []
     for job in sorted(desk.jobs, key=lambda j: (-j.weight, j.order)):
-        agent = _insert(desk, job, queues, load, on_time=True)
-        if agent is None:
-            late.append(job)
-        chosen[job.id] = agent
-    for job in sorted(late, key=lambda j: (-j.weight, j.order)):
-        chosen[job.id] = _to_the_back(desk, job, queues, load)
+        chosen[job.id] = _insert(desk, job, queues, load, on_time=True)
+    return place_late(desk, chosen) if late else chosen
+
+
+def place_late(desk: Desk, assignment: Assignment) -> Assignment:
+    """The assignment with its unowned tickets placed where they delay no on-time ticket:
+    weightiest first, to the least-loaded agent with the minutes where the ticket is late
+    where it stands (so it goes to the back); then :func:`_last_resort`. Placed tickets never
+    move."""
+    chosen = dict(assignment)
+    mine: dict[str, list[Job]] = {a.id: [] for a in desk.agents}
+    for job in desk.jobs:
+        holder = chosen.get(job.id)
+        if holder is not None:
+            mine[holder].append(job)
+    load = {a.id: sum(j.effort for j in mine[a.id]) for a in desk.agents}
+    queues = {a.id: [(job.order, job.effort, a.worked_by(job.due)) for job, _, _, late
+                     in work_order(a, mine[a.id]) if not late] for a in desk.agents}
+    for job in sorted((j for j in desk.jobs if chosen.get(j.id) is None),
+                      key=lambda j: (-j.weight, j.order)):
+        chosen[job.id] = _to_the_back(desk, job, queues, load)  # type: ignore[arg-type]
     _last_resort(desk, chosen, load)
     return chosen
 

@@ -65,6 +65,32 @@ class RoutingRule(Frozen):
                 and (self.field is None or fields.get(self.field) == self.value))
 
 
+class BusinessWindow(Frozen):
+    """``tickets.business_hours``: open from ``start`` to ``end`` (``HH:MM``) on ``weekdays``
+    (0 = Monday; default Monday to Friday), for business response times in the metrics."""
+
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end: str = Field(pattern=r"^([01]\d|2[0-4]):[0-5]\d$")
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+    @property
+    def start_minute(self) -> int:
+        """Minutes after local midnight the business day starts."""
+        return int(self.start[:2]) * 60 + int(self.start[3:])
+
+    @property
+    def end_minute(self) -> int:
+        """Minutes after local midnight the business day ends."""
+        return min(int(self.end[:2]) * 60 + int(self.end[3:]), 24 * 60)
+
+    @model_validator(mode="after")
+    def _order(self) -> BusinessWindow:
+        if self.end_minute <= self.start_minute or not all(0 <= d <= 6 for d in self.weekdays):
+            raise ValueError("business hours end after they start, on weekdays 0-6; use e.g. "
+                             "{start: '08:00', end: '18:00', weekdays: [0, 1, 2, 3, 4]}")
+        return self
+
+
 class TicketPolicy(Frozen):
     """How tickets are routed, estimated and weighed (team.yaml ``tickets:``).
 
@@ -87,6 +113,9 @@ class TicketPolicy(Frozen):
         Tier of each specialist agent (others are tier 1).
     helpdesk_ids
         The help desk's user id of each agent (for current assignees and the update payload).
+    business_hours
+        The hours business response times count in the metrics (default: the support day of
+        the shift templates, Monday to Friday).
     """
 
     routing: tuple[RoutingRule, ...] = ()
@@ -99,6 +128,7 @@ class TicketPolicy(Frozen):
     open_statuses: tuple[str, ...] = ("new", "open")
     agent_tiers: dict[str, int] = Field(default_factory=dict)
     helpdesk_ids: dict[str, str] = Field(default_factory=dict)
+    business_hours: BusinessWindow | None = None
 
     @field_validator("handle_minutes", "priority_scale", "type_scale")
     @classmethod
