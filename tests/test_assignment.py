@@ -197,6 +197,7 @@ def test_large_desks_take_the_neighbourhood_path_and_stay_valid() -> None:
                      "mean_load": 1}, {"weighted_breaches": 0}]) != []
 
 
+@pytest.mark.slow
 def test_same_input_seed_and_workers_give_the_same_assignment() -> None:
     d = _random_desk(random.Random(11), 12)
     first = assign(d, work_limit=0.5, workers=2, seed=3)

@@ -108,10 +108,13 @@ def test_peers_cli_appends_well_formed_csv(tmp_path: Path, monkeypatch: pytest.M
     assert len(found) == 2 and all(r["comparison"] == "staffing" for r in found)
 
 
+@pytest.mark.slow
+@pytest.mark.dask
 def test_whatif_benchmark_on_small(capsys: pytest.CaptureFixture[str]) -> None:
     assert whatif.main(["--team", str(ROOT / "fixtures/small"), "--scenarios",
-                        str(ROOT / "fixtures/small-scenarios.yaml"), "--work-limit", "0.2",
-                        "--hire", "skills=chat,phone; hours=0-24", "--no-save"]) == 0
+                        str(ROOT / "tests/data/small-two-scenarios.yaml"), "--work-limit", "0.2",
+                        "--hire", "skills=chat,phone; hours=0-24", "--max-hires", "4",
+                        "--no-save"]) == 0
     printed = capsys.readouterr().out
     assert printed.count("same_rosters=True") == 3
     assert "headcount search" in printed and "answer=" in printed

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -82,6 +83,7 @@ def test_bad_roster_rows_are_reported_with_file_row_and_column(tmp_path: Path) -
 @settings(max_examples=30, deadline=None)
 @given(column=st.sampled_from(["agent", "date", "shift"]),
        value=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12))
+@pytest.mark.slow
 def test_any_edited_cell_gives_feeds_or_a_clean_error(tmp_path_factory: object, column: str,
                                                       value: str) -> None:
     folder = tmp_path_factory.mktemp("edit")  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ import tempfile
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
@@ -65,6 +66,7 @@ def read_back(folder: Path) -> dict[str, dict[str, tuple[datetime, datetime]]]:
     return found
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(weeks())
 def test_random_rosters_round_trip_through_ics(week: tuple[Problem, list[Shift]]) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rules.helpers import assert_identity
@@ -142,6 +143,7 @@ def test_the_fixture_offers_only_what_agents_can_work():
     assert offered < 50 * 7 * 43 * 13 / 10
 
 
+@pytest.mark.slow
 def test_identity_on_the_fixture():
     """60 s, 2 workers, as for acme-support: a roster and the identity (its quality is measured
     by benchmarks/roster_scaling.py --kind availability, not asserted here)."""

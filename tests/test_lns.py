@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import time
 
+import pytest
 from rules.helpers import four_weeks, model_of
 
 from scheduler.domain import Problem
@@ -109,6 +110,7 @@ def test_kinds_free_what_they_say() -> None:
     assert spot.frees("a1", 3) and not spot.frees("a1", 5) and not spot.frees("a2", 3)
 
 
+@pytest.mark.slow
 def test_improve_reaches_the_optimum_from_an_empty_roster_reproducibly() -> None:
     prob = four_weeks(agents=6)
     ctx = model_of(prob)

@@ -28,6 +28,7 @@ def test_small_fixture_identity_and_determinism(small_problem: Problem) -> None:
     assert first.report.objective == again.report.objective
 
 
+@pytest.mark.slow
 def test_acme_fixture_identity(acme_folder: Path) -> None:
     problem = load_team(acme_folder)
     result = solve(problem, requirements(problem), time_limit=60, workers=2)
@@ -97,6 +98,7 @@ def test_check_flags_a_hand_edited_roster(small_folder: Path, tmp_path: Path,
         assert "time off" in done.output
 
 
+@pytest.mark.slow
 def test_large_team_path_identity_bound_and_determinism(small_problem: Problem,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     # as if the fixture were a large team: the search starts before the relaxation's bound is

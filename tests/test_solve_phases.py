@@ -65,6 +65,7 @@ def test_two_seeds_keeps_the_first_search_when_it_proves_the_optimum() -> None:
     assert two_seeds(ctx, first_then_cpsat(ctx, first), seed=1) == first
 
 
+@pytest.mark.slow
 def test_local_search_improves_its_first_roster_when_given_a_descent() -> None:
     ctx = model_of(four_weeks(agents=8))
     quick = first_roster(ctx, seed=0, work=2, seconds=20, workers=2)

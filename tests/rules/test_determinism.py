@@ -48,6 +48,7 @@ def test_same_roster_twice(workers):
     assert first.report.objective == second.report.objective
 
 
+@pytest.mark.slow
 def test_same_roster_whatever_the_hash_seed():
     # Python salts str hashes per process: no set or dict order may leak into the model.
     prob = busy_week()

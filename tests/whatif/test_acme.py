@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from functools import partial
 
+import pytest
+
 from scheduler.check import check
 from scheduler.load import load_team
 from scheduler.staffing import requirements
@@ -19,6 +21,7 @@ OPTIONS = SolveOptions(time_limit=300, work_limit=2.0, workers=1, seed=0)
 QUEUE, TARGET, HIRE = "billing", "80/30", "skills=billing; hours=0-40"
 
 
+@pytest.mark.slow
 def test_more_volume_needs_the_hires_the_search_proposes() -> None:
     acme = load_team("fixtures/acme-support")
     busy = parse_change("volume +20%", acme).apply(acme)

@@ -63,6 +63,8 @@ def figures(outcomes: Sequence[Outcome]) -> list[tuple[str, tuple[object, ...], 
     return [(o.name, o.shifts, o.headline) for o in outcomes]
 
 
+@pytest.mark.slow
+@pytest.mark.dask
 def test_processes_and_a_dask_cluster_give_the_same_rosters(small: Problem) -> None:
     from distributed import LocalCluster
 
