@@ -50,15 +50,12 @@ class AvailabilityRule(Rule[AvailabilitySettings]):
                 continue
             outside = [var for shift, var in ctx.options(agent.id)
                        if not fits(ctx.problem, agent, shift)]
-            if settings.level == Level.HARD:
-                windows = ", ".join(f"{WEEKDAYS[w.weekday]} {w.start_minute // 60:02d}:"
-                                    f"{w.start_minute % 60:02d}-{w.end_minute // 60:02d}:"
-                                    f"{w.end_minute % 60:02d}" for w in agent.availability)
-                ctx.forbid(outside, self.name, agent.id,
-                           f"{agent.label}: available only {windows}")
-            else:
-                for var in outside:
-                    ctx.penalize(var, settings.weight, self.name)
+            windows = ", ".join(f"{WEEKDAYS[w.weekday]} {w.start_minute // 60:02d}:"
+                                f"{w.start_minute % 60:02d}-{w.end_minute // 60:02d}:"
+                                f"{w.end_minute % 60:02d}" for w in agent.availability)
+            ctx.avoid_shifts(outside, hard=settings.level == Level.HARD, weight=settings.weight,
+                             rule=self.name, subject=agent.id,
+                             description=f"{agent.label}: available only {windows}")
 
     def evaluate(self, roster: Roster, problem: Problem,
                  requirements: pd.DataFrame) -> list[Violation]:

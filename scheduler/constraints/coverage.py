@@ -78,14 +78,12 @@ class CoverageRule(Rule[CoverageSettings]):
             present = [v for a in ctx.problem.agents
                        if (v := ctx.shift(a.id, row.day, row.template)) is not None]
             staffed = sum(present)
-            if settings.level == Level.HARD:
-                ctx.require(ctx.model.add(staffed >= row.required), self.name,
-                            f"{row.template} {row.day}", f"needs {row.required} on "
-                            f"{row.template} {day_label(ctx.problem, row.day)}; only "
-                            f"{len(present)} agents can work {row.template} that day")
-            else:
-                short = ctx.excess(row.required - staffed, 0, row.required, "short")
-                ctx.penalize(short, row.under_weight, self.name)
+            ctx.at_least(staffed, row.required, hard=settings.level == Level.HARD,
+                         weight=row.under_weight, rule=self.name,
+                         subject=f"{row.template} {row.day}",
+                         description=f"needs {row.required} on {row.template} "
+                         f"{day_label(ctx.problem, row.day)}; only {len(present)} agents can "
+                         f"work {row.template} that day", upper=row.required, name="short")
             over = ctx.excess(staffed, row.required, len(present), "over")
             ctx.penalize(over, row.over_weight, self.name)
 

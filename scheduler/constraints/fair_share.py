@@ -123,12 +123,10 @@ class MinHoursRule(Rule[MinHoursSettings]):
             if not least:
                 continue
             worked, _ = worked_expr(ctx, agent_id)
-            if settings.level == Level.HARD:
-                ctx.require(ctx.model.add(worked >= least), self.name,
-                            agent_id, f"{agent_id}: at least {least / 60:g} h")
-            else:
-                short = ctx.excess(least - worked, 0, least, "short")
-                ctx.penalize(short, settings.weight, self.name)
+            ctx.at_least(worked, least, hard=settings.level == Level.HARD,
+                         weight=settings.weight, rule=self.name, subject=agent_id,
+                         description=f"{agent_id}: at least {least / 60:g} h", upper=least,
+                         name="short")
 
     def evaluate(self, roster: Roster, problem: Problem,
                  requirements: pd.DataFrame) -> list[Violation]:

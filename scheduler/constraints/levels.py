@@ -71,10 +71,9 @@ class PreferenceLevelRule(Rule[PreferenceLevelSettings]):
         blocked = found.get(Preference.UNAVAILABLE, 0)
         if not blocked:
             return
-        if settings.level == Level.HARD:
-            ctx.forbid([var], self.name, agent, f"{agent} only when available")
-        else:
-            ctx.penalize(var, settings.weight * blocked, self.name)
+        ctx.avoid_shifts([var], hard=settings.level == Level.HARD,
+                         weight=settings.weight * blocked, rule=self.name, subject=agent,
+                         description=f"{agent} only when available")
 
     def evaluate(self, roster: Roster, problem: Problem,
                  requirements: pd.DataFrame) -> list[Violation]:

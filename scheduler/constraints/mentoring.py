@@ -48,12 +48,10 @@ def encode_mentoring(ctx: ModelContext, settings: PairingSettings, name: str) ->
                 load[mentor, day].append(take)
             if takes:
                 model.add(sum(takes) <= shift)
-            if settings.level == Level.HARD:
-                ctx.require(model.add(sum(takes) >= shift), name, agent,
-                            f"{agent}: a mentor for the whole shift")
-            else:
-                alone = ctx.excess(shift - sum(takes), 0, 1, "unmentored shift")
-                ctx.penalize(alone, settings.weight, name)
+            ctx.at_least(sum(takes), shift, hard=settings.level == Level.HARD,
+                         weight=settings.weight, rule=name, subject=agent,
+                         description=f"{agent}: a mentor for the whole shift", upper=1,
+                         name="unmentored shift")
     for key in sorted(load):
         takes = load[key]
         if len(takes) > settings.per_mentor_day:

@@ -44,11 +44,8 @@ class PreferenceRule(Rule[PreferenceSettings]):
                 var = ctx.shift(request.agent, request.day, request.template)
                 matched = 0 if var is None else var
             missed = 1 - matched if request.on else matched
-            if level == Level.HARD:
-                ctx.require(ctx.model.add(missed == 0), self.name, request.agent,
-                            describe(request, ctx.problem))
-            else:
-                ctx.penalize(missed, request.weight, self.name)
+            ctx.avoid(missed, hard=level == Level.HARD, weight=request.weight, rule=self.name,
+                      subject=request.agent, description=describe(request, ctx.problem))
 
     def evaluate(self, roster: Roster, problem: Problem,
                  requirements: pd.DataFrame) -> list[Violation]:

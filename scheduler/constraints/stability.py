@@ -53,11 +53,9 @@ class StabilityRule(Rule[StabilitySettings]):
                 kept = None if template is None else ctx.shift(agent.id, day, template)
                 changed: LinearExpr = (ctx.works(agent.id, day) if template is None
                                        else 1 if kept is None else 1 - kept)
-                if settings.level == Level.HARD:
-                    ctx.require(ctx.model.add(changed == 0), self.name, agent.id,
-                                f"{agent.label}: keep the published roster")
-                else:
-                    ctx.penalize(changed, settings.weight, self.name)
+                ctx.avoid(changed, hard=settings.level == Level.HARD, weight=settings.weight,
+                          rule=self.name, subject=agent.id,
+                          description=f"{agent.label}: keep the published roster")
 
     def _encode_past(self, ctx: ModelContext) -> None:
         """Before ``fixed_before``: the reference's shifts stay, no other shift is added."""

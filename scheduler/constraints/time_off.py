@@ -67,12 +67,10 @@ class TimeOffRule(Rule[TimeOffSettings]):
                 continue
             options = dict(ctx.options(off.agent))
             clashes = [options[s] for s in self._clashes(problem, off, iter(options))]
-            if level == Level.HARD:
-                ctx.forbid(clashes, self.name, f"{off.agent}: {describe(off, problem)}",
-                           f"{problem.agent_index[off.agent].label}: {describe(off, problem)}")
-            else:
-                for var in clashes:
-                    ctx.penalize(var, weight, self.name)
+            ctx.avoid_shifts(clashes, hard=level == Level.HARD, weight=weight, rule=self.name,
+                             subject=f"{off.agent}: {describe(off, problem)}",
+                             description=f"{problem.agent_index[off.agent].label}: "
+                             f"{describe(off, problem)}")
 
     def evaluate(self, roster: Roster, problem: Problem,
                  requirements: pd.DataFrame) -> list[Violation]:

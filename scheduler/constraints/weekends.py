@@ -46,12 +46,10 @@ class WeekendRule(Rule[WeekendSettings]):
             if limit is None or limit >= len(flags):
                 continue
             count = sum(flags)
-            if settings.level == Level.HARD:
-                ctx.require(ctx.model.add(count <= limit), self.name, agent.id,
-                            f"{agent.label}: at most {limit} weekends worked")
-            else:
-                over = ctx.excess(count, limit, len(flags), "weekends")
-                ctx.penalize(over, settings.weight, self.name)
+            ctx.at_most(count, limit, hard=settings.level == Level.HARD,
+                        weight=settings.weight, rule=self.name, subject=agent.id,
+                        description=f"{agent.label}: at most {limit} weekends worked",
+                        upper=len(flags), name="weekends")
 
     def evaluate(self, roster: Roster, problem: Problem,
                  requirements: pd.DataFrame) -> list[Violation]:

@@ -185,6 +185,43 @@ class ModelContext:
         self.model.add(expr - bound <= slack)
         return slack
 
+    def at_most(self, expr: LinearExpr, bound: int, *, hard: bool, weight: int, rule: str,
+                subject: str, description: str, upper: int, name: str) -> None:
+        """``expr <= bound``: required when ``hard`` (in group rule/subject), else each unit
+        above ``bound`` (at most ``upper``) costs ``weight``."""
+        if hard:
+            self.require(self.model.add(expr <= bound), rule, subject, description)
+        else:
+            self.penalize(self.excess(expr, bound, upper, name), weight, rule)
+
+    def at_least(self, expr: LinearExpr, bound: int | cp_model.IntVar, *, hard: bool,
+                 weight: int, rule: str, subject: str, description: str, upper: int,
+                 name: str) -> None:
+        """``expr >= bound``: required when ``hard``, else each unit short (at most ``upper``)
+        costs ``weight``."""
+        if hard:
+            self.require(self.model.add(expr >= bound), rule, subject, description)
+        else:
+            short = bound - expr  # type: ignore[operator]
+            self.penalize(self.excess(short, 0, upper, name), weight, rule)
+
+    def avoid(self, expr: LinearExpr, *, hard: bool, weight: int, rule: str, subject: str,
+              description: str) -> None:
+        """``expr`` (never negative) kept at 0 when ``hard``, else each unit costs ``weight``."""
+        if hard:
+            self.require(self.model.add(expr == 0), rule, subject, description)
+        else:
+            self.penalize(expr, weight, rule)
+
+    def avoid_shifts(self, variables: Iterable[cp_model.IntVar], *, hard: bool, weight: int,
+                     rule: str, subject: str, description: str) -> None:
+        """Shift variables forbidden when ``hard``, else each one chosen costs ``weight``."""
+        if hard:
+            self.forbid(variables, rule, subject, description)
+        else:
+            for var in variables:
+                self.penalize(var, weight, rule)
+
     def objective(self) -> LinearExpr:
         """The sum of all penalty terms."""
         return cp_model.LinearExpr.weighted_sum([p.expr for p in self.penalties],
