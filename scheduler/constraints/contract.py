@@ -82,13 +82,17 @@ class ContractRule(Rule[ContractSettings]):
         """One linear sum per limit, bounded (hard) or with its excess penalised (soft)."""
         problem = ctx.problem
         settings = self.settings(problem)
+        minutes = {t: template.paid_minutes for t, template in problem.template_index.items()}
         for agent in problem.agents:
-            described = "; ".join(lim.label for lim in limits(agent, problem, settings))
-            for lim in limits(agent, problem, settings):
-                terms = [(problem.template_index[t].paid_minutes if lim.what == "minutes" else 1)
-                         * var
-                         for d in lim.days for t, var in ctx.day_vars[agent.id, d]
-                         if lim.counts(t)]
+            mine = list(limits(agent, problem, settings))
+            described = "; ".join(lim.label for lim in mine)
+            for lim in mine:
+                # one template's shifts: only that template's variables are looked at (the
+                # rest of the agent's options would be tested and dropped, limit by limit)
+                options = [(t, var) for d in lim.days for t, var in ctx.day_vars[agent.id, d]
+                           if lim.template is None or t == lim.template]
+                terms = [(minutes[t] if lim.what == "minutes" else 1) * var
+                         for t, var in options if lim.counts(t)]
                 total = sum(terms)
                 top = sum(problem.template_index[t].paid_minutes for t in problem.template_index)
                 top *= len(lim.days)

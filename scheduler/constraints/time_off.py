@@ -13,6 +13,7 @@ from scheduler.settings import Level, TimeOffSettings
 
 if TYPE_CHECKING:
     import pandas as pd
+    from ortools.sat.python import cp_model
 
     from scheduler.model import ModelContext
 
@@ -61,11 +62,14 @@ class TimeOffRule(Rule[TimeOffSettings]):
     def encode(self, ctx: ModelContext) -> None:
         """Forbid (hard) or penalise (soft) every shift that overlaps a time off."""
         problem = ctx.problem
+        offered: dict[str, dict[Shift, cp_model.IntVar]] = {}  # per agent, built once
         for off in problem.time_off:
             level, weight = self._terms(problem, off)
             if level == Level.OFF:
                 continue
-            options = dict(ctx.options(off.agent))
+            if off.agent not in offered:
+                offered[off.agent] = dict(ctx.options(off.agent))
+            options = offered[off.agent]
             clashes = [options[s] for s in self._clashes(problem, off, iter(options))]
             ctx.avoid_shifts(clashes, hard=level == Level.HARD, weight=weight, rule=self.name,
                              subject=f"{off.agent}: {describe(off, problem)}",
