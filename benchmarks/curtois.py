@@ -1,17 +1,23 @@
-"""The roster engine on the Curtois & Qu shift scheduling benchmark (instances 1–12).
+"""The roster engine on the Curtois & Qu shift scheduling benchmark (any instance present, 1–24).
 
 Each instance becomes the project's own ``Problem`` (shift templates, contracts, time off,
 shift requests, headcount cover rows, forbidden successions, consecutive and weekend rules),
 is solved by the project's roster engine, checked by the rules' ``evaluate()`` and by the
 independent checker in ``curtois_format.py``, and compared with the best known objective.
 
-    python -m benchmarks.curtois [1 2 5 ...] [--time-limit 60] [--workers 2] [--data DIR]
+    python -m benchmarks.curtois [1 2 5 ...] [--time-limit 60] [--work-limit W] [--workers 2]
+                                 [--seed 0] [--data DIR]
+
+Without instance numbers every instance in the data folder is solved. ``--work-limit`` stops
+each search on CP-SAT's deterministic clock (per thread) rather than the wall clock: give a
+generous ``--time-limit`` with it and a rerun on a busy machine gives the same roster.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -85,12 +91,12 @@ def best_known(data: Path) -> dict[str, tuple[int, int]]:
 
 
 def run(path: Path, known: dict[str, tuple[int, int]], time_limit: float, workers: int,
-        seed: int) -> dict[str, object]:
+        seed: int, work_limit: float | None = None) -> dict[str, object]:
     """Solve one instance and check the roster both ways."""
     inst = read_instance(path)
     problem = to_problem(inst)
     result = solve(problem, requirements(problem), time_limit=time_limit, workers=workers,
-                   seed=seed)
+                   seed=seed, work_limit=work_limit)
     report = result.report
     row: dict[str, object] = {"instance": inst.name, "status": report.status,
                               "best_known": known.get(inst.name, (None, None))[0],
@@ -104,7 +110,7 @@ def run(path: Path, known: dict[str, tuple[int, int]], time_limit: float, worker
     best = known.get(inst.name, (None, None))[0]
     gap = None if best is None or report.objective is None else \
         round(100 * (report.objective - best) / best, 2)
-    return row | {"objective": report.objective, "gap_pct": gap,
+    return row | {"objective": report.objective, "gap_pct": gap, "stopped_by": report.stopped_by,
                   "bound": round(report.bound or 0), "first_s": report.first_solution_s,
                   "checks": "ok" if agree and clean else
                   f"MISMATCH solver={report.objective} rules={result.evaluation.total_penalty} "
@@ -115,8 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("instances", nargs="*", help="instance numbers (default: all 1-12)")
+    parser.add_argument("instances", nargs="*", help="instance numbers (default: all present)")
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--work-limit", type=float, default=None,
+                        help="deterministic seconds per search thread")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -127,22 +135,25 @@ def main(argv: list[str] | None = None) -> int:
               "from schedulingbenchmarks.org (Shift Scheduling Benchmark Data Sets) and pass "
               "--data DIR.", file=sys.stderr)
         return 2
-    numbers = args.instances or [str(n) for n in range(1, 13)]
+    numbers = args.instances or sorted(
+        (p.stem.removeprefix("Instance") for p in args.data.glob("Instance*.txt")), key=int)
     known = best_known(args.data)
     rows = []
     print(f"{'instance':<11}{'objective':>10}{'best':>7}{'gap %':>8}{'bound':>8}{'time s':>8}"
           "  checks")
     for number in numbers:
         row = run(args.data / f"Instance{number}.txt", known, args.time_limit, args.workers,
-                  args.seed)
+                  args.seed, args.work_limit)
         rows.append(row)
         print(f"{row['instance']!s:<11}{row['objective']!s:>10}{row['best_known']!s:>7}"
               f"{row.get('gap_pct')!s:>8}{row.get('bound')!s:>8}{row['time_s']!s:>8}  "
-              f"{row['checks']}", flush=True)
+              f"{row['checks']} ({row.get('stopped_by')}, load {os.getloadavg()[0]:.1f})",
+              flush=True)
     if not args.no_save:
-        extra = environment() | {"time_limit": args.time_limit, "workers": args.workers,
-                                 "seed": args.seed}
-        append_rows(Path(__file__).parent / "results" / "curtois.csv",
+        extra = environment() | {"time_limit": args.time_limit, "work_limit": args.work_limit,
+                                 "workers": args.workers, "seed": args.seed,
+                                 "load": round(os.getloadavg()[0], 1)}
+        append_rows(Path(__file__).parent / "results" / "curtois_runs.csv",
                     [extra | r for r in rows])
     return 0 if all(str(r["checks"]) == "ok" for r in rows) else 1
 

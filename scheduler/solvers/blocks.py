@@ -26,7 +26,7 @@ GLOBAL = -1
 LITERAL_KINDS = ("bool_or", "bool_and", "at_most_one", "exactly_one")
 
 
-def _ref_fields(ct: Any) -> list[Any] | None:
+def ref_fields(ct: Any) -> list[Any] | None:
     """The repeated fields of a constraint that hold variable references, or None for a kind
     the cut does not copy."""
     fields = [ct.enforcement_literal]
@@ -48,7 +48,7 @@ def _copy_into(sub: cp_model.CpModel, ct: Any, local: dict[int, int]) -> None:
     """Add a copy of constraint ``ct`` to ``sub``, its references renumbered by ``local``."""
     copy = sub.proto.constraints.add()
     copy.copy_from(ct)
-    for field in _ref_fields(copy) or []:
+    for field in ref_fields(copy) or []:
         for i, ref in enumerate(field):
             field[i] = local[ref] if ref >= 0 else -local[-ref - 1] - 1
 
@@ -126,7 +126,7 @@ def cut(ctx: ModelContext) -> Cut | None:
     linking: list[int] = []
     joined: list[tuple[int, int]] = []  # (constraint, one of its variables)
     for i, ct in enumerate(proto.constraints):
-        fields = _ref_fields(ct)
+        fields = ref_fields(ct)
         if fields is None:
             return None
         variables = [_var(r) for field in fields for r in field]

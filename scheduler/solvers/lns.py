@@ -21,6 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.check import check
@@ -28,8 +29,15 @@ from scheduler.constraints import RULES
 from scheduler.model import ModelContext
 from scheduler.solvers.cpsat import Values, extract, fixed_model, shift_values, single_worker
 from scheduler.solvers.plan import SearchResult, StopReason
+from scheduler.solvers.subproblem import Splitter, full_values
+
+Current = tuple[Splitter, np.ndarray]
 
 log = logging.getLogger(__name__)
+
+# a neighbourhood's shift variables at first: 15 % of Curtois 8-12 (500-2,500) re-plan within a
+# step; 15 % of Curtois 13 (9,000) found no roster in a step, so no size ever grew
+FIRST_FREED = 2500
 
 KINDS = ("agents", "days", "block", "weekends", "penalties")
 # how often each kind is tried; a weekends draw falls back to agents when no limit ties the
@@ -116,19 +124,40 @@ class Attempt:
     objective: float
     work: float
     values: Values | None
+    full: np.ndarray | None = None
 
 
 def attempt(ctx: ModelContext, values: Values, hood: Neighbourhood, *, seed: int, work: float,
-            seconds: float) -> Attempt:
-    """Re-plan one neighbourhood; the values are those of the roster found, if any."""
-    sub = fixed_model(ctx, values, hood.frees)
+            seconds: float, current: Current | None = None) -> Attempt:
+    """Re-plan one neighbourhood; the values are those of the roster found, if any.
+
+    With ``current`` (the roster's every variable, see :mod:`.subproblem`) the sub-model holds
+    only the constraints the neighbourhood touches; the attempt's ``full`` values are then the
+    new roster's every variable.
+    """
+    if current is not None:
+        splitter, full = current
+        sub, index = splitter.sub_model(full, hood.frees)
+    else:
+        sub = fixed_model(ctx, values, hood.frees)
     solver = cp_model.CpSolver()
     single_worker(solver, seed=seed, work=work, seconds=seconds)
     status = solver.solve(sub)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Attempt(status, float("inf"), solver.deterministic_time, None)
-    found = shift_values(ctx, solver)
-    return Attempt(status, solver.objective_value, solver.deterministic_time, found)
+    if current is None:
+        found = shift_values(ctx, solver)
+        return Attempt(status, solver.objective_value, solver.deterministic_time, found)
+    new = current[1].copy()
+    new[index] = np.asarray(solver.response_proto.solution, dtype=np.int64)[:len(index)]
+    found = {v.index: bool(new[v.index]) for v in ctx.x.values()}
+    return Attempt(status, solver.objective_value, solver.deterministic_time, found, new)
+
+
+def first_size(ctx: ModelContext) -> float:
+    """The share of the roster a neighbourhood frees at first: 15 %, at most ``FIRST_FREED``
+    shift variables (:func:`adapt` then sizes each kind by what CP-SAT closes)."""
+    return max(0.02, min(0.15, FIRST_FREED / max(1, len(ctx.x))))
 
 
 def adapt(sizes: dict[str, float], hoods: list[Neighbourhood], runs: list[Attempt]) -> None:
@@ -142,7 +171,8 @@ def adapt(sizes: dict[str, float], hoods: list[Neighbourhood], runs: list[Attemp
 def improve(ctx: ModelContext, values: Values, objective: float, *, budget: float, workers: int,
             seed: int, deadline: float, bound: float = 0.0, step_budget: float = 0.25,
             on_better: Callable[[float], None] | None = None,
-            cancelled: Callable[[], bool] = lambda: False) -> SearchResult:
+            cancelled: Callable[[], bool] = lambda: False,
+            splitter: Splitter | None = None) -> SearchResult:
     """Re-plan neighbourhoods until ``budget`` deterministic seconds are spent.
 
     Parameters
@@ -163,6 +193,10 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
         Called with each better objective.
     cancelled
         Checked before each round: True stops the search (another search proved the optimum).
+    splitter
+        The model's constraints by variable (:class:`.subproblem.Splitter`), built once per
+        solve: neighbourhoods are then solved as models of their own size. None: the whole
+        model with the kept shifts fixed.
 
     Returns
     -------
@@ -173,8 +207,11 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
         return SearchResult("FEASIBLE", values, objective, bound, stopped)
 
     rng = random.Random(seed)
-    sizes, spent = dict.fromkeys(KINDS, 0.15), 0.0
+    sizes, spent = dict.fromkeys(KINDS, first_size(ctx)), 0.0
     spots: list[Spot] | None = None
+    full = full_values(ctx, values) if splitter is not None and splitter.usable else None
+    if full is not None and splitter is not None:
+        objective = min(objective, splitter.value(full))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         while spent < budget:
             if objective <= bound + 1e-6 or cancelled():
@@ -187,14 +224,16 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
             hoods = [pick(ctx, rng, sizes, spots) for _ in range(workers)]
             seeds = [rng.randrange(1 << 30) for _ in hoods]
             step = min(step_budget, (budget - spent) / workers)
-            jobs = [pool.submit(attempt, ctx, values, h, seed=s, work=step, seconds=seconds)
+            current = None if full is None or splitter is None else (splitter, full)
+            jobs = [pool.submit(attempt, ctx, values, h, seed=s, work=step, seconds=seconds,
+                                current=current)
                     for h, s in zip(hoods, seeds, strict=True)]
             runs = [job.result() for job in jobs]
             spent += sum(max(r.work, 0.01) for r in runs)
             adapt(sizes, hoods, runs)
             best = min(runs, key=lambda r: r.objective)
             if best.values is not None and best.objective < objective - 1e-6:
-                values, objective, spots = best.values, best.objective, None
+                values, objective, spots, full = best.values, best.objective, None, best.full
                 log.info("neighbourhood search: penalty %.0f", objective)
                 if on_better:
                     on_better(objective)

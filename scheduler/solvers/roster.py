@@ -51,6 +51,7 @@ from scheduler.solvers.searches import (
     repaired,
     two_seeds,
 )
+from scheduler.solvers.subproblem import Splitter
 
 __all__ = ["Progress", "SolvePlan", "build", "solve"]
 
@@ -69,6 +70,7 @@ class Run:
     first: Values | None = None
     first_s: float | None = None
     bound: float = 0.0
+    splitter: Splitter | None = None
 
 
 def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 60.0,
@@ -118,6 +120,8 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
               log_progress)
     relaxation = _start_relaxation(run)
     _first_phase(run, relaxation)
+    if _searching(run) and run.plan.compact_neighbourhoods:
+        run.splitter = Splitter(ctx)
     if run.plan.columns_work or (run.plan.columns_beside and _searching(run) and
                                  run.budget.workers == 1):
         _columns_phase(run)
@@ -131,7 +135,7 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
         best = improve(ctx, best.values or {}, best.objective,
                        budget=(1 - run.plan.exact_share) * work * workers, workers=workers,
                        seed=seed + 2, deadline=budget.deadline(run.plan.end), bound=run.bound,
-                       on_better=run.recorder.roster_found)
+                       on_better=run.recorder.roster_found, splitter=run.splitter)
     return _result(run, best)
 
 
@@ -237,7 +241,7 @@ def _main_phase(run: Run) -> tuple[SearchResult, SearchResult]:
                                 workers=budget.workers - 1, seed=run.seed + 1,
                                 deadline=phase_end, bound=run.bound,
                                 on_better=run.recorder.roster_found,
-                                cancelled=budget.cancelled.is_set)
+                                cancelled=budget.cancelled.is_set, splitter=run.splitter)
         return exact_job.result(), local_job.result()
 
 
