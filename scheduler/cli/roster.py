@@ -101,6 +101,11 @@ def roster(
     time_limit: Annotated[
         float, typer.Option(min=0.1, help="Seconds to search; the best roster found is kept."),
     ] = 60.0,
+    work_limit: Annotated[
+        float | None,
+        typer.Option(min=0.01, help="CP-SAT deterministic seconds per solver thread: the "
+                     "same roster on a busy machine (with a --time-limit long enough)."),
+    ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Solver threads.")] = 2,
     seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same roster).")] = 0,
     quiet: Annotated[
@@ -128,7 +133,8 @@ def roster(
     """
     problem = load(team_dir)
     needs = requirements(problem, team_dir)
-    options = {"time_limit": time_limit, "workers": workers, "seed": seed}
+    options = {"time_limit": time_limit, "work_limit": work_limit, "workers": workers,
+               "seed": seed}
     result = _solve(problem, needs, options, quiet)
     if result.roster is None or not result.report.solved:
         _no_roster(result, time_limit)
