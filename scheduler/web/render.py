@@ -20,7 +20,8 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 PAGES = (("team", "Team"), ("staffing", "Staffing"), ("plan", "Plan"), ("roster", "Roster"),
          ("report", "Report"), ("calendars", "Calendars"), ("whatif", "What-if"),
-         ("tickets", "Tickets"), ("operations", "Absences and requests"))
+         ("tickets", "Tickets"), ("operations", "Absences and requests"),
+         ("history", "Forecast and metrics"))
 
 
 def settings_of(request: Request) -> Settings:

@@ -14,7 +14,7 @@ from scheduler.web.security import CSP, check_bind
 from tests.web.conftest import HOSTILE, TOKEN, Client
 
 PAGES = ("", "/staffing", "/plan", "/roster", "/report", "/calendars", "/whatif", "/tickets",
-         "/links")
+         "/operations", "/history", "/links")
 
 
 def test_a_post_without_the_csrf_token_is_refused(client_for: Callable[..., Client]) -> None:

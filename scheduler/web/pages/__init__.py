@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scheduler.web.pages.agent import router as agent
 from scheduler.web.pages.calendars import router as calendars
+from scheduler.web.pages.history import router as history
 from scheduler.web.pages.home import router as home
 from scheduler.web.pages.operations import router as operations
 from scheduler.web.pages.plan import router as plan
@@ -15,6 +16,6 @@ from scheduler.web.pages.tickets import router as tickets
 from scheduler.web.pages.whatif import router as whatif
 
 ROUTERS = (home, team, staffing, plan, roster, report, calendars, whatif, tickets, operations,
-           agent)
+           history, agent)
 
 __all__ = ["ROUTERS"]

@@ -55,7 +55,10 @@ def tickets_page(request: Request, team: str) -> HTMLResponse:
                   cap_mib=settings_of(request).upload_bytes / 2**20)
 
 
-async def _read_capped(upload: UploadFile, cap: int) -> bytes:
+async def read_capped(request: Request, upload: UploadFile, cap: int) -> bytes:
+    """The uploaded file's bytes; :class:`UploadTooLarge` past ``cap``."""
+    if int(request.headers.get("content-length") or 0) > cap + 64 * 1024:
+        raise UploadTooLarge(f"Refused: the upload is over the {cap / 2**20:g} MiB limit.")
     data = await upload.read(cap + 1)
     if len(data) > cap:
         raise UploadTooLarge(f"Refused: the file is over the {cap / 2**20:g} MiB upload limit. "
@@ -70,10 +73,7 @@ async def upload(request: Request, team: str, file: UploadFile) -> HTMLResponse:
     from scheduler.tickets.policy import read_ticket_policy
 
     settings = settings_of(request)
-    cap = settings.upload_bytes
-    if int(request.headers.get("content-length") or 0) > cap + 64 * 1024:
-        raise UploadTooLarge(f"Refused: the upload is over the {cap / 2**20:g} MiB limit.")
-    data = await _read_capped(file, cap)
+    data = await read_capped(request, file, settings.upload_bytes)
     name = Path(file.filename or "").name
     loaded = load(settings.workspace.team(team))
     if not FILE_NAME.match(name) or loaded.problem is None:
