@@ -19,7 +19,7 @@ from scheduler.staffing import requirements
 from scheduler.web import make_settings
 from scheduler.web.links import issue
 from tests.web.conftest import TOKEN, Server
-from tests.web.test_browser_week import browser, open_page  # noqa: F401 - the fixture
+from tests.web.test_browser_week import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AGENT = "mila.otto"  # no Monday availability in the fixture
@@ -38,8 +38,9 @@ def coordinator_link(page: object, server: Server) -> str:
     return link
 
 
-def test_an_agent_marks_availability_from_a_phone(browser: object,  # noqa: F811
+def test_an_agent_marks_availability_from_a_phone(chromium: object,
                                                   server_for: Callable[..., Server]) -> None:
+    browser = chromium
     server = server_for("availability-team", token=TOKEN)
     folder = server.workspace / "availability-team"
     errors: list[str] = []
