@@ -113,9 +113,9 @@ def test_no_internal_shift_id_on_the_page(page_of_team: HeadcountPage) -> None:
     assert not re.search(r"\bF-\d{4}-\d{4}\b", text)
 
 
-@pytest.fixture(scope="module")
-def opened(page_of_team: HeadcountPage, chromium: object
-           ) -> Iterator[tuple[object, list[str]]]:
+@pytest.fixture
+def opened(chromium: object, page_of_team: HeadcountPage) -> Iterator[tuple[object, list[str]]]:
+    """The page in the session's Chromium, with the console errors it logged."""
     page = chromium.new_page(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
