@@ -242,7 +242,9 @@ def plan_absence(problem: Problem, requirements: pd.DataFrame, absence: Absence,
     attempts = [changed, replan_problem(absent, published, minute, prefer=other)]
     found: list[Option] = []
     avoided: list[ShiftChange] = []
-    while len(found) < max(options, 1) and attempts:
+    for _ in range(max(options, 1) + 2):  # a solve may repeat an option: a few spare
+        if len(found) >= max(options, 1) or not attempts:
+            break
         attempt = attempts.pop(0)
         result = resolve(_avoiding(attempt, avoided, absence.agent), requirements,
                          work_limit=work_limit, seed=seed, hint=gap)

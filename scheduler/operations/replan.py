@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["CHANGE_WEIGHT", "PRIORITIES", "Priority", "Resolved", "ShiftChange", "bad_input",
-           "changed_agents", "clear_of_time_off", "moment_of", "rebuilt", "replan_problem",
-           "resolve", "roster_changes"]
+           "changed_agents", "clear_of_time_off", "credited", "moment_of", "rebuilt",
+           "replan_problem", "resolve", "roster_changes"]
 
 Priority = Literal["stability", "coverage"]
 PRIORITIES: tuple[Priority, ...] = ("stability", "coverage")
@@ -143,6 +143,23 @@ def clear_of_time_off(problem: Problem, roster: Roster) -> Roster:
         s for s in roster.shifts if not any(
             a < problem.shift_span(s)[1] and problem.shift_span(s)[0] < b
             for a, b in off.get(s.agent, ()))))
+
+
+def credited(problem: Problem, published: Roster, kept: Roster) -> Problem:
+    """The problem with each agent's contract minimum lowered by the paid hours of their
+    published shifts that time off took away (``published`` minus ``kept``): paid leave and
+    sick days count towards the contract, so nobody is called in on a day off to make up
+    hours the time off took."""
+    lost: dict[str, int] = {}
+    for shift in set(published.shifts) - set(kept.shifts):
+        minutes = problem.template_index[shift.template].paid_minutes
+        lost[shift.agent] = lost.get(shift.agent, 0) + minutes
+    if not lost:
+        return problem
+    agents = tuple(a.model_copy(update={"contract": a.contract.model_copy(update={
+        "min_minutes": max(0, a.contract.min_minutes - lost[a.id])})}) if a.id in lost else a
+        for a in problem.agents)
+    return rebuilt(problem, agents=agents)
 
 
 @dataclass(frozen=True)

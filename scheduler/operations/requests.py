@@ -34,6 +34,7 @@ from scheduler.export.files import write_text_atomic
 from scheduler.operations.replan import (
     bad_input,
     clear_of_time_off,
+    credited,
     rebuilt,
     replan_problem,
     resolve,
@@ -133,9 +134,10 @@ def _solve(problem: Problem, requirements: pd.DataFrame, work_limit: float,
            seed: int) -> tuple[Roster | None, Evaluation | None]:
     hint = None
     if problem.reference:  # a change costs the team's stability weight, not an absence's
-        problem = replan_problem(problem, Roster(shifts=problem.reference), 0,
+        published = Roster(shifts=problem.reference)
+        hint = clear_of_time_off(problem, published)
+        problem = replan_problem(credited(problem, published, hint), published, 0,
                                  prefer="coverage")
-        hint = clear_of_time_off(problem, Roster(shifts=problem.reference))
     result = resolve(problem, requirements, work_limit=work_limit, seed=seed, hint=hint)
     if result.roster is None:
         if result.status != "INFEASIBLE":

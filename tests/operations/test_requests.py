@@ -12,7 +12,7 @@ from scheduler.domain import Problem, Roster, TimeOff
 from scheduler.errors import TeamFolderError
 from scheduler.load import load_team
 from scheduler.operations import Triage, grant, pending_requests, replan_problem, triage
-from scheduler.operations.replan import rebuilt, resolve
+from scheduler.operations.replan import clear_of_time_off, credited, rebuilt, resolve
 from scheduler.staffing import requirements
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,31 +34,32 @@ def team(tmp_path: Path) -> Path:
     return folder
 
 
-def solved_penalties(problem: Problem, approved: list[TimeOff]) -> dict[str, int]:
+def solved_penalties(problem: Problem, approved: list[TimeOff],
+                     work: float = 0.5) -> dict[str, int]:
     """Penalty per rule of the roster solved with exactly these requests approved."""
     kept = tuple(t for t in problem.time_off if t.status == "approved")
     extra = tuple(t.model_copy(update={"status": "approved"}) for t in approved)
     changed = rebuilt(problem, time_off=(*kept, *extra))
+    hint = None
     if changed.reference:  # a published roster: every solve is a minimal-change re-plan
-        changed = replan_problem(changed, Roster(shifts=changed.reference), 0,
+        published = Roster(shifts=changed.reference)
+        hint = clear_of_time_off(changed, published)
+        changed = replan_problem(credited(changed, published, hint), published, 0,
                                  prefer="coverage")
     needs = requirements(changed)
-    start = Roster(shifts=tuple(s for s in changed.reference if not any(
-        t.agent == s.agent and changed.clock.minute(t.start) < changed.shift_span(s)[1]
-        and changed.shift_span(s)[0] < changed.clock.minute(t.end) for t in changed.time_off)))
-    result = resolve(changed, needs, work_limit=0.5, hint=start if changed.reference else None)
+    result = resolve(changed, needs, work_limit=work, hint=hint)
     assert result.roster is not None
     evaluation = check(changed, result.roster, needs)
     assert not evaluation.hard and result.objective == evaluation.total_penalty
     return evaluation.penalty_by_rule
 
 
-def check_costs(problem: Problem, result: Triage) -> None:
+def check_costs(problem: Problem, result: Triage, work: float = 0.5) -> None:
     """Each decision's cost is the penalty difference of two solves, with and without it."""
     granted: list[TimeOff] = []
     for decision in result.decisions:
-        without = solved_penalties(problem, granted)
-        with_it = solved_penalties(problem, [*granted, decision.request])
+        without = solved_penalties(problem, granted, work)
+        with_it = solved_penalties(problem, [*granted, decision.request], work)
         expected = {r: with_it.get(r, 0) - without.get(r, 0) for r in {*with_it, *without}}
         assert decision.cost == {r: v for r, v in expected.items() if v}, decision.id
         assert decision.grant == (expected.get("coverage", 0) <= 0
@@ -126,8 +127,8 @@ def test_acme_five_competing_requests(tmp_path: Path) -> None:
         handle.write(ACME_REQUESTS)
     problem = load_team(folder)
     assert len(pending_requests(problem)) == 5
-    result = triage(problem, requirements(problem), work_limit=0.5)
-    check_costs(problem, result)
+    result = triage(problem, requirements(problem), work_limit=1.0)
+    check_costs(problem, result, 1.0)
     by_id = {d.id: d for d in result.decisions}
     friday = by_id["sarah.klein-2026-12-04"]
     assert friday.competes_with == (("moritz.fischer-2026-12-04",)
