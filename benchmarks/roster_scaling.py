@@ -8,10 +8,16 @@ and peak memory.
 ``--kind availability`` runs the availability-team series instead (fixtures/availability.py:
 flexible 2-8 h shifts, 1-3 agents per half-hour of a 06:00-03:00 support day, four levels,
 fair share, two onboarding agents; default sizes 25, 50, 100 and 200) and adds what a
-coordinator asks of such a roster (:func:`scheduler.kpi.availability.roster_figures`).
+coordinator asks of such a roster (:func:`scheduler.kpi.availability.roster_figures`), and the
+plain greedy roster's penalty (fill by preference up to the fair share) with the engine's ratio
+to it. ``--kind week`` runs the week team (fixtures/week_team.py: 55 agents Monday to Friday,
+tracks with the maximum equal to the minimum, hard contract hours, two onboarding agents with
+whole-shift mentors). ``--baseline-plan large`` solves each size with the size-only plan
+first, a baseline in the same run; ``--work-limit`` makes runs reproducible on a loaded machine.
 
     python -m benchmarks.roster_scaling [--sizes 25 50 100 200 400] [--time-limit 60]
     python -m benchmarks.roster_scaling --kind availability [--sizes 25 50 100 200]
+    python -m benchmarks.roster_scaling --kind week --baseline-plan large
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ def one(agents: int, time_limit: float, workers: int, seed: int,
     plan to use instead of the engine's choice, for a baseline in the same run)."""
     from fixtures.availability import make_availability_team
     from fixtures.generate import make_team
+    from fixtures.week_team import make_week_team
     from scheduler.kpi.availability import roster_figures
     from scheduler.load import load_team
     from scheduler.solvers import plan as plans
@@ -49,6 +56,8 @@ def one(agents: int, time_limit: float, workers: int, seed: int,
     folder = Path(tempfile.mkdtemp()) / f"team-{agents}"
     if kind == "availability":
         make_availability_team(folder, agents=agents, seed=seed)
+    elif kind == "week":
+        make_week_team(folder, agents=agents, seed=seed)
     else:
         make_team(folder, agents=agents, queues=4, days=7, seed=seed)
     started = time.perf_counter()
@@ -71,8 +80,11 @@ def one(agents: int, time_limit: float, workers: int, seed: int,
     identity = evaluation is not None and evaluation.total_penalty == report.objective \
         and not evaluation.hard
     figures: dict[str, object] = {}
-    if kind == "availability" and result.roster is not None:
+    if kind != "forecast" and result.roster is not None:
         figures = dict(roster_figures(problem, result.roster, needs))
+        greedy = plain_greedy(problem, needs)
+        figures |= {"greedy_objective": greedy, "vs_greedy": None if not greedy or
+                    report.objective is None else round(report.objective / greedy, 3)}
     row: dict[str, object] = {
         "agents": agents, "plan": plan or "engine", "status": report.status,
         "load_s": round(load_s, 2),
@@ -87,12 +99,25 @@ def one(agents: int, time_limit: float, workers: int, seed: int,
     return figures | row
 
 
+def plain_greedy(problem: object, needs: object) -> int | None:
+    """The plain greedy roster's penalty (fill by preference up to the fair share,
+    :func:`scheduler.solvers.construct.plain_roster`), None when it breaks a hard rule."""
+    from scheduler.solvers.construct import plain_roster
+    from scheduler.solvers.cpsat import build, polish
+    from scheduler.solvers.searches import holds
+
+    ctx = build(problem, needs)  # type: ignore[arg-type]
+    plain = plain_roster(ctx)
+    return sum(polish(ctx, plain).values()) if holds(ctx, plain) else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every size in a child process and print the table."""
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*")
-    parser.add_argument("--kind", choices=("forecast", "availability"), default="forecast")
+    parser.add_argument("--kind", choices=("forecast", "availability", "week"),
+                        default="forecast")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--work-limit", type=float,
@@ -110,12 +135,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(one(args.one, args.time_limit, args.workers, args.seed, args.kind,
                              args.plan, args.work_limit)))
         return 0
-    sizes = args.sizes or ([25, 50, 100, 200] if args.kind == "availability"
-                           else [25, 50, 100, 200, 400])
+    sizes = args.sizes or {"availability": [25, 50, 100, 200], "week": [55]}.get(
+        args.kind, [25, 50, 100, 200, 400])
     columns = ["agents", "plan", "status", "first_s", "gap_1pct_s", "final_gap_pct", "objective",
                "bound", "wall_s", "peak_mib", "identity"]
-    if args.kind == "availability":
-        columns += ["shift_variables", *AVAILABILITY_FIGURES]
+    if args.kind != "forecast":
+        columns += ["shift_variables", *AVAILABILITY_FIGURES, "greedy_objective", "vs_greedy"]
     print("  ".join(f"{c:>13}" for c in columns))
     rows = []
     runs = [(size, plan) for size in sizes
@@ -136,8 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_save:
         extra = environment() | {"time_limit": args.time_limit, "workers": args.workers,
                                  "work_limit": args.work_limit}
-        name = "roster_scaling.csv" if args.kind == "forecast" else \
-            "roster_scaling_availability.csv"
+        name = {"forecast": "roster_scaling.csv", "week": "roster_scaling_week.csv"}.get(
+            args.kind, "roster_scaling_availability.csv")
         append_rows(ROOT / "benchmarks" / "results" / name, [extra | r for r in rows])
     return 0 if all(r["identity"] == "ok" for r in rows) else 1
 

@@ -9,13 +9,14 @@ import pytest
 from rules.flexible import cover, flex, rules, team
 from rules.helpers import assert_identity, model_of
 
+from scheduler.check import check
 from scheduler.domain import Agent, Contract, Problem
 from scheduler.load import load_team
 from scheduler.solvers.construct import filled_roster, plain_roster, shared_then_filled
 from scheduler.solvers.cpsat import extract, polish
 from scheduler.solvers.plan import AVAILABILITY, LARGE, plan_for
 from scheduler.solvers.roster import solve
-from scheduler.solvers.searches import empty_roster, holds
+from scheduler.solvers.searches import empty_roster, holds, repaired
 from scheduler.staffing import requirements
 
 
@@ -92,3 +93,64 @@ def test_the_availability_plan_keeps_the_identity_and_is_deterministic(twelve: P
     assert runs[0].roster == runs[1].roster
     report = runs[0].report
     assert report.bound is not None and 0 < report.bound <= report.objective
+
+
+def test_a_roster_breaking_a_contract_minimum_is_repaired_around_that_agent() -> None:
+    # one agent at most 08:00-12:00 (hard); Ana must work 4 h and can only then; a roster
+    # giving the slot to Ben breaks her contract: the repair hands it to her
+    problem = team(flexible=flex(4, 4), coverage=(cover(8, 12, 1, 1, least_weight=100),),
+                   settings=rules(headcount={"level": "soft", "weight": 100},
+                                  contract={"level": "hard"}),
+                   agents=(Agent(id="ana", contract=Contract(min_minutes=240)),),
+                   ana=[(8, 12, "preferred")], ben=[(8, 12, "preferred")])
+    ctx = model_of(problem)
+    bens = {var.index: agent == "ben" for (agent, _, _), var in ctx.x.items()}
+    assert not holds(ctx, bens)
+    fixed = repaired(ctx, bens, seed=0, work=5, seconds=60)
+    assert fixed is not None and holds(ctx, fixed)
+    assert chosen(problem, fixed) == {("ana", "F-0800-0400")}
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory: pytest.TempPathFactory) -> Problem:
+    """The week team at 24 agents (tracks, hard contract hours, onboarding pairs)."""
+    from fixtures.week_team import make_week_team
+
+    folder: Path = tmp_path_factory.mktemp("team") / "week"
+    make_week_team(folder, agents=24, seed=0)
+    return load_team(folder)
+
+
+def test_the_week_team_is_what_its_structure_says(tmp_path: Path, week: Problem) -> None:
+    from fixtures.week_team import make_week_team
+
+    make_week_team(tmp_path / "again", agents=24, seed=0)
+    make_week_team(tmp_path / "twice", agents=24, seed=0)
+    for path in sorted((tmp_path / "again").iterdir()):
+        assert (tmp_path / "twice" / path.name).read_bytes() == path.read_bytes()
+    assert week.days == 5 and len(week.onboarding) == 2
+    assert all(len(o.mentors) == 7 for o in week.onboarding)
+    learners = {o.agent for o in week.onboarding}
+    for agent in week.agents:
+        if agent.id in learners:
+            assert agent.contract.min_minutes == agent.contract.max_minutes == 480
+            assert not agent.skills  # they do not count toward coverage
+    assert all(row.max_agents == row.min_agents and row.max_weight is None
+               for row in week.coverage)
+    assert week.rules.pairing.whole_shift
+
+
+def test_the_week_team_gets_a_first_roster_under_every_hard_rule(week: Problem) -> None:
+    # the empty roster breaks the contracts and local search finds nothing; the built roster,
+    # repaired around the agents it leaves short, holds every hard rule
+    ctx = model_of(week)
+    assert empty_roster(ctx) is None
+    first = repaired(ctx, shared_then_filled(ctx), seed=0, work=5, seconds=120)
+    assert first is not None
+    evaluation = check(week, extract(ctx, first), ctx.requirements)
+    assert not evaluation.hard, [v.message for v in evaluation.hard]
+    hours = {o.agent: 0 for o in week.onboarding}
+    for shift in extract(ctx, first).shifts:
+        if shift.agent in hours:
+            hours[shift.agent] += week.template_index[shift.template].paid_minutes
+    assert set(hours.values()) == {480}

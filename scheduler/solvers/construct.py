@@ -54,6 +54,7 @@ class Board:
     need: np.ndarray  # least on duty per interval (queue ``any`` and every queue alike)
     cap: np.ndarray  # hard most on duty per interval (a large number where none)
     short_weight: float
+    counted: set[str]
     on: np.ndarray = field(init=False)
     chosen: dict[tuple[str, int], Offer] = field(default_factory=dict)
     worked: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -67,11 +68,16 @@ class Board:
         rest = problem.rules.rest
         self.clashes = Clashes(problem, rest) if rest.level == Level.HARD else None
 
+    def floor(self, agent: str) -> int:
+        """The least paid minutes the agent's hard contract asks for."""
+        return sum(limit.low for limit in self.limits.get(agent, ()) if limit.what == "minutes")
+
     def fits(self, offer: Offer) -> bool:
         """Whether the offer keeps every hard limit the board knows of."""
         if (offer.agent, offer.day) in self.chosen:
             return False
-        if np.any(self.on[offer.covered] >= self.cap[offer.covered]):
+        if offer.agent in self.counted and \
+                np.any(self.on[offer.covered] >= self.cap[offer.covered]):
             return False
         return self._contract_fits(offer) and self._rest_fits(offer)
 
@@ -103,7 +109,8 @@ class Board:
     def take(self, offer: Offer) -> None:
         """Put the offer on the roster."""
         self.chosen[offer.agent, offer.day] = offer
-        self.on[offer.covered] += 1
+        if offer.agent in self.counted:
+            self.on[offer.covered] += 1
         self.worked[offer.agent] += offer.paid
 
     def values(self) -> Values:
@@ -134,7 +141,7 @@ def board(ctx: ModelContext) -> Board:
         if row.most is not None and row.most_weight is None:
             cap[row.interval] = min(cap[row.interval], row.most)
         weight = max(weight, float(row.least_weight or 0))
-    return Board(ctx, need, cap, weight if weight > 1 else 100.0)
+    return Board(ctx, need, cap, weight if weight > 1 else 100.0, _counted(ctx))
 
 
 @dataclass(frozen=True)
@@ -184,8 +191,7 @@ def filled_roster(ctx: ModelContext, start: Board | None = None) -> Values:
     on an empty board or on ``start``."""
     problem = ctx.problem
     work = board(ctx) if start is None else start
-    counted = _counted(ctx)
-    every = [o for o in offers(ctx) if o.covered and o.agent in counted]
+    every = [o for o in offers(ctx) if o.covered and o.agent in work.counted]
     covering: dict[int, list[Offer]] = defaultdict(list)
     for offer in every:
         for interval in offer.covered:
@@ -216,23 +222,73 @@ def plain_roster(ctx: ModelContext) -> Values:
 
 
 def shared_then_filled(ctx: ModelContext) -> Values:
-    """The plain roster (:func:`plain_roster`), then the half-hours still short filled,
-    scarcest first (:func:`filled_roster`)."""
-    return filled_roster(ctx, _plain(ctx))
-
-
-def _plain(ctx: ModelContext) -> Board:
-    problem = ctx.problem
+    """Onboarding agents with their mentors (:func:`onboard`), the plain roster
+    (:func:`plain_roster`, hard contract minimums first), then the half-hours still short
+    filled, scarcest first (:func:`filled_roster`)."""
     work = board(ctx)
+    onboard(work, offers(ctx))
+    return filled_roster(ctx, _plain(ctx, work))
+
+
+def onboard(work: Board, every: list[Offer]) -> None:
+    """Each onboarding agent's longest, cheapest shifts, each with the cheapest shift of a
+    mentor covering the whole of it (one onboarding shift per mentor a day, never two
+    onboarding agents at once), until their hard contract minimum is met."""
+    problem = work.ctx.problem
+    mine: dict[str, list[Offer]] = defaultdict(list)
+    for offer in every:
+        mine[offer.agent].append(offer)
+    busy: set[tuple[str, int]] = set()
+    taken: list[Offer] = []
+    for learner in sorted(problem.onboarding, key=lambda o: o.agent):
+        want = max(work.floor(learner.agent), 1)
+        for offer in sorted(mine[learner.agent], key=lambda o: (-o.paid, o.cost, o.var)):
+            if work.worked[learner.agent] >= want:
+                break
+            if not work.fits(offer) or any(set(offer.covered) & set(t.covered) for t in taken):
+                continue
+            span = work.ctx.span(offer.agent, offer.day, offer.template)
+            cover = [o for m in learner.mentors if (m, offer.day) not in busy
+                     for o in mine[m] if _covers(work.ctx, o, span) and work.fits(o)]
+            if cover:
+                mentor = min(cover, key=lambda o: (o.cost, o.var))
+                work.take(mentor)
+                work.take(offer)
+                busy.add((mentor.agent, offer.day))
+                taken.append(offer)
+
+
+def _covers(ctx: ModelContext, offer: Offer, span: tuple[int, int]) -> bool:
+    mine = ctx.span(offer.agent, offer.day, offer.template)
+    return mine[0] <= span[0] and mine[1] >= span[1]
+
+
+def _floors(work: Board, mine: dict[str, list[Offer]]) -> None:
+    """Hard contract minimums first, agents with the fewest offered shifts first, each given
+    the shortest shift that meets the rest of their minimum (else the longest)."""
+    pending = [a for a in mine if work.floor(a) > work.worked[a]]
+    for agent in sorted(pending, key=lambda a: (len(mine[a]), a)):
+        while (left := work.floor(agent) - work.worked[agent]) > 0:
+            fitting = [o for o in mine[agent] if work.fits(o)]
+            if not fitting:
+                break
+            work.take(min(fitting, key=lambda o: (o.paid < left, abs(o.paid - left), o.cost,
+                                                  o.var)))
+
+
+def _plain(ctx: ModelContext, work: Board | None = None) -> Board:
+    problem = ctx.problem
+    work = board(ctx) if work is None else work
     targets = fair_targets(problem)
-    counted = _counted(ctx)
     mine: dict[str, list[Offer]] = defaultdict(list)
     for offer in offers(ctx):
-        if offer.paid and offer.agent in counted:
+        if offer.paid and offer.agent in work.counted:
             mine[offer.agent].append(offer)
-    for agent in sorted(mine, key=lambda a: (-targets.get(a, 0), a)):
+    _floors(work, mine)
+    want = {a: max(targets.get(a, 0), work.floor(a)) for a in mine}
+    for agent in sorted(mine, key=lambda a: (-work.floor(a), -want[a], a)):
         choices = sorted(mine[agent], key=lambda o: (o.cost / o.paid, -o.paid, o.var))
         for offer in choices:
-            if work.worked[agent] + offer.paid <= targets.get(agent, 0) and work.fits(offer):
+            if work.worked[agent] + offer.paid <= want[agent] and work.fits(offer):
                 work.take(offer)
     return work

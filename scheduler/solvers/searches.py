@@ -6,6 +6,7 @@ reproducible; several run side by side in threads (CP-SAT releases the interpret
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -13,10 +14,12 @@ from functools import partial
 
 from ortools.sat.python import cp_model
 
+from scheduler.check import check
 from scheduler.model import ModelContext
 from scheduler.solvers.cpsat import (
     STATUS,
     Values,
+    extract,
     fixed_model,
     one_thread,
     shift_values,
@@ -24,6 +27,8 @@ from scheduler.solvers.cpsat import (
 )
 from scheduler.solvers.plan import SearchResult, StopReason
 from scheduler.solvers.progress import Watcher
+
+log = logging.getLogger(__name__)
 
 
 def _first_try(ctx: ModelContext, *, local_search: bool, seed: int, work: float,
@@ -68,14 +73,45 @@ def holds(ctx: ModelContext, values: Values) -> bool:
 
 def repaired(ctx: ModelContext, values: Values, *, seed: int, work: float,
              seconds: float) -> Values | None:
-    """The roster itself when it breaks no hard rule, else the first roster CP-SAT finds by
-    repairing it (a search without linear relaxation that starts from it), else None."""
+    """The roster itself when it breaks no hard rule; else repaired by CP-SAT from it, first
+    on the neighbourhood of the agents it breaks a rule for (:func:`around`), then on the
+    whole model (a search without linear relaxation that starts from it); else None."""
     if holds(ctx, values):
         return values
-    model = ctx.model.clone()
-    model.clear_hints()
-    for var in ctx.x.values():
-        model.add_hint(var, values[var.index])
+    near = around(ctx, values)
+    for keep in ([near] if near else []) + [lambda agent, day: True]:
+        found = _repair(ctx, values, keep, seed=seed, work=work, seconds=seconds)
+        log.info("first roster repaired (%s): %s", "near" if keep is near else "whole",
+                 found is not None)
+        if found is not None:
+            return found
+    return None
+
+
+def around(ctx: ModelContext, values: Values) -> Callable[[str, int], bool] | None:
+    """The agents a roster breaks a hard rule for, over the whole horizon, and on the days
+    they are offered shifts everyone on duty when they could be (None: no agent named)."""
+    problem = ctx.problem
+    broken = {v.agent for v in check(problem, extract(ctx, values), ctx.requirements).hard
+              if v.agent}
+    if not broken:
+        return None
+    reach: dict[int, list[tuple[int, int]]] = {}
+    for (agent, day, template) in ctx.x:
+        if agent in broken:
+            reach.setdefault(day, []).append(ctx.span(agent, day, template))
+    near: set[tuple[str, int]] = set()
+    for (agent, day, template), var in ctx.x.items():
+        if values[var.index] and day in reach:
+            start, end = ctx.span(agent, day, template)
+            if any(s < end and start < e for s, e in reach[day]):
+                near.add((agent, day))
+    return lambda agent, day: agent in broken or (agent, day) in near
+
+
+def _repair(ctx: ModelContext, values: Values, keep: Callable[[str, int], bool], *,
+            seed: int, work: float, seconds: float) -> Values | None:
+    model = fixed_model(ctx, values, keep)
     solver = cp_model.CpSolver()
     single_worker(solver, seed=seed, work=work, seconds=seconds)
     solver.parameters.linearization_level = 0
