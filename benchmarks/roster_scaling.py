@@ -147,11 +147,12 @@ def main(argv: list[str] | None = None) -> int:
             for plan in ([args.baseline_plan] if args.baseline_plan else []) + [None]]
     for size, plan in runs:
         child = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--time-limit", str(args.time_limit),
+            [sys.executable, "-m", "benchmarks.roster_scaling", "--one", str(size),
+             "--time-limit", str(args.time_limit),
              "--workers", str(args.workers), "--seed", str(args.seed), "--kind", args.kind,
              *(["--plan", plan] if plan else []),
              *(["--work-limit", str(args.work_limit)] if args.work_limit else [])],
-            capture_output=True, text=True, check=False)
+            capture_output=True, text=True, check=False, cwd=ROOT)
         if child.returncode:
             print(f"{size} agents failed:\n{child.stderr[-2000:]}", file=sys.stderr)
             return 1
