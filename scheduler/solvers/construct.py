@@ -177,13 +177,15 @@ class Shares:
 
 
 def _counted(ctx: ModelContext) -> set[str]:
-    """The agents who count for some headcount row when on duty (onboarding agents are left
-    to the search: they may work only beside a mentor)."""
+    """The agents who count for some headcount row when on duty."""
     problem = ctx.problem
     queues = {row.queue for row in headcounts(ctx.requirements, problem.rules.headcount)}
-    learners = {o.agent for o in problem.onboarding}
-    return {a.id for a in problem.agents if a.id not in learners and
-            any(counts_for(problem, q, a.id) for q in queues)}
+    return {a.id for a in problem.agents if any(counts_for(problem, q, a.id) for q in queues)}
+
+
+def _learners(ctx: ModelContext) -> set[str]:
+    """Onboarding agents: placed only beside a mentor (:func:`onboard`)."""
+    return {o.agent for o in ctx.problem.onboarding}
 
 
 def filled_roster(ctx: ModelContext, start: Board | None = None) -> Values:
@@ -191,7 +193,9 @@ def filled_roster(ctx: ModelContext, start: Board | None = None) -> Values:
     on an empty board or on ``start``."""
     problem = ctx.problem
     work = board(ctx) if start is None else start
-    every = [o for o in offers(ctx) if o.covered and o.agent in work.counted]
+    learners = _learners(ctx)
+    every = [o for o in offers(ctx) if o.covered and o.agent in work.counted and
+             o.agent not in learners]
     covering: dict[int, list[Offer]] = defaultdict(list)
     for offer in every:
         for interval in offer.covered:
@@ -280,9 +284,10 @@ def _plain(ctx: ModelContext, work: Board | None = None) -> Board:
     problem = ctx.problem
     work = board(ctx) if work is None else work
     targets = fair_targets(problem)
+    learners = _learners(ctx)
     mine: dict[str, list[Offer]] = defaultdict(list)
     for offer in offers(ctx):
-        if offer.paid and offer.agent in work.counted:
+        if offer.paid and offer.agent in work.counted and offer.agent not in learners:
             mine[offer.agent].append(offer)
     _floors(work, mine)
     want = {a: max(targets.get(a, 0), work.floor(a)) for a in mine}
