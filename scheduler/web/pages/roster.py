@@ -181,7 +181,10 @@ def _set_cell(request: Request, team: str, cell: tuple[str, int, str] | None) ->
     after = with_cell(before, agent, day, shift or None)
     needs = needs_or_empty(loaded.needs)
     old, new = evaluate(problem, needs, before), evaluate(problem, needs, after)
-    caused = changed_findings(old, new)
+    worse = {rule for rule, moved in penalty_change(old, new) if moved > 0}
+    # new hard findings, and the new findings of rules that cost more now (a rule whose
+    # penalty fell only words the same shortfalls differently: not something this change did)
+    caused = [v for v in changed_findings(old, new) if v.hard or v.rule in worse]
     edits_of(request).edit(files, problem, after)
     what = f"{problem.agent_index[agent].label}, {_days(problem)[day]['label']}: " + \
         (f"shift {shift}" if shift else "day off")
