@@ -39,7 +39,7 @@ def metrics(team_dir: TeamDir, tickets: History, out_dir: OutDir, week: Week = N
     Example: [cyan]scheduler metrics fixtures/helpdesk --tickets export/ --week 2026-W48
     --weeks 4 --out out/metrics[/cyan]
     """
-    from scheduler.export.metrics_report import metrics_html, write_metrics_outputs
+    from scheduler.metrics.outputs import metrics_html, write_metrics_outputs
     from scheduler.metrics.run import measure
     from scheduler.tickets.policy import read_ticket_policy
 
@@ -66,7 +66,7 @@ def _print_run(run: Any) -> None:
 
 
 def _headline_table(run: Any) -> Table:
-    from scheduler.export.metrics_report import HEADLINE, change, show
+    from scheduler.metrics.outputs import HEADLINE, change, show
 
     m = run.metrics
     table = Table(title=f"Week {m.weeks[-1].label}, all queues", title_justify="left")

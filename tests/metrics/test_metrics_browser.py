@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.export.metrics_report import metrics_html
+from scheduler.metrics.outputs import metrics_html
 from tests.metrics.conftest import ROOT, Generated
 
 BUILD = ROOT / "build"

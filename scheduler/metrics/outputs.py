@@ -19,14 +19,14 @@ from openpyxl import Workbook
 
 from scheduler.export.cells import csv_safe
 from scheduler.export.files import write_group
-from scheduler.export.metrics_charts import (
+from scheduler.metrics.charts import (
     backlog_chart,
     forecast_chart,
     heat_map,
     sla_chart,
     times_chart,
 )
-from scheduler.metrics import WeeklyMetrics
+from scheduler.metrics.weekly import WeeklyMetrics
 
 __all__ = ["HEADLINE", "metrics_html", "metrics_workbook", "write_metrics_outputs"]
 
