@@ -153,11 +153,11 @@ from scheduler.forecast.settings import ForecastSettings
 from scheduler.tickets.policy import RoutingRule, TicketPolicy
 policy = TicketPolicy(routing=(RoutingRule(channel="chat", queue="chat"),
                                RoutingRule(queue="email")))
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 events = read_ticket_table(Path(sys.argv[1]), ("chat", "email"), "Europe/Berlin", policy,
                            ForecastSettings(handle_time_field="cf_time_spent"), Problems(),
                            Counter())
-print(len(events), time.perf_counter() - start,
+print(len(events), time.perf_counter() - start, time.process_time() - cpu,
       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
@@ -175,12 +175,12 @@ def read(count: int = 1_000_000) -> list[dict[str, object]]:
         size = path.stat().st_size / 2**20
         done = subprocess.run([sys.executable, "-c", READER, str(path)], capture_output=True,
                               text=True, check=True, cwd=ROOT)
-    kept, seconds, rss = done.stdout.split()
+    kept, seconds, cpu, rss = done.stdout.split()
     print(f"read: {written:,} tickets ({size:.0f} MiB CSV), {int(kept):,} kept "
-          f"(deleted left out) in {float(seconds):.1f} s, peak RSS {float(rss):.0f} MiB, "
-          f"load {os.getloadavg()[0]:.1f}")
+          f"(deleted left out) in {float(seconds):.1f} s wall, {float(cpu):.1f} s CPU, peak "
+          f"RSS {float(rss):.0f} MiB, load {os.getloadavg()[0]:.1f}")
     return [{"history": f"read {written:,} tickets", "queue": "", "wall_s": float(seconds),
-             "cpu_s": "", "load_1min": os.getloadavg()[0],
+             "cpu_s": float(cpu), "load_1min": os.getloadavg()[0],
              "chosen": f"peak RSS {float(rss):.0f} MiB"}]
 
 

@@ -152,8 +152,7 @@ def _times(cells: pd.Series, zone: str, file: str, column: str,
                                 errors="coerce")
     other = ~local & (text != "")
     if other.any():
-        aware = pd.to_datetime(text[other], format="ISO8601", utc=True, errors="coerce")
-        out[other] = aware.dt.tz_convert(zone).dt.tz_localize(None)
+        out[other] = _with_offsets(text[other], zone)
     for i in np.flatnonzero(out.isna().to_numpy())[:20]:
         problems.add(file, "not a time" if text.iloc[i] else "the time is missing",
                      "write YYYY-MM-DD HH:MM (team time) or ISO with offset such as "
@@ -162,6 +161,20 @@ def _times(cells: pd.Series, zone: str, file: str, column: str,
     if out.isna().sum() > 20:
         problems.add(file, f"{int(out.isna().sum()) - 20} more rows without a readable time",
                      "fix those and run again", column=column)
+    return out
+
+
+def _with_offsets(text: pd.Series, zone: str) -> pd.Series:
+    """ISO times with offsets → local wall-clock times in ``zone``. Parsed a UTC offset at a
+    time: pandas' fast path needs one offset per call (an export has a few: summer, winter)."""
+    suffix = text.str[-6:].where(~text.str.endswith("Z"), "Z")
+    groups = suffix.groupby(suffix).groups
+    if len(groups) > 50:
+        groups = {"mixed": text.index}
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for index in groups.values():
+        aware = pd.to_datetime(text[index], format="ISO8601", utc=True, errors="coerce")
+        out[index] = aware.dt.tz_convert(zone).dt.tz_localize(None)
     return out
 
 
@@ -215,8 +228,11 @@ def read_ticket_table(path: Path, queues: Sequence[str], zone: str, policy: Tick
                       skipped: Counter[str]) -> pd.DataFrame:
     """Read the project's ticket CSV in one pass: each ticket one contact at its creation
     time, routed to a queue; deleted, spam and merged tickets skipped."""
+    wanted = {"created_at", "status", "tags", "channel", "group_id", "type", "queue",
+              settings.handle_time_field or "", *(r.field or "" for r in policy.routing)}
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                            usecols=lambda c: c.strip() in wanted)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         problems.add(path.name, f"the file is not a readable CSV ({exc})",
                      "save it as CSV UTF-8 with a header row")

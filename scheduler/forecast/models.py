@@ -164,10 +164,16 @@ def daily_profile_forecast(history: Demand, weekdays: np.ndarray,
                            pooled: bool = False) -> np.ndarray:
     """Forecast the open days' totals with ``fit(series, season, h)``, spread by profile
     (the totals are remembered per history, so both profiles cost one fit)."""
+    return spread(history, totals_of(history, weekdays, fit), weekdays, pooled)
+
+
+def totals_of(history: Demand, weekdays: np.ndarray,
+              fit: Callable[[np.ndarray, int, int], np.ndarray]) -> np.ndarray:
+    """The daily totals ``fit`` forecasts for these days, fitted once per history."""
     key = (fit, weekdays.tobytes())
     if key not in history.memo:
         history.memo[key] = _daily_totals(history, weekdays, fit)
-    return spread(history, history.memo[key], weekdays, pooled)
+    return history.memo[key]
 
 
 def _daily_totals(history: Demand, weekdays: np.ndarray,
@@ -209,11 +215,6 @@ def fit_median(series: np.ndarray, season: int, h: int) -> np.ndarray:
     return out
 
 
-def fit_ets_and_median(series: np.ndarray, season: int, h: int) -> np.ndarray:
-    """The mean of AutoETS's and the four-week median's daily totals."""
-    return (fit_ets(series, season, h) + fit_median(series, season, h)) / 2
-
-
 def fit_arima(series: np.ndarray, season: int, h: int) -> np.ndarray:
     """statsforecast AutoARIMA on daily totals (slow: seconds per fit)."""
     from statsforecast.models import AutoARIMA
@@ -228,8 +229,10 @@ def median_daily(history: Demand, weekdays: np.ndarray) -> np.ndarray:
 
 
 def ets_median_daily(history: Demand, weekdays: np.ndarray) -> np.ndarray:
-    """The mean of ETS and median daily totals × the weekday's intraday profile."""
-    return daily_profile_forecast(history, weekdays, fit_ets_and_median)
+    """The mean of ETS and median daily totals × the weekday's intraday profile (each fitted
+    once per history)."""
+    totals = (totals_of(history, weekdays, fit_ets) + totals_of(history, weekdays, fit_median))
+    return spread(history, totals / 2, weekdays)
 
 
 def arima_daily(history: Demand, weekdays: np.ndarray) -> np.ndarray:
