@@ -120,7 +120,10 @@ class SolvePlan:
     # model, on one thread beside neighbourhood search, for ``exact_share`` of the time
     columns_beside: bool = False
     # the first roster is built shift by shift (:mod:`.construct`), then checked or repaired
+    # with up to this share of the work (week team, 55 agents: the repair around the agents
+    # left short needs about 10 deterministic seconds; 0.15 of a 60 s solve left no roster)
     construct: bool = False
+    repair_work: float = 0.4
     # neighbourhoods solved as models of their own size (:mod:`.subproblem`) rather than the
     # whole model with the kept shifts fixed, whose presolve takes a large team's whole step
     # (Curtois 13: no roster found in any step); on medium models the whole model's presolve

@@ -158,7 +158,7 @@ def _first_phase(run: Run, relaxation: Future[float]) -> None:
     plan, budget = run.plan, run.budget
     if plan.construct:
         run.first = repaired(run.ctx, shared_then_filled(run.ctx), seed=run.seed,
-                             work=plan.first_work * budget.work,
+                             work=plan.repair_work * budget.work,
                              seconds=plan.first_time * budget.time_limit)
     run.first = run.first or empty_roster(run.ctx) or \
         first_roster(run.ctx, seed=run.seed, work=plan.first_work * budget.work,
