@@ -15,31 +15,29 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
 from results import append_rows, environment
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from scheduler.domain import Problem, Roster  # noqa: E402
-from scheduler.export.calendar_state import reconcile  # noqa: E402
-from scheduler.export.ical import in_horizon, planned_events  # noqa: E402
-from scheduler.load import load_team, read_roster  # noqa: E402
-from scheduler.operations import (  # noqa: E402
+from scheduler.domain import Problem, Roster
+from scheduler.export.calendar_state import reconcile
+from scheduler.export.ical import in_horizon, planned_events
+from scheduler.load import load_team, read_roster
+from scheduler.operations import (
     Absence,
     plan_absence,
     replan_problem,
     roster_changes,
 )
-from scheduler.operations.absence import absence_problem  # noqa: E402
-from scheduler.operations.replan import rebuilt  # noqa: E402
-from scheduler.solvers.roster import solve  # noqa: E402
-from scheduler.staffing import requirements  # noqa: E402
-from scheduler.staffing.covering import covering_plan, empty_plan  # noqa: E402
+from scheduler.operations.absence import absence_problem
+from scheduler.operations.replan import rebuilt
+from scheduler.solvers.roster import solve
+from scheduler.staffing import requirements
+from scheduler.staffing.covering import covering_plan, empty_plan
+
+ROOT = Path(__file__).resolve().parents[1]
 
 RESULTS = Path(__file__).resolve().parent / "results" / "absence.csv"
 AGENT = "amelia.taylor"

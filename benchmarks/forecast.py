@@ -17,7 +17,7 @@ of the chosen model beside the two baselines, the gain over the better baseline,
 coverage of the 80 % and 95 % bands. Rows are appended to benchmarks/results/forecast.csv.
 Figures are of a shared, loaded machine: the CPU seconds column is the fairer speed figure.
 
-    python benchmarks/forecast.py [generated] [bank] [read] [--origins 8] [--no-save]
+    python -m benchmarks.forecast [generated] [bank] [read] [--origins 8] [--no-save]
 """
 
 from __future__ import annotations
@@ -36,15 +36,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from fixtures.history import HOLIDAYS, generate, write_counts, write_tickets
+from scheduler.errors import Problems
+from scheduler.forecast.history import read_counts
+from scheduler.forecast.models import DEFAULT_MODELS, SLOW
+from scheduler.forecast.run import Forecast, Horizon, demands, forecast_queues
+from scheduler.forecast.settings import ForecastSettings
 
-from fixtures.history import HOLIDAYS, generate, write_counts, write_tickets  # noqa: E402
-from scheduler.errors import Problems  # noqa: E402
-from scheduler.forecast.history import read_counts  # noqa: E402
-from scheduler.forecast.models import DEFAULT_MODELS, SLOW  # noqa: E402
-from scheduler.forecast.run import Forecast, Horizon, demands, forecast_queues  # noqa: E402
-from scheduler.forecast.settings import ForecastSettings  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 RESULTS = ROOT / "benchmarks" / "results" / "forecast.csv"
 COLUMNS = ("history", "queue", "origins", "chosen", "wape_chosen", "wape_seasonal_naive",

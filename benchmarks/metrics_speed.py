@@ -1,6 +1,6 @@
 """Weekly metrics at scale: 1,000,000 tickets over 12 weeks from a history CSV.
 
-Run ``python benchmarks/metrics_speed.py`` (``--tickets N`` for another size). A history CSV of
+Run ``python -m benchmarks.metrics_speed`` (``--tickets N`` for another size). A history CSV of
 N tickets (fixtures/helpdesk's queues, groups and channels; reply, resolution, reopens and two
 SLA targets) is generated with NumPy, then ``scheduler.metrics.run.measure`` reads it and computes
 4 weeks of figures in a child process whose wall time and peak memory (ru_maxrss) are printed

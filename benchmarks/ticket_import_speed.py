@@ -1,6 +1,6 @@
 """Reading a large ticket export for ``scheduler assign``: 600,000 tickets from the project's CSV.
 
-Run ``python benchmarks/ticket_import_speed.py`` (``--tickets N`` for another size). A CSV of N
+Run ``python -m benchmarks.ticket_import_speed`` (``--tickets N`` for another size). A CSV of N
 open and closed tickets for fixtures/helpdesk (the shape of the 50 MB export of issue 28) is
 generated with NumPy; ``scheduler.tickets.load_tickets`` reads and routes it in a child process
 whose wall time and peak memory are printed and appended to

@@ -1,5 +1,5 @@
 """The web app's speed (a benchmark, not a timed test): run with
-``timeout 600 .venv/bin/python benchmarks/web.py``.
+``timeout 600 .venv/bin/python -m benchmarks.web``.
 
 1. Roster page of a 200-agent team (fixtures/generate.py, last week's shifts moved a week on as
    the roster): server time of GET /teams/T/roster, median of 5 after one warm-up, beside
@@ -22,19 +22,17 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+from fastapi.testclient import TestClient
+
+from fixtures.generate import make_team
+from scheduler.check import check
+from scheduler.load import load_team
+from scheduler.staffing import requirements
+from scheduler.web import make_settings
+from scheduler.web.app import create_app
+from scheduler.web.rosters import RosterFiles
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from fastapi.testclient import TestClient  # noqa: E402
-
-from fixtures.generate import make_team  # noqa: E402
-from scheduler.check import check  # noqa: E402
-from scheduler.load import load_team  # noqa: E402
-from scheduler.staffing import requirements  # noqa: E402
-from scheduler.web import make_settings  # noqa: E402
-from scheduler.web.app import create_app  # noqa: E402
-from scheduler.web.rosters import RosterFiles  # noqa: E402
 
 SERVE = "import sys; from scheduler.web import serve; serve(sys.argv[1], port=int(sys.argv[2]))"
 

@@ -90,39 +90,32 @@ def _publish(roster_csv: Path, team_dir: Path) -> None:
     wrote(target)
 
 
+OutDir = Annotated[Path, typer.Option(
+    "--out", "-o", file_okay=False, show_default=False,
+    help="Folder for roster.csv, roster.xlsx and solve-report.json.")]
+TimeLimit = Annotated[float, typer.Option(
+    min=0.1, help="Seconds to search; the best roster found is kept.")]
+WorkLimit = Annotated[float | None, typer.Option(
+    min=0.01, help="CP-SAT deterministic seconds per solver thread: the same roster on a busy "
+    "machine (with a --time-limit long enough).")]
+Workers = Annotated[int, typer.Option(min=1, help="Solver threads.")]
+Seed = Annotated[int, typer.Option(min=0, help="Random seed (same seed, same roster).")]
+Quiet = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="No progress line and no penalty table.")]
+WithReport = Annotated[bool, typer.Option(
+    "--report", help="Also write report.html (see 'scheduler report').")]
+Calendars = Annotated[bool, typer.Option(
+    "--calendars", help="Also write the iCalendar feeds into OUT/calendars.")]
+Publish = Annotated[bool, typer.Option(
+    "--publish", help="Also copy roster.csv to the team folder's published_roster.csv (see "
+    "'scheduler absence').")]
+
+
 @app.command()
-def roster(
-    team_dir: TeamDir,
-    out_dir: Annotated[
-        Path,
-        typer.Option("--out", "-o", file_okay=False, show_default=False,
-                     help="Folder for roster.csv, roster.xlsx and solve-report.json."),
-    ],
-    time_limit: Annotated[
-        float, typer.Option(min=0.1, help="Seconds to search; the best roster found is kept."),
-    ] = 60.0,
-    work_limit: Annotated[
-        float | None,
-        typer.Option(min=0.01, help="CP-SAT deterministic seconds per solver thread: the "
-                     "same roster on a busy machine (with a --time-limit long enough)."),
-    ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Solver threads.")] = 2,
-    seed: Annotated[int, typer.Option(min=0, help="Random seed (same seed, same roster).")] = 0,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress line and no penalty table."),
-    ] = False,
-    with_report: Annotated[
-        bool, typer.Option("--report", help="Also write report.html (see 'scheduler report')."),
-    ] = False,
-    calendars: Annotated[
-        bool, typer.Option("--calendars",
-                           help="Also write the iCalendar feeds into OUT/calendars."),
-    ] = False,
-    publish: Annotated[
-        bool, typer.Option("--publish", help="Also copy roster.csv to the team folder's "
-                                             "published_roster.csv (see 'scheduler absence')."),
-    ] = False,
-) -> None:
+def roster(team_dir: TeamDir, out_dir: OutDir, time_limit: TimeLimit = 60.0,
+           work_limit: WorkLimit = None, workers: Workers = 2, seed: Seed = 0,
+           quiet: Quiet = False, with_report: WithReport = False, calendars: Calendars = False,
+           publish: Publish = False) -> None:
     """Solve the roster and write roster.csv, roster.xlsx and solve-report.json.
 
     The files (with --calendars, the calendar feeds too) are written together or not at all.
@@ -144,8 +137,8 @@ def roster(
         out.print(penalty_table(result.report.penalties, result.evaluation, worst=False))
     _write(out_dir, problem, needs, result, (with_report, team_dir), calendars, quiet)
     hard = result.evaluation.hard if result.evaluation is not None else ()
-    if publish and not hard:
-        _publish(out_dir / "roster.csv", team_dir)
     if hard:
         out.print(hard_table(problem, hard))
         raise typer.Exit(1)
+    if publish:
+        _publish(out_dir / "roster.csv", team_dir)

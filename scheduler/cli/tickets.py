@@ -130,6 +130,29 @@ def _risk_table(watch: Sequence[Any], frame: Any) -> Table:
     return table
 
 
+def _window_desk(team_dir: Path, tickets: list[Path], fmt: TicketFormat | None,
+                 when: tuple[str, str], sources: tuple[Path | None, Path | None]
+                 ) -> tuple[Problem, Any, Any, Any]:
+    """The team, its ticket policy, the tickets read and the desk of the window."""
+    from scheduler.tickets import load_tickets
+    from scheduler.tickets.desk import make_desk
+    from scheduler.tickets.on_duty import window_agents
+    from scheduler.tickets.policy import read_ticket_policy
+
+    (at, window), (roster_csv, agents_csv) = when, sources
+    problem = load(team_dir)
+    start, minutes = _window_options(problem, at, window)
+    with input_errors(team_dir):
+        policy = read_ticket_policy(team_dir, problem)
+    with input_errors(tickets[0]):
+        load_ = load_tickets(tickets, problem, policy, fmt.value if fmt else None)
+    roster = _roster_option(problem, roster_csv, agents_csv)
+    with input_errors(agents_csv or team_dir):
+        agents = window_agents(problem, start, minutes, policy, roster=roster,
+                               agents_file=agents_csv)
+    return problem, policy, load_, make_desk(load_.tickets, agents, start, minutes, policy)
+
+
 @app.command()
 def assign(team_dir: TeamDir, tickets: Tickets, at: At, out_dir: OutDir, fmt: Format = None,
            roster_csv: RosterFile = None, agents_csv: AgentsFile = None, window: Window = "2h",
@@ -146,22 +169,10 @@ def assign(team_dir: TeamDir, tickets: Tickets, at: At, out_dir: OutDir, fmt: Fo
     from scheduler.export.assignments import write_assignment_outputs as write_outputs
     from scheduler.solvers.assignment import assign as assign_tickets
     from scheduler.solvers.assignment import run_baselines
-    from scheduler.tickets import load_tickets
-    from scheduler.tickets.desk import agent_summary, make_desk, sla_watch
-    from scheduler.tickets.on_duty import window_agents
-    from scheduler.tickets.policy import read_ticket_policy
+    from scheduler.tickets.desk import agent_summary, sla_watch
 
-    problem = load(team_dir)
-    start, minutes = _window_options(problem, at, window)
-    with input_errors(team_dir):
-        policy = read_ticket_policy(team_dir, problem)
-    with input_errors(tickets[0]):
-        load_ = load_tickets(tickets, problem, policy, fmt.value if fmt else None)
-    roster = _roster_option(problem, roster_csv, agents_csv)
-    with input_errors(agents_csv or team_dir):
-        agents = window_agents(problem, start, minutes, policy, roster=roster,
-                               agents_file=agents_csv)
-    desk = make_desk(load_.tickets, agents, start, minutes, policy)
+    problem, policy, load_, desk = _window_desk(team_dir, tickets, fmt, (at, window),
+                                                (roster_csv, agents_csv))
     result = assign_tickets(desk, work_limit=work_limit, workers=workers, seed=seed)
     watch = sla_watch(desk, result.outcome, policy.at_risk_minutes)
     kind = load_.system  # the help desk the tickets came from: its payload only

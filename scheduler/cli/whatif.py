@@ -210,6 +210,14 @@ def _compare(problem: Any, scenarios: list[Any], options: SolveOptions,
         raise typer.Exit(1)
 
 
+def _asked_something(scenarios: bool, min_headcount: bool, hire: str) -> None:
+    """Exit 2 with the usage when nothing is asked, or a search without its hire."""
+    if not (scenarios or min_headcount):
+        fail("Give --scenario FILE, --change TEXT, --min-headcount or --leavers N.")
+    if min_headcount and not hire:
+        fail("--min-headcount needs --hire, e.g. --hire 'skills=phone; contract=full-time'")
+
+
 @app.command()
 def whatif(team_dir: TeamDir, scenario: Scenarios = None, change: Changes = None,
            out_dir: OutDir = None, min_headcount: MinHeadcount = False, hire: Hire = "",
@@ -232,10 +240,7 @@ def whatif(team_dir: TeamDir, scenario: Scenarios = None, change: Changes = None
     from scheduler.whatif.run import ClusterError, SolveOptions
 
     problem = load(team_dir)
-    if not (scenario or change or min_headcount or leavers):
-        fail("Give --scenario FILE, --change TEXT, --min-headcount or --leavers N.")
-    if min_headcount and not hire:
-        fail("--min-headcount needs --hire, e.g. --hire 'skills=phone; contract=full-time'")
+    _asked_something(bool(scenario or change or leavers), min_headcount, hire)
     options = SolveOptions(time_limit=time_limit, work_limit=work_limit, workers=workers,
                            seed=seed)
     runner = {"jobs": jobs, "cluster": cluster, "quiet": quiet, "criterion": criterion.value}

@@ -292,7 +292,7 @@ def _agent_constraints(model: cp_model.CpModel, desk: Desk, jobs: list[Job],
                        used: dict[str, int], candidates: dict[str, list[DeskAgent]],
                        x: dict[tuple[str, str], cp_model.IntVar],
                        breach: dict[str, cp_model.IntVar]) -> None:
-    """Capacity, and :func:`~scheduler.desk.work_order` for every (job, agent) pair: a job on
+    """Capacity, and :func:`~.desk.work_order` for every (job, agent) pair: a job on
     an agent is on time exactly when the on-time jobs before it (earliest due first) and it
     fit in the agent's minutes before its due; a breached one goes to the back."""
     for agent in desk.agents:

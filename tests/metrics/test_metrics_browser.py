@@ -18,9 +18,6 @@ from tests.metrics.conftest import ROOT, Generated
 
 BUILD = ROOT / "build"
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -33,31 +30,25 @@ def page_path(generated: Generated, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="module")
-def opened(page_path: Path) -> Iterator[tuple[object, list[str], list[str]]]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+def opened(page_path: Path, chromium: object) -> Iterator[tuple[object, list[str], list[str]]]:
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        errors: list[str] = []
-        outside: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    def guard(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith("file://"):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
 
-        def guard(route: object) -> None:
-            url = route.request.url  # type: ignore[attr-defined]
-            if url.startswith("file://"):
-                route.continue_()  # type: ignore[attr-defined]
-            else:
-                outside.append(url)
-                route.abort()  # type: ignore[attr-defined]
-
-        page.route("**/*", guard)
-        page.goto(page_path.as_uri(), wait_until="load")
-        yield page, errors, outside
-        browser.close()
+    page.route("**/*", guard)
+    page.goto(page_path.as_uri(), wait_until="load")
+    yield page, errors, outside
+    page.close()
 
 
 def test_loads_offline_without_errors(opened: tuple) -> None:

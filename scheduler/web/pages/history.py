@@ -155,7 +155,7 @@ def metrics(request: Request, team: str, source: Annotated[str, Form()],
             week: Annotated[str, Form(max_length=8)] = "",
             weeks: Annotated[int, Form(ge=1, le=52)] = 4) -> HTMLResponse:
     """The weekly metrics page of the history (opened as a page of its own)."""
-    from scheduler.export.metrics_report import metrics_html, write_metrics_outputs
+    from scheduler.metrics.outputs import metrics_html, write_metrics_outputs
     from scheduler.metrics.run import measure
     from scheduler.tickets.policy import read_ticket_policy
 
