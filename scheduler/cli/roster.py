@@ -66,12 +66,12 @@ def _write(out_dir: Path, problem: Problem, needs: pd.DataFrame, result: SolveRe
     if with_report:
         page, kpis = report_for(problem, needs, result.roster, evaluation=result.evaluation,
                                 solve=result.report, source=str(out_dir / "roster.csv"),
-                                plan=covering, forecast=forecast_section(team_dir))
+                                covering=covering, forecast=forecast_section(team_dir))
         if not quiet:
             out.print(headline_table(problem, kpis))
     with input_errors(out_dir, writing=True):
         paths = write_roster_outputs(out_dir, problem, needs, result, page,
-                                     calendars=calendars, plan=covering)
+                                     calendars=calendars, covering=covering)
     wrote(*(p for p in paths if p is not None))
     if page is not None:
         wrote(paths.csv.with_name("report.html"))

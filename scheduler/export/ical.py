@@ -161,9 +161,9 @@ def _shift_words(problem: Problem, shift: Shift, agent: Agent, feed: Feed,
     return f"{who} — on duty {times}{what}", lines
 
 
-def _shift_events(problem: Problem, roster: Roster, plan: pd.DataFrame,
+def _shift_events(problem: Problem, roster: Roster, covering: pd.DataFrame,
                   zones: dict[str, Timezone | None]) -> list[PlannedEvent]:
-    served = served_by_agent(plan)
+    served = served_by_agent(covering)
     team = feeds_of(problem)[0]
     feeds = {f.key: f for f in feeds_of(problem)}
     slots: dict[tuple[str, int], int] = defaultdict(int)
@@ -221,15 +221,15 @@ def _time_off_events(problem: Problem,
     return found
 
 
-def planned_events(problem: Problem, roster: Roster, plan: pd.DataFrame) -> list[PlannedEvent]:
+def planned_events(problem: Problem, roster: Roster, covering: pd.DataFrame) -> list[PlannedEvent]:
     """Every event of every feed: shifts (agent and team feeds) and approved time off.
 
-    ``plan`` is the roster's covering plan
+    ``covering`` is the roster's covering plan
     (:func:`~scheduler.staffing.covering.covering_plan`): which queue each agent serves when,
     for the queue segments.
     """
     zones = zone_table(problem)
-    return _shift_events(problem, roster, plan, zones) + _time_off_events(problem, zones)
+    return _shift_events(problem, roster, covering, zones) + _time_off_events(problem, zones)
 
 
 def in_horizon(problem: Problem, feeds: Iterable[str]) -> Callable[[Published], bool]:
@@ -278,7 +278,7 @@ class CalendarOutputs:
 
 
 def calendar_files(folder: str | os.PathLike[str], problem: Problem, roster: Roster,
-                   plan: pd.DataFrame, now: datetime | None = None,
+                   covering: pd.DataFrame, now: datetime | None = None,
                    ) -> tuple[list[tuple[Path, Writer]], Reconciled]:
     """The feeds and the state file as (path, writer) pairs for :func:`write_group`.
 
@@ -298,7 +298,7 @@ def calendar_files(folder: str | os.PathLike[str], problem: Problem, roster: Ros
     feeds = feeds_of(problem)
     zones = zone_table(problem)
     scope = in_horizon(problem, (f.key for f in feeds))
-    result = reconcile(previous, planned_events(problem, roster, plan), scope,
+    result = reconcile(previous, planned_events(problem, roster, covering), scope,
                        now or datetime.now(UTC))
     by_feed: dict[str, list[Event]] = defaultdict(list)
     for change in result.changes:
@@ -323,10 +323,10 @@ def _bytes_writer(data: bytes) -> Writer:
 
 
 def write_calendars(folder: str | os.PathLike[str], problem: Problem, roster: Roster,
-                    plan: pd.DataFrame, now: datetime | None = None) -> CalendarOutputs:
+                    covering: pd.DataFrame, now: datetime | None = None) -> CalendarOutputs:
     """Write ``team.ics``, ``agents/<id>.ics`` and the state file into ``folder``, as one group.
 
     Either every file is new or none changed; ``folder`` is created when missing.
     """
-    items, result = calendar_files(folder, problem, roster, plan, now)
+    items, result = calendar_files(folder, problem, roster, covering, now)
     return CalendarOutputs(write_group(items), result)

@@ -124,13 +124,13 @@ class PublishResult:
         return sum(1 for op in self.operations if op.kind == kind)
 
 
-def plan_publish(problem: Problem, roster: Roster, plan: pd.DataFrame,
+def plan_publish(problem: Problem, roster: Roster, covering: pd.DataFrame,
                  previous: Mapping[str, Published],
                  now: datetime | None = None) -> tuple[list[Operation], int]:
     """The operations that bring the server from ``previous`` to the roster; and how many
     events are unchanged."""
     feeds = [f for f in feeds_of(problem) if not f.is_team]
-    events = [e for e in planned_events(problem, roster, plan) if e.feed != TEAM_FEED]
+    events = [e for e in planned_events(problem, roster, covering) if e.feed != TEAM_FEED]
     result = reconcile(previous, events, in_horizon(problem, (f.key for f in feeds)),
                        now or datetime.now(UTC))
     first, last = problem.clock.date_of(-1), problem.clock.date_of(problem.days + 1)
@@ -228,7 +228,7 @@ def _send(op: Operation, calendar: Any, client: Any, url: str) -> str:
     return ""
 
 
-def publish(problem: Problem, roster: Roster, plan: pd.DataFrame, url: str, *,
+def publish(problem: Problem, roster: Roster, covering: pd.DataFrame, url: str, *,
             state_path: str | os.PathLike[str], user: str | None = None,
             password: str | None = None, dry_run: bool = False, now: datetime | None = None,
             on_operation: Callable[[Operation], None] | None = None) -> PublishResult:
@@ -236,7 +236,7 @@ def publish(problem: Problem, roster: Roster, plan: pd.DataFrame, url: str, *,
 
     Parameters
     ----------
-    plan
+    covering
         The roster's covering plan (:func:`scheduler.staffing.covering.covering_plan`).
     url, user, password
         The CalDAV server and the login (no login when ``user`` is None). The password is
@@ -262,7 +262,7 @@ def publish(problem: Problem, roster: Roster, plan: pd.DataFrame, url: str, *,
     owner = safe_url(url)
     state = load_state(state_path, problems, owner=owner)
     problems.raise_if_any(str(Path(state_path).parent))
-    operations, unchanged = plan_publish(problem, roster, plan, state, now)
+    operations, unchanged = plan_publish(problem, roster, covering, state, now)
     result = PublishResult(operations, unchanged)
     if dry_run or not operations:
         return result

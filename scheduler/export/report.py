@@ -104,9 +104,9 @@ def _headline(problem: Problem, kpis: Kpis) -> list[dict[str, Any]]:
     return rows
 
 
-def _served(plan: pd.DataFrame) -> dict[str, dict[int, str]]:
+def _served(covering: pd.DataFrame) -> dict[str, dict[int, str]]:
     found: dict[str, dict[int, str]] = defaultdict(dict)
-    for agent, interval, queue in plan[["agent", "interval", "queue"]].itertuples(index=False):
+    for agent, interval, queue in covering[["agent", "interval", "queue"]].itertuples(index=False):
         if isinstance(queue, str) and queue:
             found[str(agent)][int(interval)] = queue
     return found
@@ -124,11 +124,11 @@ def _team(problem: Problem, agent: str) -> str:
     return "mentor" if any(agent in pair.mentors for pair in problem.onboarding) else ""
 
 
-def _grid(problem: Problem, roster: Roster, plan: pd.DataFrame,
+def _grid(problem: Problem, roster: Roster, covering: pd.DataFrame,
           kpis: Kpis) -> list[dict[str, Any]]:
     """One row per agent: name, team (skills), hours, and a cell per day."""
     clock = problem.clock
-    served = _served(plan)
+    served = _served(covering)
     time_off = time_off_minutes(problem)
     wishes: dict[tuple[str, int], list[str]] = defaultdict(list)
     for r in problem.requests:  # only the wishes the roster does not grant
@@ -208,7 +208,7 @@ def _colours(problem: Problem) -> dict[str, dict[str, str]]:
             for i, q in enumerate(problem.queues)}
 
 
-def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd.DataFrame,
+def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, covering: pd.DataFrame,
                  evaluation: Evaluation | None = None, *, kpis: Kpis | None = None,
                  solve: SolveReport | None = None, generated_at: datetime | None = None,
                  source: str = "", scenarios: dict[str, Any] | None = None,
@@ -217,7 +217,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
 
     Parameters
     ----------
-    problem, needs, roster, plan
+    problem, needs, roster, covering
         The team, its requirements, the roster and its covering plan.
     evaluation
         The checker's findings (computed when not given).
@@ -247,7 +247,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
 
         evaluation = check(problem, roster, needs)
     if kpis is None:
-        kpis = measure(problem, needs, roster, plan, evaluation)
+        kpis = measure(problem, needs, roster, covering, evaluation)
     clock = problem.clock
     colours = _colours(problem)
     runs = gap_runs(problem, kpis.coverage)
@@ -281,7 +281,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
         coverage_charts=coverage_charts, service_charts=service_charts, colours=colours,
         day_heads=[{"label": f"{clock.date_of(d):%a %d %b}", "weekend": clock.weekday(d) >= 5}
                    for d in range(problem.days)],
-        grid=_grid(problem, roster, plan, kpis), fairness=_fairness(kpis),
+        grid=_grid(problem, roster, covering, kpis), fairness=_fairness(kpis),
         penalties=_penalties(evaluation, kpis), agents=len(problem.agents),
         shifts=len(roster.shifts), scenarios=scenarios, forecast=forecast,
         headcount=None if view is None else headcount_context(problem, view, kpis.agents),
@@ -292,7 +292,7 @@ def build_report(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd
 def report_for(problem: Problem, needs: pd.DataFrame, roster: Roster, *,
                evaluation: Evaluation | None = None, solve: SolveReport | None = None,
                source: str = "", generated_at: datetime | None = None,
-               plan: pd.DataFrame | None = None,
+               covering: pd.DataFrame | None = None,
                forecast: dict[str, Any] | None = None) -> tuple[str, Kpis]:
     """Covering plan (unless given), KPIs and the page of a roster: what both commands call.
 
@@ -306,10 +306,10 @@ def report_for(problem: Problem, needs: pd.DataFrame, roster: Roster, *,
 
     if evaluation is None:
         evaluation = check(problem, roster, needs)
-    if plan is None:
-        plan = covering_plan(problem, needs, roster)
-    kpis = measure(problem, needs, roster, plan, evaluation)
-    html = build_report(problem, needs, roster, plan, evaluation, kpis=kpis, solve=solve,
+    if covering is None:
+        covering = covering_plan(problem, needs, roster)
+    kpis = measure(problem, needs, roster, covering, evaluation)
+    html = build_report(problem, needs, roster, covering, evaluation, kpis=kpis, solve=solve,
                         generated_at=generated_at, source=source, forecast=forecast)
     return html, kpis
 

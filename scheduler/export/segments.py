@@ -46,12 +46,12 @@ def queue_segments(problem: Problem, span: tuple[int, int],
     return "; ".join(parts)
 
 
-def served_by_agent(plan: pd.DataFrame) -> dict[str, list[tuple[int, str]]]:
+def served_by_agent(covering: pd.DataFrame) -> dict[str, list[tuple[int, str]]]:
     """Each agent's (interval, queue) pairs from a covering plan, sorted by interval."""
     served: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    if plan.empty:
+    if covering.empty:
         return served
-    ordered = plan.sort_values(["agent", "interval"], kind="stable")
+    ordered = covering.sort_values(["agent", "interval"], kind="stable")
     for agent, interval, queue in ordered[list(PLAN_COLUMNS)].itertuples(index=False):
         if isinstance(queue, str) and queue:  # "" or NaN: on duty but serving no queue
             served[str(agent)].append((int(interval), queue))

@@ -87,7 +87,7 @@ def weekday_name(weekday: int) -> str:
     return WEEKDAYS[weekday].capitalize()
 
 
-def roster_frame(problem: Problem, roster: Roster, plan: pd.DataFrame) -> pd.DataFrame:
+def roster_frame(problem: Problem, roster: Roster, covering: pd.DataFrame) -> pd.DataFrame:
     """One row per shift, sorted by date then agent id.
 
     Columns: ``agent``, ``agent_name``, ``date`` (ISO), ``weekday`` (``Mon``..), ``shift``
@@ -98,7 +98,7 @@ def roster_frame(problem: Problem, roster: Roster, plan: pd.DataFrame) -> pd.Dat
     none), ``paid_hours`` and ``queues`` (the shift's queue segments, ``08:00-12:00 phone;
     12:00-15:30 chat``, in team time).
     """
-    served = served_by_agent(plan)
+    served = served_by_agent(covering)
     clock = problem.clock
     rows = []
     for shift in sorted(roster.shifts, key=lambda s: (s.day, s.agent)):
@@ -273,7 +273,7 @@ def _week_sheet(wb: Workbook, problem: Problem, roster: Roster, week: int, days:
 
 
 def _coverage_sheet(wb: Workbook, problem: Problem, requirements: pd.DataFrame,
-                    plan: pd.DataFrame) -> None:
+                    covering: pd.DataFrame) -> None:
     ws = wb.create_sheet("Coverage")
     queues = [q.id for q in problem.queues]
     titles = ["Interval", "Day", "Local time"]
@@ -291,8 +291,8 @@ def _coverage_sheet(wb: Workbook, problem: Problem, requirements: pd.DataFrame,
                 index=False):
             required[int(interval), str(queue)] = int(agents)
     scheduled: dict[tuple[int, str], int] = {}
-    if not plan.empty:
-        counts = plan.groupby(["interval", "queue"]).size().reset_index(name="n")
+    if not covering.empty:
+        counts = covering.groupby(["interval", "queue"]).size().reset_index(name="n")
         scheduled = {(int(i), str(q)): int(n) for i, q, n in counts.itertuples(index=False)}
     clock = problem.clock
     size = problem.interval_minutes
@@ -363,7 +363,7 @@ def _shifts_sheet(wb: Workbook, problem: Problem, fills: dict[str, PatternFill])
 
 
 def roster_workbook(problem: Problem, roster: Roster, requirements: pd.DataFrame,
-                    plan: pd.DataFrame) -> Workbook:
+                    covering: pd.DataFrame) -> Workbook:
     """The roster as a workbook a coordinator can print or edit.
 
     Sheets: ``Week 1 (YYYY-MM-DD)``, ... (weeks of 7 days from the horizon's first day; agents
@@ -382,7 +382,7 @@ def roster_workbook(problem: Problem, roster: Roster, requirements: pd.DataFrame
         _week_sheet(wb, problem, roster, week, range(start, min(start + 7, problem.days)), fills)
     view = headcount_measure(problem, requirements, roster)
     if problem.queues or view is None:
-        _coverage_sheet(wb, problem, requirements, plan)
+        _coverage_sheet(wb, problem, requirements, covering)
     if view is not None:
         _headcount_sheet(wb, problem, view.coverage)
     _shifts_sheet(wb, problem, fills)
@@ -416,9 +416,9 @@ def write_roster_csv(path: str | os.PathLike[str], frame: pd.DataFrame) -> Path:
 
 
 def write_roster_xlsx(path: str | os.PathLike[str], problem: Problem, roster: Roster,
-                      requirements: pd.DataFrame, plan: pd.DataFrame) -> Path:
+                      requirements: pd.DataFrame, covering: pd.DataFrame) -> Path:
     """Write :func:`roster_workbook` to ``path``, whole or not at all."""
-    wb = roster_workbook(problem, roster, requirements, plan)
+    wb = roster_workbook(problem, roster, requirements, covering)
     return write_atomic(path, lambda temp: wb.save(temp))
 
 
@@ -450,7 +450,7 @@ class RosterOutputs(NamedTuple):
 def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
                          requirements: pd.DataFrame, result: SolveResult,
                          report_html: str | None = None, *, calendars: bool = False,
-                         plan: pd.DataFrame | None = None) -> RosterOutputs:
+                         covering: pd.DataFrame | None = None) -> RosterOutputs:
     """Write ``roster.csv``, ``roster.xlsx`` and ``solve-report.json`` into ``out_dir``, and
     ``balance.csv`` (hours owed after this roster, read by next week's team folder) for teams
     that plan by availability.
@@ -458,7 +458,7 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
     With ``report_html`` (see :func:`scheduler.export.report.report_for`), ``report.html`` too;
     with ``calendars``, the iCalendar feeds (:func:`scheduler.export.ical.calendar_files`) in
     ``out_dir/calendars``. All are built in memory first, then written as a group: either every
-    file is new or none changed. ``out_dir`` is created when missing. ``plan`` is the
+    file is new or none changed. ``out_dir`` is created when missing. ``covering`` is the
     roster's covering plan when the caller has it already.
 
     Raises
@@ -469,10 +469,10 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
     if result.roster is None:
         raise ValueError(f"there is no roster to write (solver status {result.report.status})")
     roster = result.roster
-    if plan is None:
-        plan = covering_plan(problem, requirements, roster)
-    csv_text = _csv_text(roster_frame(problem, roster, plan))
-    wb = roster_workbook(problem, roster, requirements, plan)
+    if covering is None:
+        covering = covering_plan(problem, requirements, roster)
+    csv_text = _csv_text(roster_frame(problem, roster, covering))
+    wb = roster_workbook(problem, roster, requirements, covering)
     json_text = result.report.model_dump_json(indent=2) + "\n"
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -494,6 +494,6 @@ def write_roster_outputs(out_dir: str | os.PathLike[str], problem: Problem,
     if calendars:
         from scheduler.export.ical import CALENDAR_DIR, calendar_files  # lazy: icalendar
 
-        items += calendar_files(folder / CALENDAR_DIR, problem, roster, plan)[0]
+        items += calendar_files(folder / CALENDAR_DIR, problem, roster, covering)[0]
     paths = write_group(items)
     return RosterOutputs(paths[0], paths[1], paths[2], paths[3] if balance else None)

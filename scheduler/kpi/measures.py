@@ -7,7 +7,7 @@ renders. The one entry point most callers want::
     kpis = measure(problem, needs, roster, plan, evaluation)   # -> Kpis
     kpis.headline.coverage["phone"]        # 0.97: share of required agent-intervals covered
 
-``needs`` is the requirements frame (``interval``, ``queue``, ``agents``), ``plan`` the covering
+``needs`` is the requirements frame (``interval``, ``queue``, ``agents``), ``covering`` the covering
 plan (``agent``, ``interval``, ``queue``: which queue each on-duty agent serves) and
 ``evaluation`` what :func:`scheduler.check.check` found (computed when not given).
 
@@ -142,15 +142,17 @@ def _interval_dates(problem: Problem) -> list[str]:
     return [clock.local(i * size).date().isoformat() for i in range(clock.n_intervals)]
 
 
-def _scheduled_counts(plan: pd.DataFrame) -> pd.Series:
-    served = plan[plan["queue"].astype(str).str.len() > 0] if not plan.empty else plan
+def _scheduled_counts(covering: pd.DataFrame) -> pd.Series:
+    if covering.empty:
+        return pd.Series(dtype="int64")
+    served = covering[covering["queue"].astype(str).str.len() > 0]
     if served.empty:
         return pd.Series(dtype="int64")
     return served.groupby(["interval", "queue"]).size()
 
 
 def coverage_by_interval(problem: Problem, needs: pd.DataFrame,
-                         plan: pd.DataFrame) -> pd.DataFrame:
+                         covering: pd.DataFrame) -> pd.DataFrame:
     """Agents required and scheduled per queue and interval (see ``Kpis.coverage``).
 
     Parameters
@@ -159,7 +161,7 @@ def coverage_by_interval(problem: Problem, needs: pd.DataFrame,
         The team's problem (queues and the horizon's intervals).
     needs
         Requirements: ``interval``, ``queue``, ``agents``.
-    plan
+    covering
         Covering plan: ``agent``, ``interval``, ``queue``.
     """
     queues = [q.id for q in problem.queues]
@@ -170,7 +172,7 @@ def coverage_by_interval(problem: Problem, needs: pd.DataFrame,
         inside = needs[needs["interval"].between(0, n - 1) & needs["queue"].isin(queues)]
         given = inside.set_index(["interval", "queue"])["agents"].astype("int64")
         required.loc[given.index] = given.to_numpy()
-    scheduled = _scheduled_counts(plan).reindex(index, fill_value=0).astype("int64")
+    scheduled = _scheduled_counts(covering).reindex(index, fill_value=0).astype("int64")
     frame = pd.DataFrame({"required": required, "scheduled": scheduled}).reset_index()
     frame.insert(2, "date", np.repeat(_interval_dates(problem), len(queues)))
     frame["short"] = (frame["required"] - frame["scheduled"]).clip(lower=0)
@@ -378,7 +380,7 @@ def headline(problem: Problem, coverage: pd.DataFrame, service: pd.DataFrame,
     )
 
 
-def measure(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd.DataFrame,
+def measure(problem: Problem, needs: pd.DataFrame, roster: Roster, covering: pd.DataFrame,
             evaluation: Evaluation | None = None) -> Kpis:
     """Every measure of a roster (see the module docstring).
 
@@ -390,7 +392,7 @@ def measure(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd.Data
         Requirements frame: ``interval``, ``queue``, ``agents``.
     roster
         Any roster of the problem's horizon (solved or edited by hand).
-    plan
+    covering
         Covering plan of that roster: ``agent``, ``interval``, ``queue``.
     evaluation
         The checker's findings on the roster; computed with :func:`scheduler.check.check`
@@ -405,7 +407,7 @@ def measure(problem: Problem, needs: pd.DataFrame, roster: Roster, plan: pd.Data
         from scheduler.check import check
 
         evaluation = check(problem, roster, needs)
-    coverage = coverage_by_interval(problem, needs, plan)
+    coverage = coverage_by_interval(problem, needs, covering)
     service = live_service(problem, coverage)
     backlog = async_backlog(problem, coverage)
     agents = agent_load(problem, roster)

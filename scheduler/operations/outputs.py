@@ -74,8 +74,8 @@ def write_replan(out_dir: str | os.PathLike[str], before: Problem, published: Ro
                  requirements: pd.DataFrame, now: datetime | None = None) -> ReplanOutputs:
     """Write ``roster.csv``, ``changes.csv`` and ``calendar-updates/<agent>.ics`` into
     ``out_dir``, all or nothing (other files in the folder are kept)."""
-    plan = covering_plan(after, requirements, roster)
-    roster_text = csv_safe(roster_frame(after, roster, plan)).to_csv(index=False,
+    covering = covering_plan(after, requirements, roster)
+    roster_text = csv_safe(roster_frame(after, roster, covering)).to_csv(index=False,
                                                                      lineterminator="\n")
     change_text = csv_safe(change_frame(after, changes)).to_csv(index=False,
                                                                 lineterminator="\n")

@@ -151,9 +151,9 @@ def covering_plan(problem: Problem, requirements: pd.DataFrame, roster: Roster,
     for interval in sorted(members):
         groups = members[interval]
         counts = {p: len(a) for p, a in groups.items()}
-        plan = served(need.get(interval, {}), counts, priority)
+        chosen = served(need.get(interval, {}), counts, priority)
         for profile, agents in groups.items():
-            queue_of = [q for (p, q), n in sorted(plan.items(), key=lambda kv: kv[0][1])
+            queue_of = [q for (p, q), n in sorted(chosen.items(), key=lambda kv: kv[0][1])
                         if p == profile for _ in range(n)]
             spare = problem.agent_index[agents[0]].skills[:1] or ("",)
             for i, agent_id in enumerate(agents):
@@ -176,10 +176,10 @@ def _stable_plan(problem: Problem, requirements: pd.DataFrame, roster: Roster,
             for agent_id in agents:
                 queue = before.get((agent_id, interval), "")
                 kept[profile, queue if queue in profile else ""].append(agent_id)
-        plan = served_keeping(need.get(interval, {}), {g: len(a) for g, a in kept.items()},
-                              priority)
+        chosen = served_keeping(need.get(interval, {}), {g: len(a) for g, a in kept.items()},
+                                priority)
         for group, agents in kept.items():
-            queue_of = [q for (g, q), n in sorted(plan.items(), key=lambda kv: (
+            queue_of = [q for (g, q), n in sorted(chosen.items(), key=lambda kv: (
                 kv[0][1] != group[1], kv[0][1])) if g == group for _ in range(n)]
             skills = problem.agent_index[agents[0]].skills
             spare = group[1] or (skills[0] if skills else "")

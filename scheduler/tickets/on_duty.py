@@ -32,7 +32,7 @@ from scheduler.tickets.desk import DeskAgent
 from scheduler.tickets.policy import TicketPolicy
 
 
-def agents_from_plan(problem: Problem, plan: pd.DataFrame, at: datetime, window: int,
+def agents_from_plan(problem: Problem, covering: pd.DataFrame, at: datetime, window: int,
                      policy: TicketPolicy) -> tuple[DeskAgent, ...]:
     """Agents with minutes on asynchronous (e-mail/ticket) queues in the window, from a
     covering plan (``agent, interval, queue``); skills from agents.csv."""
@@ -40,8 +40,8 @@ def agents_from_plan(problem: Problem, plan: pd.DataFrame, at: datetime, window:
     start = problem.clock.minute(at)
     async_queues = {q.id for q in problem.queues if q.channel == "email"}
     spans: dict[str, list[tuple[int, int]]] = {}
-    if not plan.empty:
-        rows = plan[plan["queue"].isin(async_queues)]
+    if not covering.empty:
+        rows = covering[covering["queue"].isin(async_queues)]
         for agent, interval in zip(rows["agent"], rows["interval"], strict=True):
             lo = max(int(interval) * size - start, 0)
             hi = min((int(interval) + 1) * size - start, window)
@@ -118,8 +118,8 @@ def window_agents(problem: Problem, at: datetime, window: int, policy: TicketPol
     from scheduler.staffing.covering import covering_plan
 
     on_duty = roster if roster is not None else Roster(shifts=problem.reference)
-    plan = covering_plan(problem, requirements(problem), on_duty)
-    return agents_from_plan(problem, plan, at, window, policy)
+    covering = covering_plan(problem, requirements(problem), on_duty)
+    return agents_from_plan(problem, covering, at, window, policy)
 
 
 _WINDOW = re.compile(r"(?:([0-9]+)h)?\s*(?:([0-9]+)m(?:in)?)?")

@@ -55,8 +55,8 @@ def export(request: Request, team: str) -> HTMLResponse:
     from scheduler.export.ical import write_calendars
 
     loaded = load(settings_of(request).workspace.team(team))
-    problem, roster, plan = _roster(loaded)
-    outputs = write_calendars(loaded.folder / CALENDAR_DIR, problem, roster, plan)
+    problem, roster, covering = _roster(loaded)
+    outputs = write_calendars(loaded.folder / CALENDAR_DIR, problem, roster, covering)
     written = [p.relative_to(loaded.folder).as_posix() for p in outputs.paths]
     return render(request, "calendars_result.html", team=team, written=written,
                   shifts=len(roster.shifts))
@@ -74,11 +74,11 @@ def publish(request: Request, team: str, url: Annotated[str, Form()],
         return render(request, "calendars_result.html", team=team,
                       error="The CalDAV address needs http:// or https://.")
     loaded = load(settings_of(request).workspace.team(team))
-    problem, roster, plan = _roster(loaded)
+    problem, roster, covering = _roster(loaded)
     state = loaded.folder / CALENDAR_DIR / STATE_FILE
     state.parent.mkdir(exist_ok=True)
     try:
-        result = publish_roster(problem, roster, plan, url, state_path=state,
+        result = publish_roster(problem, roster, covering, url, state_path=state,
                                 user=user or None, password=os.environ.get(PASSWORD_ENV),
                                 dry_run=dry_run)
     except (PublishError, TeamFolderError) as exc:
