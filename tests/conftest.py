@@ -107,3 +107,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if names & {"radicale", "caldav_server", "xandikos"}:
             item.add_marker(pytest.mark.caldav)
+
+
+def open_offline(chromium: object, path: Path) -> tuple[object, list[str], list[str]]:
+    """A page of ``path`` loaded from file:// with every other request aborted; with the
+    console errors and the outside requests it tried (both lists fill as the page runs)."""
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def guard(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith("file://"):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", guard)
+    page.goto(path.as_uri(), wait_until="load")
+    return page, errors, outside

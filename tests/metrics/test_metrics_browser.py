@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import open_offline
 
 from scheduler.metrics.outputs import metrics_html
 from tests.metrics.conftest import ROOT, Generated
@@ -31,22 +32,7 @@ def page_path(generated: Generated, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="module")
 def opened(page_path: Path, chromium: object) -> Iterator[tuple[object, list[str], list[str]]]:
-    page = chromium.new_page(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
-    errors: list[str] = []
-    outside: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-    def guard(route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        if url.startswith("file://"):
-            route.continue_()  # type: ignore[attr-defined]
-        else:
-            outside.append(url)
-            route.abort()  # type: ignore[attr-defined]
-
-    page.route("**/*", guard)
-    page.goto(page_path.as_uri(), wait_until="load")
+    page, errors, outside = open_offline(chromium, page_path)
     yield page, errors, outside
     page.close()
 

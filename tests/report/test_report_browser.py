@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from conftest import open_offline
 
 from tests.report.conftest import BUILD, Page
 
@@ -21,22 +22,7 @@ A4_LANDSCAPE = (841.89, 595.28)  # points
 @pytest.fixture
 def opened(chromium: object, acme_page: Page) -> Iterator[tuple[object, list[str], list[str]]]:
     """The page loaded, with the console errors and the non-file requests it made."""
-    page = chromium.new_page(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
-    errors: list[str] = []
-    outside: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-    def guard(route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        if url.startswith("file://"):
-            route.continue_()  # type: ignore[attr-defined]
-        else:
-            outside.append(url)
-            route.abort()  # type: ignore[attr-defined]
-
-    page.route("**/*", guard)
-    page.goto(acme_page.path.as_uri(), wait_until="load")
+    page, errors, outside = open_offline(chromium, acme_page.path)
     yield page, errors, outside
     page.close()
 
