@@ -9,7 +9,7 @@ One module per command group registers its commands with :data:`app`. The heavy 
 answer at once.
 """
 
-from scheduler.cli import (
+from scheduler.cli import (  # noqa: F401 - importing a group registers its commands
     calendars,
     forecast,
     metrics,
@@ -23,17 +23,6 @@ from scheduler.cli import (
 from scheduler.cli.app import app
 
 __all__ = ["app", "main"]
-_COMMAND_GROUPS = (
-    calendars,
-    forecast,
-    metrics,
-    operations,
-    roster,
-    serve,
-    team,
-    tickets,
-    whatif,
-)
 
 
 def main() -> None:

@@ -59,19 +59,6 @@ from scheduler.domain import Agent, Problem, Roster
 from scheduler.evaluation import Evaluation
 from scheduler.kpi.headcount import HeadcountKpis, headcount_measure
 
-__all__ = [
-    "Headline",
-    "Kpis",
-    "agent_load",
-    "async_backlog",
-    "coverage_by_interval",
-    "daily_coverage",
-    "headline",
-    "live_service",
-    "measure",
-    "penalty_table",
-]
-
 NIGHT_END_HOUR = 5  # paid time before 05:00 local makes a night shift
 LATE_END_HOUR = 20  # without late templates, a shift ending at or after 20:00 is late
 PENALTY_COLUMNS = ["rule", "penalty", "hard", "message", "agent", "day", "interval"]

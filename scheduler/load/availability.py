@@ -36,7 +36,7 @@ from scheduler.load.cells import (
     text,
     weekday,
 )
-from scheduler.load.files import AGENTS, Refs, check, horizon_day
+from scheduler.load.files import AGENTS, Refs, check, horizon_day, known_agent
 
 AVAILABILITY, COVERAGE, BALANCE = "availability.csv", "coverage.csv", "balance.csv"
 LEVELS = {"preferred": Preference.PREFERRED, "available": Preference.AVAILABLE,
@@ -120,9 +120,7 @@ def read_availability(folder: Path, refs: Refs, problems: Problems) -> list[Avai
     rows: dict[tuple[str, int, bool], list[AvailabilityRow]] = defaultdict(list)
     for row in table.rows:
         reader = RowReader(table, row, problems)
-        agent = reader.need("agent", text)
-        if agent:
-            check(reader, "agent", agent, refs.agent_ids, "agent", AGENTS)
+        agent = known_agent(reader, refs)
         days, window = _days(reader, refs), _window(reader, refs)
         level = reader.need("level", parse_level)
         if not reader.ok or days is None or window is None or level is None or agent is None:
@@ -200,9 +198,8 @@ def read_balance(folder: Path, refs: Refs, problems: Problems) -> list[Balance]:
     seen: dict[str, int] = {}
     for row in table.rows:
         reader = RowReader(table, row, problems)
-        agent = reader.need("agent", text)
+        agent = known_agent(reader, refs)
         if agent:
-            check(reader, "agent", agent, refs.agent_ids, "agent", AGENTS)
             if agent in seen:
                 reader.fail("agent", f"agent {agent} already has a row (row {seen[agent]})",
                             "keep one row per agent", agent)

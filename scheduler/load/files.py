@@ -234,6 +234,14 @@ def _preferences(agent: str, prefers: tuple[str, ...], avoid_templates: tuple[st
 # --------------------------------------------------------------------------- time_off.csv
 
 
+def known_agent(reader: RowReader, refs: Refs) -> str | None:
+    """The row's ``agent`` cell, a problem when missing or not an id of agents.csv."""
+    agent = reader.need("agent", text)
+    if agent:
+        check(reader, "agent", agent, refs.agent_ids, "agent", AGENTS)
+    return agent
+
+
 def read_time_off(folder: Path, refs: Refs, problems: Problems) -> list[TimeOff]:
     """Time off as aware [start, end) in the agent's time zone (the team's if none)."""
     table = read_table(folder, TIME_OFF, problems, required=("agent", "start", "end"),
@@ -243,9 +251,7 @@ def read_time_off(folder: Path, refs: Refs, problems: Problems) -> list[TimeOff]
         return found
     for row in table.rows:
         reader = RowReader(table, row, problems)
-        agent = reader.need("agent", text)
-        if agent:
-            check(reader, "agent", agent, refs.agent_ids, "agent", AGENTS)
+        agent = known_agent(reader, refs)
         start, end = reader.need("start", parse_moment), reader.need("end", parse_moment)
         status = reader.get("status", parse_choice(("approved", "pending"))) or "approved"
         if not reader.ok or refs.clock is None or start is None or end is None:
@@ -409,9 +415,7 @@ def read_requests(folder: Path, refs: Refs, problems: Problems) -> list[ShiftReq
         return found
     for row in table.rows:
         reader = RowReader(table, row, problems)
-        agent = reader.need("agent", text)
-        if agent:
-            check(reader, "agent", agent, refs.agent_ids, "agent", AGENTS)
+        agent = known_agent(reader, refs)
         day = _day(reader, refs.clock)
         template = _shift_on(reader, refs, day, allow_any=True)
         want = reader.need("want", parse_choice(("on", "off")))
@@ -494,9 +498,7 @@ def roster_rows(table: Table, refs: Refs, problems: Problems, *,
     seen: dict[tuple[str | None, int], int] = {}
     for row in table.rows:
         reader = RowReader(table, row, problems)
-        agent = reader.need("agent", text)
-        if agent:
-            check(reader, "agent", agent, refs.agent_ids, "agent", AGENTS)
+        agent = known_agent(reader, refs)
         when = reader.need("date", parse_date)
         name = row.get("shift")
         locked = bool(reader.get("locked", parse_yes_no)) if "locked" in table.columns else False
