@@ -115,11 +115,15 @@ def _print_problems(exc: TeamFolderError, where: Path) -> NoReturn:
 
 
 def load(team_dir: Path) -> Problem:
-    """The team folder as a Problem, or its problems printed and exit 2."""
+    """The team folder as a Problem, or its problems printed and exit 2. What the folder says
+    but the plan leaves out is printed as a note (on stderr)."""
     from scheduler.load import load_team
+    from scheduler.load.horizon_edges import notices
 
     with input_errors(team_dir):
         problem: Problem = load_team(team_dir)
+    for note in notices(problem):
+        err.print(Text(f"Note: {note}.", style="yellow"))
     return problem
 
 

@@ -10,7 +10,6 @@ to 24 hours later). Every problem is reported with its file, row and column.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +23,14 @@ from scheduler.domain import (
     Preference,
 )
 from scheduler.errors import Problems
+from scheduler.load.availability_columns import read_availability_columns
 from scheduler.load.cells import (
     CellError,
     RowReader,
     listing,
     parse_choice,
     parse_date,
+    parse_day_clock,
     parse_hours,
     parse_int,
     read_table,
@@ -42,19 +43,6 @@ AVAILABILITY, COVERAGE, BALANCE = "availability.csv", "coverage.csv", "balance.c
 LEVELS = {"preferred": Preference.PREFERRED, "available": Preference.AVAILABLE,
           "if needed": Preference.IF_NEEDED, "if_needed": Preference.IF_NEEDED,
           "unavailable": Preference.UNAVAILABLE}
-_DAY_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
-
-
-def parse_day_clock(value: str) -> int:
-    """``HH:MM`` from ``00:00`` to ``48:00`` as minutes after the day's midnight."""
-    found = _DAY_CLOCK.fullmatch(value.strip())
-    if not found or int(found.group(2)) > 59 or int(found.group(1)) * 60 + int(
-            found.group(2)) > 2 * DAY_MINUTES:
-        raise CellError(f"{value.strip()!r} is not a time of day",
-                        "write HH:MM; past midnight write e.g. 26:30 for 02:30 the next morning")
-    return int(found.group(1)) * 60 + int(found.group(2))
-
-
 def parse_level(value: str) -> Preference:
     """``preferred``, ``available``, ``if needed`` (or ``if_needed``) or ``unavailable``."""
     level = LEVELS.get(" ".join(value.lower().split()))
@@ -111,7 +99,13 @@ def _window(reader: RowReader, refs: Refs) -> tuple[int, int] | None:
 
 
 def read_availability(folder: Path, refs: Refs, problems: Problems) -> list[AvailabilityRow]:
-    """availability.csv: agent, day, from, to, level. Overlapping rows are problems."""
+    """availability.csv: agent, day, from, to, level. Overlapping rows are problems.
+
+    A large clean file is read column-wise (:mod:`scheduler.load.availability_columns`);
+    otherwise, or when any cell needs a closer look, row by row."""
+    quick = read_availability_columns(folder / AVAILABILITY, refs, LEVELS)
+    if quick is not None:
+        return quick
     table = read_table(folder, AVAILABILITY, problems,
                        required=("agent", "day", "from", "to", "level"), optional=())
     if table is None:
@@ -163,6 +157,11 @@ def read_coverage(folder: Path, refs: Refs, problems: Problems) -> list[Coverage
     found: list[CoverageRow] = []
     if table is None:
         return found
+    if not table.rows:
+        problems.add(COVERAGE, "the file has a header but no rows: nobody would be needed on "
+                     "duty", "add one row per day and time (queue, day, from, to, min_agents), "
+                     "or delete coverage.csv for a team planned by forecast", row=1)
+        return found
     settings = refs.rules.headcount
     for row in table.rows:
         reader = RowReader(table, row, problems)
@@ -191,7 +190,7 @@ def read_coverage(folder: Path, refs: Refs, problems: Problems) -> list[Coverage
 
 def read_balance(folder: Path, refs: Refs, problems: Problems) -> list[Balance]:
     """balance.csv: agent, hours (positive: owed to the agent; negative: ahead)."""
-    table = read_table(folder, BALANCE, problems, required=("agent", "hours"), optional=None)
+    table = read_table(folder, BALANCE, problems, required=("agent", "hours"), optional=())
     found: list[Balance] = []
     if table is None:
         return found

@@ -56,8 +56,9 @@ def shapes(flexible: FlexibleShift, first: int, last: int) -> Iterator[tuple[int
 
 
 def _day_shapes(problem: Problem, flexible: FlexibleShift,
-                day: int) -> list[tuple[int, int, range]]:
-    """(start, length, intervals touched) of every shape of a flexible shift on one day."""
+                day: int) -> list[tuple[int, int, range, str]]:
+    """(start, length, intervals touched, template id) of every shape of a flexible shift on
+    one day."""
     policy = problem.policy
     if flexible.weekdays and problem.clock.weekday(day) not in flexible.weekdays:
         return []
@@ -67,7 +68,8 @@ def _day_shapes(problem: Problem, flexible: FlexibleShift,
             if m not in minute:
                 minute[m] = local_minute(problem, day, m)
         found.append((start, length, span_intervals(problem, minute[start],
-                                                    minute[start + length])))
+                                                    minute[start + length]),
+                      template_id(flexible, start, length)))
     return found
 
 
@@ -97,11 +99,10 @@ def candidate_shifts(problem: Problem) -> tuple[list[ShiftTemplate], list[ShiftO
         for day in range(problem.days):
             ids: list[str] = []
             for flexible in problem.flexible:
-                for start, length, touched in day_shapes[flexible.id, day]:
+                for start, length, touched, name in day_shapes[flexible.id, day]:
                     lo, hi = touched.start, touched.stop
                     if lo < 0 or hi >= len(blocked) or blocked[hi] != blocked[lo]:
                         continue
-                    name = template_id(flexible, start, length)
                     if name not in templates:
                         templates[name] = as_template(flexible, start, length)
                     ids.append(name)

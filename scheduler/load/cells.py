@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from scheduler.domain import MAX_MINUTES, WEEKDAYS
+from scheduler.domain import DAY_MINUTES, MAX_MINUTES, WEEKDAYS
 from scheduler.errors import Problems
 from scheduler.timeline import exists_locally
 
@@ -433,6 +433,16 @@ def parse_clock(value: str, *, allow_24: bool = False) -> int:
         raise CellError(f"{value.strip()!r} is not a time of day",
                         "write HH:MM between 00:00 and " + ("24:00" if allow_24 else "23:59"))
     return hours * 60 + minutes
+
+
+def parse_day_clock(value: str) -> int:
+    """``HH:MM`` from ``00:00`` to ``48:00`` as minutes after the day's midnight."""
+    found = _CLOCK.fullmatch(value.strip())
+    if not found or int(found.group(2)) > 59 or int(found.group(1)) * 60 + int(
+            found.group(2)) > 2 * DAY_MINUTES:
+        raise CellError(f"{value.strip()!r} is not a time of day",
+                        "write HH:MM; past midnight write e.g. 26:30 for 02:30 the next morning")
+    return int(found.group(1)) * 60 + int(found.group(2))
 
 
 def parse_ids(value: str) -> tuple[str, ...]:

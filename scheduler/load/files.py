@@ -43,6 +43,7 @@ from scheduler.load.cells import (
     text,
     weekday,
 )
+from scheduler.load.horizon_edges import check_partial_week
 from scheduler.settings import RuleSettings
 from scheduler.timeline import Clock, is_ambiguous
 
@@ -171,6 +172,7 @@ def _runs_in_order(reader: RowReader, contract: dict[str, Any], rules: RuleSetti
 
 def _agent(reader: RowReader, refs: Refs) -> Agent | None:
     row, contract = reader.row, _contract(reader, refs.rules)
+    check_partial_week(reader, refs.clock, contract)
     windows = reader.get("availability", parse_availability) or []
     skills = reader.get("skills", parse_ids) or ()
     data: dict[str, Any] = {

@@ -47,9 +47,13 @@ class Levels:
         """agent → level per interval (agents with rows only; others use the default)."""
         found: dict[str, list[Preference]] = defaultdict(
             lambda: [Preference.UNAVAILABLE] * self.size)
+        moments: dict[tuple[int, int], int] = {}  # few distinct (day, minute): each placed once
         for row in self.problem.availability:
-            start = local_minute(self.problem, row.day, row.start_minute)
-            end = local_minute(self.problem, row.day, row.end_minute)
+            for key in ((row.day, row.start_minute), (row.day, row.end_minute)):
+                if key not in moments:
+                    moments[key] = local_minute(self.problem, *key)
+            start = moments[row.day, row.start_minute]
+            end = moments[row.day, row.end_minute]
             levels = found[row.agent]
             for i in span_intervals(self.problem, start, end):
                 if 0 <= i < self.size:
