@@ -44,6 +44,7 @@ class Clashes:
     def __init__(self, problem: Problem, settings: RestSettings) -> None:
         self.problem, self.settings = problem, settings
         self.known: dict[tuple[int, str, int, str], bool] = {}
+        self.started: dict[tuple[int, tuple[str, ...]], list[int]] = {}
 
     def __call__(self, first: int, early: str, second: int, late: str) -> bool:
         """Whether ``late`` on day ``second`` clashes with ``early`` on day ``first``."""
@@ -56,6 +57,35 @@ class Clashes:
                                     Shift(agent="", day=second, template=late),
                                     self.settings) is not None
         return self.known[key]
+
+    def among(self, first: int, early: str, second: int, lates: tuple[str, ...]) -> list[int]:
+        """The positions of the templates ``lates`` on day ``second`` that clash with ``early``
+        on day ``first``: the same answers as asking about each, in one pass over their starts
+        (availability team, 50 agents: a million pairs asked about, 9 s in all, one at a
+        time)."""
+        if first < -7 or not 0 <= second < self.problem.days or \
+                not first < second <= first + REACH:
+            return []
+        end = self._span(first, early)[1]
+        least = end + self.settings.min_rest_hours * 60
+        found = [i for i, start in enumerate(self.starts(second, lates)) if start < least]
+        if second == first + 1 and self.settings.forbidden_successions:
+            banned = set(self.settings.forbidden_successions)
+            found = sorted(set(found) | {i for i, late in enumerate(lates)
+                                         if (early, late) in banned})
+        return found
+
+    def starts(self, day: int, templates: tuple[str, ...]) -> list[int]:
+        """The start minute of each template on ``day`` (remembered by day and templates)."""
+        key = (day, templates)
+        if key not in self.started:
+            self.started[key] = [self._span(day, t)[0] for t in templates]
+        return self.started[key]
+
+    def _span(self, day: int, template: str) -> tuple[int, int]:
+        found = self.problem.span_table.get((day, template))
+        return found if found is not None else \
+            self.problem.shift_span(Shift(agent="", day=day, template=template))
 
 
 class RestRule(Rule[RestSettings]):
@@ -83,8 +113,7 @@ class RestRule(Rule[RestSettings]):
                 for d2 in range(d1 + 1, d1 + REACH + 1):  # nothing further apart clashes
                     key = (d1, t1, d2, offers.get(d2, ()))
                     if key not in known:
-                        known[key] = [i for i, t2 in enumerate(key[3])
-                                      if clashes(d1, t1, d2, t2)]
+                        known[key] = clashes.among(*key)
                     if not known[key]:
                         continue
                     day = ctx.day_vars[agent.id, d2]

@@ -6,8 +6,10 @@ the scarcest half-hours first (fewest offered shifts per agent wanted), each fil
 offered shift that covers the most still-short half-hours at the least cost of its own
 (availability level, length away from the ideal) and the least move away from the agent's fair
 share, never above a hard maximum on duty, an agent's contract (hours, days, shifts), one shift
-a day or the hard rest between shifts. Whatever else the hard rules ask is checked on the whole
-model afterwards (:func:`.searches.repaired`).
+a day or the hard rest between shifts. An agent whose hard contract minimum finds no room under
+the hard most on duty gets it by moving other agents' shifts elsewhere (:func:`_make_room`).
+Whatever else the hard rules ask is checked on the whole model afterwards
+(:func:`.searches.repaired`).
 
 :func:`plain_roster` is the baseline a coordinator would build by hand: agents furthest below
 their fair share first, each given their most preferred shifts until the share is met.
@@ -58,6 +60,8 @@ class Board:
     on: np.ndarray = field(init=False)
     chosen: dict[tuple[str, int], Offer] = field(default_factory=dict)
     worked: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    kept: set[tuple[str, int]] = field(default_factory=set)  # never given up (onboarding)
+    mine: dict[str, dict[int, Offer]] = field(default_factory=lambda: defaultdict(dict))
 
     def __post_init__(self) -> None:
         self.on = np.zeros(len(self.need), dtype=int)
@@ -72,21 +76,26 @@ class Board:
         """The least paid minutes the agent's hard contract asks for."""
         return sum(limit.low for limit in self.limits.get(agent, ()) if limit.what == "minutes")
 
-    def fits(self, offer: Offer) -> bool:
-        """Whether the offer keeps every hard limit the board knows of."""
+    def fits(self, offer: Offer, *, capped: bool = True) -> bool:
+        """Whether the offer keeps every hard limit the board knows of (``capped``: the hard
+        most on duty too)."""
         if (offer.agent, offer.day) in self.chosen:
             return False
-        if offer.agent in self.counted and \
-                np.any(self.on[offer.covered] >= self.cap[offer.covered]):
+        if capped and offer.agent in self.counted and self.full(offer).size:
             return False
         return self._contract_fits(offer) and self._rest_fits(offer)
+
+    def full(self, offer: Offer) -> np.ndarray:
+        """The intervals of the offer already at their hard most on duty."""
+        covered = np.arange(offer.covered.start, offer.covered.stop)
+        return covered[self.on[covered] >= self.cap[covered]]
 
     def _contract_fits(self, offer: Offer) -> bool:
         for limit in self.limits.get(offer.agent, ()):
             if limit.high is None or offer.day not in limit.days or \
                     not limit.counts(offer.template):
                 continue
-            mine = [o for (a, d), o in self.chosen.items() if a == offer.agent and d in limit.days]
+            mine = [o for d, o in self.mine[offer.agent].items() if d in limit.days]
             if limit.what == "minutes":
                 used = sum(o.paid for o in mine) + offer.paid
             else:
@@ -98,8 +107,8 @@ class Board:
     def _rest_fits(self, offer: Offer) -> bool:
         if self.clashes is None:
             return True
-        for (agent, day), other in self.chosen.items():
-            if agent != offer.agent or abs(day - offer.day) > 3:
+        for day, other in self.mine[offer.agent].items():
+            if abs(day - offer.day) > 3:
                 continue
             early, late = (other, offer) if day < offer.day else (offer, other)
             if self.clashes(early.day, early.template, late.day, late.template):
@@ -109,9 +118,18 @@ class Board:
     def take(self, offer: Offer) -> None:
         """Put the offer on the roster."""
         self.chosen[offer.agent, offer.day] = offer
+        self.mine[offer.agent][offer.day] = offer
         if offer.agent in self.counted:
             self.on[offer.covered] += 1
         self.worked[offer.agent] += offer.paid
+
+    def drop(self, offer: Offer) -> None:
+        """Take the offer off the roster."""
+        del self.chosen[offer.agent, offer.day]
+        del self.mine[offer.agent][offer.day]
+        if offer.agent in self.counted:
+            self.on[offer.covered] -= 1
+        self.worked[offer.agent] -= offer.paid
 
     def values(self) -> Values:
         """The roster as shift variable values."""
@@ -258,6 +276,7 @@ def onboard(work: Board, every: list[Offer]) -> None:
                 mentor = min(cover, key=lambda o: (o.cost, o.var))
                 work.take(mentor)
                 work.take(offer)
+                work.kept |= {(mentor.agent, mentor.day), (offer.agent, offer.day)}
                 busy.add((mentor.agent, offer.day))
                 taken.append(offer)
 
@@ -269,15 +288,89 @@ def _covers(ctx: ModelContext, offer: Offer, span: tuple[int, int]) -> bool:
 
 def _floors(work: Board, mine: dict[str, list[Offer]]) -> None:
     """Hard contract minimums first, agents with the fewest offered shifts first, each given
-    the shortest shift that meets the rest of their minimum (else the longest)."""
+    the shortest shift that meets the rest of their minimum (else the longest); where the hard
+    most on duty leaves no room, room is made (:func:`_make_room`)."""
     pending = [a for a in mine if work.floor(a) > work.worked[a]]
     for agent in sorted(pending, key=lambda a: (len(mine[a]), a)):
         while (left := work.floor(agent) - work.worked[agent]) > 0:
+            def nearest(o: Offer, left: int = left) -> tuple[bool, int, float, int]:
+                return o.paid < left, abs(o.paid - left), o.cost, o.var
+
             fitting = [o for o in mine[agent] if work.fits(o)]
-            if not fitting:
+            if fitting:
+                work.take(min(fitting, key=nearest))
+            elif not _make_room(work, sorted(
+                    (o for o in mine[agent] if work.fits(o, capped=False)),
+                    key=lambda o: (work.full(o).size, *nearest(o))), mine):
                 break
-            work.take(min(fitting, key=lambda o: (o.paid < left, abs(o.paid - left), o.cost,
+
+
+def _make_room(work: Board, wanted: list[Offer], mine: dict[str, list[Offer]]) -> bool:
+    """Put the first of the ``wanted`` offers (at most ``ROOM_TRIES``; the fewest intervals at
+    their hard most first) on the board for which
+    every interval at its hard most can be freed by moving one shift elsewhere: taken off its
+    agent (never an onboarding shift), who still meets their own hard minimum, with a shift
+    that does not cover the offer's time if needed. False when none can (week team, 55 agents:
+    two mentors' minimums were left to a CP-SAT repair of 11 s)."""
+    for offer in wanted[:ROOM_TRIES]:
+        moves = _Moves(work)
+        for interval in work.full(offer).tolist():
+            if work.on[interval] < work.cap[interval]:
+                continue
+            spare = sorted((o for o in work.chosen.values() if interval in o.covered and
+                            o.agent in work.counted and o.agent != offer.agent and
+                            (o.agent, o.day) not in work.kept), key=lambda o: (o.paid, o.var))
+            if not any(moves.away(other, offer, mine[other.agent]) for other in spare):
+                break
+        else:
+            if work.fits(offer):
+                moves.take(offer)
+                return True
+        moves.undo()
+    return False
+
+
+ROOM_TRIES = 40  # offers tried per agent short of their hard minimum (each a few milliseconds)
+
+
+class _Moves:
+    """Shifts taken and given up on a board, which can be undone."""
+
+    def __init__(self, work: Board) -> None:
+        self.work = work
+        self.log: list[tuple[bool, Offer]] = []
+
+    def take(self, offer: Offer) -> None:
+        self.work.take(offer)
+        self.log.append((True, offer))
+
+    def drop(self, offer: Offer) -> None:
+        self.work.drop(offer)
+        self.log.append((False, offer))
+
+    def undo(self) -> None:
+        """Put the board back as it was."""
+        for taken, offer in reversed(self.log):
+            (self.work.drop if taken else self.work.take)(offer)
+        self.log.clear()
+
+    def away(self, other: Offer, offer: Offer, theirs: list[Offer]) -> bool:
+        """Take ``other`` off the board; when its agent falls below their hard minimum, give
+        them the nearest shift that fits and keeps off ``offer``'s time (else put it back)."""
+        work = self.work
+        mark = len(self.log)
+        self.drop(other)
+        while (left := work.floor(other.agent) - work.worked[other.agent]) > 0:
+            fitting = [o for o in theirs if o is not other and work.fits(o) and
+                       not set(o.covered) & set(offer.covered)]
+            if not fitting:
+                for taken, done in reversed(self.log[mark:]):
+                    (work.drop if taken else work.take)(done)
+                del self.log[mark:]
+                return False
+            self.take(min(fitting, key=lambda o: (o.paid < left, abs(o.paid - left), o.cost,
                                                   o.var)))
+        return True
 
 
 def _plain(ctx: ModelContext, work: Board | None = None) -> Board:

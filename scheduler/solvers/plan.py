@@ -121,7 +121,8 @@ class SolvePlan:
     columns_beside: bool = False
     # the first roster is built shift by shift (:mod:`.construct`), then checked or repaired
     # with up to this share of the work (week team, 55 agents: the repair around the agents
-    # left short needs about 10 deterministic seconds; 0.15 of a 60 s solve left no roster)
+    # left short needed about 10 deterministic seconds; 0.15 of a 60 s solve left no roster;
+    # since the construction makes room for hard minimums it needs no repair there)
     construct: bool = False
     repair_work: float = 0.4
     # neighbourhoods solved as models of their own size (:mod:`.subproblem`) rather than the
