@@ -93,6 +93,27 @@ def test_the_solve_streams_progress_until_done(client_for: Callable[..., Client]
     assert (folder / "roster" / "roster.csv").exists()
 
 
+def solved_roster(client: Client, **form: str) -> str:
+    """Start a solve of the small team with these form fields; its roster.csv when done."""
+    started = client.post("/teams/small/plan", data={"time_limit": "120", **form})
+    assert started.status_code == 200, started.text
+    with client.http.stream("GET", "/teams/small/plan/events") as stream:
+        lines = list(stream.iter_lines())
+    assert any("✓ done" in line for line in lines)
+    folder = client.http.app.state.settings.workspace.root / "small"
+    return (folder / "roster" / "roster.csv").read_text()
+
+
+def test_a_work_limit_gives_the_same_roster_twice(client_for: Callable[..., Client]) -> None:
+    client = client_for("small")
+    first = solved_roster(client, work_limit="0.5", seed="3")
+    assert solved_roster(client, work_limit="0.5", seed="3") == first
+    assert "work limit 0.5" in client.get("/teams/small/plan").text
+    assert solved_roster(client, time_limit="2", work_limit="")  # empty field: time limit only
+    refused = client.post("/teams/small/plan", data={"work_limit": "-1"})
+    assert refused.status_code == 422
+
+
 def test_a_cancelled_solve_writes_nothing(client_for: Callable[..., Client]) -> None:
     client = client_for("small")
     client.post("/teams/small/plan", data={"time_limit": "60"})

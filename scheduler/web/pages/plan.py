@@ -39,13 +39,18 @@ def plan_page(request: Request, team: str) -> HTMLResponse:
 @router.post("/teams/{team}/plan", response_class=HTMLResponse)
 def start(request: Request, team: str, time_limit: Annotated[float, Form(gt=0, le=3600)] = 30,
           workers: Annotated[int, Form(ge=1, le=8)] = 1,
-          seed: Annotated[int, Form(ge=0)] = 0) -> HTMLResponse:
-    """Start a solve in a worker process (or show the one already running)."""
+          seed: Annotated[int, Form(ge=0)] = 0,
+          work_limit: Annotated[float | None, Form(gt=0, le=3600)] = None) -> HTMLResponse:
+    """Start a solve in a worker process (or show the one already running).
+
+    A work limit (CP-SAT's deterministic seconds per thread) makes the roster the same on every
+    run, however busy the server; the time limit stays the safety net.
+    """
     folder = settings_of(request).workspace.team(team)
     jobs = jobs_of(request)
     running = jobs.get(team)
     busy = running is not None and running.state()["running"]
-    job = jobs.start(team, folder, SolveOptions(time_limit, workers, seed))
+    job = jobs.start(team, folder, SolveOptions(time_limit, workers, seed, work_limit))
     return render(request, "solve.html", busy=busy, **_view(team, job))
 
 
