@@ -115,5 +115,6 @@ def test_acme_from_a_generated_history_to_a_roster(tmp_path: Path) -> None:
     result = run("forecast", team, "--history", tmp_path / "history")
     assert result.exit_code == 0, result.output
     assert len(load_team(team).forecast) > 500
-    roster = run("roster", team, "--out", tmp_path / "out", "--time-limit", "120", "--quiet")
+    roster = run("roster", team, "--out", tmp_path / "out", "--time-limit", "120",
+                 "--work-limit", "0.5", "--quiet")
     assert roster.exit_code == 0, roster.output
