@@ -83,3 +83,18 @@ def test_a_pricing_stopped_before_it_began_still_gives_a_valid_bound(
     assert stopped.values is None and exact.values is not None
     assert exact.priced < 0
     assert stopped.bound <= exact.priced
+
+
+def test_generation_stops_after_stalled_rounds(small_problem: Problem) -> None:
+    # on the small team the bound is 0 at zero prices, falls in rounds 2 and 3 while the duals
+    # settle, and is 503 in round 4: two flat rounds stop it there, three let it through
+    ctx = build(small_problem, requirements(small_problem))
+
+    def run(stall: int) -> tuple[float, int]:
+        found = generate(ctx, seed=0, work=20, deadline=time.perf_counter() + 60, workers=1,
+                         pick_roster=False, stall=stall)
+        assert found is not None
+        return found.bound, found.rounds
+
+    assert run(2) == (0, 3)
+    assert run(3) == run(0) == (503, 4)

@@ -195,9 +195,10 @@ def reduced_prices(split: Cut, duals: np.ndarray) -> np.ndarray:
 def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, workers: int,
              pricing_work: float = 0.5, target: float = math.inf,
              pick_roster: bool = True, start: Values | None = None,
-             pick_seconds: float = 0.0) -> Outcome | None:
+             pick_seconds: float = 0.0, stall: int = 0) -> Outcome | None:
     """Column generation on the model of ``ctx`` until ``work`` deterministic seconds of
-    pricing are spent, the bound meets ``target``, the master is proven, or ``deadline``;
+    pricing are spent, the bound meets ``target``, the master is proven, ``stall`` rounds
+    (when not 0) have passed without a better bound, or ``deadline``;
     then, unless ``pick_roster`` is False (only the bound is wanted), a roster is picked
     (within ``pick_seconds`` more, or what is left until the deadline, whichever is longer).
 
@@ -218,6 +219,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
     center = duals  # the duals of the best bound so far (stabilisation's centre)
     convex = np.full(len(split.blocks), math.inf)
     best, spent, rounds, value, alpha = -math.inf, 0.0, 0, math.inf, SMOOTHING
+    gained = 0  # the round that last found a better bound
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         while True:
             rounds += 1
@@ -232,7 +234,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
                 return Outcome(math.inf, None, math.inf, rounds, len(master.columns))
             bound = lagrangian(split, at, [p.bound for p in found])
             if bound > best:
-                best, center = bound, at
+                best, center, gained = bound, at, rounds
             added = _add_columns(split, master, found, duals, convex)
             log.info("columns round %d: bound %.2f (best %.2f, master %.2f), %d added",
                      rounds, bound, best, value, added)
@@ -240,7 +242,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
                 alpha = 0.0              # there alone before concluding
                 continue
             if not added or best >= min(target, value) - 1e-6 or spent >= work or \
-                    time.perf_counter() >= deadline:
+                    0 < stall <= rounds - gained or time.perf_counter() >= deadline:
                 break
             solved = master.solve()
             if solved is None:

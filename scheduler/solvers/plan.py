@@ -103,6 +103,11 @@ class SolvePlan:
     # stays near 1590); on larger teams it would take the time the roster search needs
     columns_work: float = 0.0
     columns_time: float = 0.2
+    # ... and stops after this many rounds without a better bound (0: never). Curtois 1-6 find
+    # a better bound again after at most 6 flat rounds; acme-support's never leaves 0 (its
+    # master prices hard rows) and ran 30 rounds, 45-64 s on a loaded machine, before the
+    # roster search began, whatever the work limit (pricing's work is counted, not the master's)
+    columns_stall: int = 0
     # the first roster as CP-SAT's hint: on small models CP-SAT finds good rosters by itself,
     # and a hint of a poor first roster steers it there (Curtois 5 and 6 end 1-5 % worse)
     hint_first: bool = True
@@ -141,8 +146,8 @@ class SolvePlan:
         return min(self.end, self.exact_work(neighbourhood_search) + self.phase_slack)
 
 
-SMALL = SolvePlan("small", wait_for_relaxation=True, columns_work=0.1, hint_first=False,
-                  two_seeds=True)
+SMALL = SolvePlan("small", wait_for_relaxation=True, columns_work=0.1, columns_stall=10,
+                  hint_first=False, two_seeds=True)
 # medium: CP-SAT on the whole model gets 0.3 of the work, for its bound, and neighbourhood
 # search the rest of the threads
 MEDIUM = SolvePlan("medium", exact_share=0.3)

@@ -183,7 +183,7 @@ def _columns_phase(run: Run) -> None:
     until = plan.columns_time if plan.columns_work else plan.exact_share
     columns = generate(run.ctx, seed=run.seed, work=share * budget.work * budget.workers,
                        deadline=budget.deadline(until), workers=budget.workers,
-                       pick_roster=False, start=run.first)
+                       pick_roster=False, start=run.first, stall=plan.columns_stall)
     _take_bound(run, columns)
 
 
