@@ -213,3 +213,39 @@ def test_column_wise_reading_never_differs_from_the_row_reader(edits, extra):
         assert quick is None
     elif quick is not None:
         assert _dump(quick) == _dump(rows)
+
+
+@RUN
+@given(days=st.integers(2, 16), min_hours=st.sampled_from(["", "0", "1.5", "4", "6.5", "8"]),
+       period=st.sampled_from(["", "week", "horizon", "Week"]))
+def test_a_minimum_is_never_scaled_without_a_word(days, min_hours, period):
+    """Any horizon and contract: the folder loads with every minimum as written, or ana's row
+    is refused on the cell that asked for a week."""
+    with copy_of(MINI) as folder:
+        _with_contract(folder, days, min_hours, period)
+        try:
+            problem = load_team(folder)
+        except TeamFolderError as exc:
+            assert {(p.file, p.row) for p in exc.problems} == {("agents.csv", 2)}
+            assert days % 7 and float(min_hours) > 0 and period.lower() != "horizon"
+            return
+    ana = problem.agent_index["ana"]
+    lows = {lim.low for lim in limits(ana, problem, ContractSettings()) if lim.what == "minutes"}
+    assert lows <= {int(float(min_hours or 0) * 60)}
+
+
+@RUN
+@given(name=st.text(min_size=1, max_size=10).filter(lambda n: "," not in n and "\n" not in n
+                                                    and "\r" not in n and '"' not in n))
+def test_balance_accepts_no_column_but_its_own_and_comments(name):
+    column = name.strip().lower()
+    with copy_of(MINI) as folder:
+        (folder / "balance.csv").write_text(f"agent,hours,{name}\nana,1.5,x\n", encoding="utf-8")
+        if column.startswith("#"):
+            assert [(b.agent, b.minutes) for b in load_team(folder).balance] == [("ana", 90)]
+            return
+        found = problems_of(folder)
+    if not column:  # a value under a nameless column
+        assert found == {("balance.csv", 2, None)}
+    else:  # unknown, or agent/hours twice
+        assert found == {("balance.csv", 1, column)}
