@@ -14,6 +14,7 @@ from scheduler.settings import WeekendSettings
 from scheduler.solvers.cpsat import polish
 from scheduler.solvers.lns import (
     KINDS,
+    LazySpots,
     Neighbourhood,
     hot_spots,
     improve,
@@ -95,6 +96,36 @@ def test_penalties_free_a_week_around_the_spot_drawn_with_its_agent() -> None:
     for hood in drawn:
         if hood not in late:
             assert hood.days == frozenset(range(7))  # the week from day 0, clipped at the start
+
+
+def test_spots_are_found_only_when_a_penalties_neighbourhood_is_drawn() -> None:
+    ctx = model_of(four_weeks(agents=40))
+    spots = [(1, None, 0), (1000, "a7", 26)]
+    asked: list[int] = []
+
+    def finder() -> list[tuple[int, str | None, int]]:
+        asked.append(1)
+        return spots
+
+    given, lazy = random.Random(5), random.Random(5)
+    sizes = dict.fromkeys(KINDS, 0.05)
+    for _ in range(40):
+        before = len(asked)
+        hood = pick(ctx, lazy, sizes, finder)
+        # the same neighbourhood as with the spots at hand, from the same random draws
+        assert hood == pick(ctx, given, sizes, spots)
+        assert len(asked) - before == (hood.kind == "penalties")
+
+
+def test_lazy_spots_check_the_roster_once() -> None:
+    prob = four_weeks(agents=4)
+    ctx = model_of(prob)
+    values = {var.index: day == 9 and template == "E"
+              for (_, day, template), var in ctx.x.items()}
+    lazy = LazySpots(ctx, values)
+    assert lazy.found is None  # nothing checked until asked
+    assert lazy() == hot_spots(ctx, values)
+    assert lazy() is lazy.found
 
 
 def test_kinds_free_what_they_say() -> None:

@@ -64,6 +64,8 @@ class Neighbourhood:
 
 
 Spot = tuple[int, str | None, int]
+# where a roster pays, or how to find it when a neighbourhood needs it (see :class:`LazySpots`)
+Spots = list[Spot] | Callable[[], list[Spot]] | None
 
 
 def hot_spots(ctx: ModelContext, values: Values) -> list[Spot]:
@@ -74,15 +76,18 @@ def hot_spots(ctx: ModelContext, values: Values) -> list[Spot]:
 
 
 def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float],
-         spots: list[Spot] | None = None) -> Neighbourhood:
+         spots: Spots = None) -> Neighbourhood:
     """A random neighbourhood; ``sizes`` gives, per kind, the fraction of the roster to free,
-    ``spots`` where the current roster pays (see :func:`hot_spots`)."""
+    ``spots`` where the current roster pays (see :func:`hot_spots`), or a function that finds
+    them, called only when a penalties neighbourhood is drawn."""
     agents = [a.id for a in ctx.problem.agents]
     days = ctx.problem.days
     kind = rng.choices(KINDS, CHANCE)[0] if days >= 4 else "agents"
     around = weekend_days(ctx)
     if kind == "weekends" and not around:
         kind = "agents"
+    if kind == "penalties" and callable(spots):
+        spots = spots()
     if kind == "penalties" and not spots:
         kind = "block"
     size = sizes[kind]
@@ -92,7 +97,7 @@ def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float],
                              around if kind == "weekends" else frozenset())
     span = max(2, round(size * days)) if kind == "days" else min(days, 7)
     spot = None
-    if kind == "penalties" and spots:
+    if kind == "penalties" and isinstance(spots, list) and spots:
         spot = rng.choices(spots, [s[0] ** 0.5 for s in spots])[0]
     if spot is None:
         first = rng.randrange(0, max(1, days - span + 1))
@@ -114,6 +119,22 @@ def weekend_days(ctx: ModelContext) -> frozenset[int]:
     ties the weekends of the horizon together, every weekend day and the days either side."""
     problem = ctx.problem
     return frozenset().union(*(rule.tied_days(problem) for rule in RULES if rule.active(problem)))
+
+
+class LazySpots:
+    """The hot spots of the current roster, found when first asked for (checking a roster of
+    120 agents over 28 days costs about a second: Curtois 13 spent a third of its neighbourhood
+    search there when it was done after every improvement; most rounds draw no penalties
+    neighbourhood)."""
+
+    def __init__(self, ctx: ModelContext, values: Values) -> None:
+        self.ctx, self.values = ctx, values
+        self.found: list[Spot] | None = None
+
+    def __call__(self) -> list[Spot]:
+        if self.found is None:
+            self.found = hot_spots(self.ctx, self.values)
+        return self.found
 
 
 @dataclass(frozen=True)
@@ -208,7 +229,7 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
 
     rng = random.Random(seed)
     sizes, spent = dict.fromkeys(KINDS, first_size(ctx)), 0.0
-    spots: list[Spot] | None = None
+    spots = LazySpots(ctx, values)
     full = full_values(ctx, values) if splitter is not None and splitter.usable else None
     if full is not None and splitter is not None:
         objective = min(objective, splitter.value(full))
@@ -219,8 +240,6 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
             seconds = deadline - time.perf_counter()
             if seconds <= 0:
                 return result(StopReason.TIME_LIMIT)
-            if spots is None:
-                spots = hot_spots(ctx, values)
             hoods = [pick(ctx, rng, sizes, spots) for _ in range(workers)]
             seeds = [rng.randrange(1 << 30) for _ in hoods]
             step = min(step_budget, (budget - spent) / workers)
@@ -233,7 +252,8 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
             adapt(sizes, hoods, runs)
             best = min(runs, key=lambda r: r.objective)
             if best.values is not None and best.objective < objective - 1e-6:
-                values, objective, spots, full = best.values, best.objective, None, best.full
+                values, objective, full = best.values, best.objective, best.full
+                spots = LazySpots(ctx, values)
                 log.info("neighbourhood search: penalty %.0f", objective)
                 if on_better:
                     on_better(objective)
