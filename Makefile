@@ -31,7 +31,7 @@ CHROMIUM := /usr/bin/chromium
 test: $(STAMP) $(CHROMIUM)
 	$(PY) -m ruff check .
 	$(PY) -m mypy scheduler cli.py
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 $(CHROMIUM):
 	apt-get update -qq

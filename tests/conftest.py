@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import pytest
 from fixtures.caldav_servers import RadicaleAccount, RadicaleServer, XandikosServer
 from scheduler.domain import Problem
 from scheduler.load import load_team
+
+# The CLI's tables are as wide as the terminal; without one Rich takes 80 columns and wraps
+# a long temporary path or message inside a cell, so a phrase a test looks for would depend
+# on where the machine keeps its temporary files
+os.environ["COLUMNS"] = "240"
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's Chromium, never a downloaded browser build
