@@ -106,8 +106,10 @@ def test_an_agent_marks_availability_from_a_phone(chromium: object,
         start, end = problem.shift_span(_shift(AGENT, 0, template))
         assert clock.local(start).hour >= 8 and clock.local(end) <= clock.local(0).replace(
             hour=16)
-    result = solve(problem, requirements(problem), time_limit=30, workers=1)
-    assert result.roster is not None
+    result = solve(problem, requirements(problem), time_limit=60, work_limit=0.5, workers=1)
+    assert result.roster is not None and result.evaluation is not None
+    assert not result.evaluation.hard
+    assert result.report.objective == result.evaluation.total_penalty
     for shift in result.roster.shifts:
         if shift.agent == AGENT and shift.day == 0:
             assert shift.template in offers[0].templates
