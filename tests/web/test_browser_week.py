@@ -3,7 +3,8 @@
 On copies of fixtures/acme-support, fixtures/helpdesk and fixtures/small served by a real
 server: fix an injected validate error in acme's agents table, plan with a short budget and see
 the progress update, move a shift and see the finding it causes, undo it, publish, export
-calendars, run one what-if scenario (the small team), assign tickets (the help desk). No console error, and no request leaves the machine.
+calendars, run one what-if scenario (the small team), assign tickets (the help desk). No
+console error, and no request leaves the machine.
 """
 
 from __future__ import annotations
