@@ -195,15 +195,19 @@ def reduced_prices(split: Cut, duals: np.ndarray) -> np.ndarray:
 def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, workers: int,
              pricing_work: float = 0.5, target: float = math.inf,
              pick_roster: bool = True, start: Values | None = None,
-             pick_seconds: float = 0.0, stall: int = 0) -> Outcome | None:
+             pick_seconds: float = 0.0, stall: int = 0, pick_work: float | None = None,
+             least_work: float = 0.0) -> Outcome | None:
     """Column generation on the model of ``ctx`` until ``work`` deterministic seconds of
     pricing are spent, the bound meets ``target``, the master is proven, ``stall`` rounds
     (when not 0) have passed without a better bound, or ``deadline``;
     then, unless ``pick_roster`` is False (only the bound is wanted), a roster is picked
-    (within ``pick_seconds`` more, or what is left until the deadline, whichever is longer).
+    with ``pick_work`` deterministic seconds (default a fifth of ``work``, at least 0.5)
+    within ``pick_seconds`` more, or what is left until the deadline, whichever is longer.
 
     ``start``, a roster, gives each agent's first column, so that the master has a roster from
-    the first round and its duals mean something from there.
+    the first round and its duals mean something from there. Each agent's pricing counts as at
+    least ``least_work`` deterministic seconds (CP-SAT counts next to nothing for a small
+    model, so without it only the deadline stops the generation, and not reproducibly).
 
     Returns None when the model cannot be cut into agents.
     """
@@ -229,7 +233,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
             jobs = [pool.submit(price, b, prices[b.variables], seed=seed, work=pricing_work,
                                 seconds=left) for b in split.blocks]
             found = [job.result() for job in jobs]
-            spent += sum(p.work for p in found)
+            spent += sum(max(p.work, least_work) for p in found)
             if any(math.isinf(p.bound) and p.bound > 0 for p in found):
                 return Outcome(math.inf, None, math.inf, rounds, len(master.columns))
             bound = lagrangian(split, at, [p.bound for p in found])
@@ -251,7 +255,8 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
             alpha = SMOOTHING
     values, objective = None, math.inf
     if pick_roster:
-        values, objective = pick(ctx, split, master, seed=seed, work=max(0.5, 0.2 * work),
+        values, objective = pick(ctx, split, master, seed=seed,
+                                 work=max(0.5, 0.2 * work) if pick_work is None else pick_work,
                                  seconds=max(0.1, pick_seconds,
                                              deadline - time.perf_counter()))
     return Outcome(rounded(best), values, objective, rounds, len(master.columns))

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -58,7 +59,7 @@ class Neighbourhood:
 
     def frees(self, agent: str, day: int) -> bool:
         """Whether (agent, day) is re-planned."""
-        if self.kind in ("block", "weekends", "penalties"):
+        if self.kind not in ("agents", "days"):
             return agent in self.agents and day in self.days
         return agent in self.agents or day in self.days
 
@@ -66,6 +67,15 @@ class Neighbourhood:
 Spot = tuple[int, str | None, int]
 # where a roster pays, or how to find it when a neighbourhood needs it (see :class:`LazySpots`)
 Spots = list[Spot] | Callable[[], list[Spot]] | None
+
+
+class Picker(Protocol):
+    """Draws a neighbourhood (as :func:`pick` does); ``kinds``: those it may draw."""
+
+    kinds: tuple[str, ...]
+
+    def __call__(self, ctx: ModelContext, rng: random.Random, sizes: dict[str, float],
+                 spots: Spots = None) -> Neighbourhood: ...
 
 
 def hot_spots(ctx: ModelContext, values: Values) -> list[Spot]:
@@ -76,13 +86,15 @@ def hot_spots(ctx: ModelContext, values: Values) -> list[Spot]:
 
 
 def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float],
-         spots: Spots = None) -> Neighbourhood:
+         spots: Spots = None, kind: str | None = None) -> Neighbourhood:
     """A random neighbourhood; ``sizes`` gives, per kind, the fraction of the roster to free,
     ``spots`` where the current roster pays (see :func:`hot_spots`), or a function that finds
-    them, called only when a penalties neighbourhood is drawn."""
+    them, called only when a penalties neighbourhood is drawn; ``kind`` one of ``KINDS``
+    (default: drawn)."""
     agents = [a.id for a in ctx.problem.agents]
     days = ctx.problem.days
-    kind = rng.choices(KINDS, CHANCE)[0] if days >= 4 else "agents"
+    if kind is None:
+        kind = rng.choices(KINDS, CHANCE)[0] if days >= 4 else "agents"
     around = weekend_days(ctx)
     if kind == "weekends" and not around:
         kind = "agents"
@@ -193,7 +205,7 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
             seed: int, deadline: float, bound: float = 0.0, step_budget: float = 0.25,
             on_better: Callable[[float], None] | None = None,
             cancelled: Callable[[], bool] = lambda: False,
-            splitter: Splitter | None = None) -> SearchResult:
+            splitter: Splitter | None = None, picker: Picker | None = None) -> SearchResult:
     """Re-plan neighbourhoods until ``budget`` deterministic seconds are spent.
 
     Parameters
@@ -218,6 +230,8 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
         The model's constraints by variable (:class:`.subproblem.Splitter`), built once per
         solve: neighbourhoods are then solved as models of their own size. None: the whole
         model with the kept shifts fixed.
+    picker
+        Draws the neighbourhoods (default :func:`pick` over ``KINDS``), with its ``kinds``.
 
     Returns
     -------
@@ -228,7 +242,8 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
         return SearchResult("FEASIBLE", values, objective, bound, stopped)
 
     rng = random.Random(seed)
-    sizes, spent = dict.fromkeys(KINDS, first_size(ctx)), 0.0
+    draw = picker or pick
+    sizes, spent = dict.fromkeys(getattr(draw, "kinds", KINDS), first_size(ctx)), 0.0
     spots = LazySpots(ctx, values)
     full = full_values(ctx, values) if splitter is not None and splitter.usable else None
     if full is not None and splitter is not None:
@@ -240,7 +255,7 @@ def improve(ctx: ModelContext, values: Values, objective: float, *, budget: floa
             seconds = deadline - time.perf_counter()
             if seconds <= 0:
                 return result(StopReason.TIME_LIMIT)
-            hoods = [pick(ctx, rng, sizes, spots) for _ in range(workers)]
+            hoods = [draw(ctx, rng, sizes, spots) for _ in range(workers)]
             seeds = [rng.randrange(1 << 30) for _ in hoods]
             step = min(step_budget, (budget - spent) / workers)
             current = None if full is None or splitter is None else (splitter, full)

@@ -125,6 +125,13 @@ class SolvePlan:
     # in the main phase column generation gives the bound in place of CP-SAT on the whole
     # model, on one thread beside neighbourhood search, for ``exact_share`` of the time
     columns_beside: bool = False
+    # ... and then picks the best roster of its columns (one per agent, CP-SAT) with this
+    # share of the work, which the final neighbourhood search may start from
+    columns_roster: bool = False
+    pick_work: float = 0.1
+    # deterministic seconds each agent's pricing counts for at least (availability team: CP-SAT
+    # counts 0.0003 for a pricing that takes 10 ms; 0 leaves the deadline to stop the search)
+    price_work: float = 0.0
     # the first roster is built shift by shift (:mod:`.construct`), then checked or repaired
     # with up to this share of the work (week team, 55 agents: the repair around the agents
     # left short needed about 10 deterministic seconds; 0.15 of a 60 s solve left no roster;
@@ -136,6 +143,9 @@ class SolvePlan:
     # (Curtois 13: no roster found in any step); on medium models the whole model's presolve
     # is cheap, and Curtois 8 ended at 1946 with them against 1769 without (6 deterministic s)
     compact_neighbourhoods: bool = False
+    # neighbourhoods drawn by who could be on duty together (:mod:`.hoods`: windows of hours,
+    # agents with overlapping availability, onboarding pairs) besides the usual kinds
+    availability_hoods: bool = False
 
     def exact_work(self, neighbourhood_search: bool) -> float:
         """CP-SAT on the whole model's share of the work (all of the 0.9 without neighbourhood
@@ -166,9 +176,14 @@ LARGE = SolvePlan("large", descent=0.4, exact_share=0.02, linearization=1,
 # while column generation over the agents' weeks closes on 1920 in about 30 rounds; it runs
 # beside neighbourhood search for half of the time, then neighbourhood search has both threads
 # The first roster is built (50 agents: penalty 9352 in 3 s, where the empty roster costs
-# 145610 and local search finds none)
+# 145610 and local search finds none). Column generation converges (1925 in 53 rounds on
+# availability-team) and the best roster of its columns beats neighbourhood search's by far:
+# work limit 24, same run: 2427 without it, 2036 with it (neighbourhoods of .hoods: 2346 and
+# 2034); a pricing counted as 0.005 deterministic seconds stopped it at 48 rounds (2124), the
+# pick with 0.3 of the work instead of 0.1 gave 2087
 AVAILABILITY = SolvePlan("availability", exact_share=0.5, linearization=1,
-                         columns_beside=True, construct=True)
+                         columns_beside=True, construct=True, columns_roster=True,
+                         pick_work=0.3, price_work=0.004, availability_hoods=True)
 
 
 def plan_for(shift_variables: int, *, flexible: bool = False) -> SolvePlan:

@@ -32,6 +32,7 @@ from scheduler.solvers.columns import Outcome, generate
 from scheduler.solvers.construct import shared_then_filled
 from scheduler.solvers.cpsat import Values, add_hints, build, extract, polish
 from scheduler.solvers.explain import explain
+from scheduler.solvers.hoods import Reach
 from scheduler.solvers.lns import improve
 from scheduler.solvers.plan import (
     WORK_PER_SECOND,
@@ -48,6 +49,7 @@ from scheduler.solvers.searches import (
     empty_roster,
     exact_search,
     first_roster,
+    holds,
     repaired,
     two_seeds,
 )
@@ -71,6 +73,7 @@ class Run:
     first_s: float | None = None
     bound: float = 0.0
     splitter: Splitter | None = None
+    picker: Reach | None = None
 
 
 def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 60.0,
@@ -120,6 +123,8 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
               log_progress)
     relaxation = _start_relaxation(run)
     _first_phase(run, relaxation)
+    if _searching(run) and run.plan.availability_hoods:
+        run.picker = Reach(ctx)
     if run.plan.columns_work or (run.plan.columns_beside and _searching(run) and
                                  run.budget.workers == 1):
         _columns_phase(run)
@@ -133,7 +138,8 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
         best = improve(ctx, best.values or {}, best.objective,
                        budget=(1 - run.plan.exact_share) * work * workers, workers=workers,
                        seed=seed + 2, deadline=budget.deadline(run.plan.end), bound=run.bound,
-                       on_better=run.recorder.roster_found, splitter=run.splitter)
+                       on_better=run.recorder.roster_found, splitter=run.splitter,
+                       picker=run.picker)
     return _result(run, best)
 
 
@@ -204,15 +210,22 @@ def _beside(run: Run) -> bool:
 
 
 def _columns_beside(run: Run, phase_end: float) -> SearchResult:
-    """Column generation on one thread for the main phase: its bound, as a search result
-    without a roster."""
-    budget = run.budget
-    columns = generate(run.ctx, seed=run.seed, work=run.plan.exact_share * budget.work,
-                       deadline=phase_end, workers=1, pick_roster=False, start=run.first)
+    """Column generation on one thread for the main phase: its bound, and (when the plan
+    says so) the best roster of its columns, when it breaks no hard rule."""
+    budget, plan = run.budget, run.plan
+    columns = generate(run.ctx, seed=run.seed, work=plan.exact_share * budget.work,
+                       deadline=phase_end, workers=1, pick_roster=plan.columns_roster,
+                       start=run.first, pick_work=plan.pick_work * budget.work,
+                       least_work=plan.price_work)
     _take_bound(run, columns)
     stopped = StopReason.TIME_LIMIT if time.perf_counter() >= phase_end else \
         StopReason.WORK_LIMIT
-    return SearchResult("UNKNOWN", None, float("inf"), run.bound, stopped)
+    values = columns.values if columns else None
+    if values is None or not holds(run.ctx, values):
+        return SearchResult("UNKNOWN", None, float("inf"), run.bound, stopped)
+    objective = float(sum(polish(run.ctx, values).values()))
+    run.recorder.roster_found(objective)
+    return SearchResult("FEASIBLE", values, objective, run.bound, stopped)
 
 
 def _searching(run: Run) -> bool:
@@ -245,7 +258,8 @@ def _main_phase(run: Run) -> tuple[SearchResult, SearchResult]:
                                 workers=budget.workers - 1, seed=run.seed + 1,
                                 deadline=phase_end, bound=run.bound,
                                 on_better=run.recorder.roster_found,
-                                cancelled=budget.cancelled.is_set, splitter=run.splitter)
+                                cancelled=budget.cancelled.is_set, splitter=run.splitter,
+                                picker=run.picker)
         return exact_job.result(), local_job.result()
 
 
