@@ -21,14 +21,19 @@ def environment() -> dict[str, object]:
 
 
 def append_rows(path: Path, rows: list[dict[str, object]]) -> None:
-    """Append rows to a CSV file, writing the header when the file is new."""
+    """Append rows to a CSV file, writing the header when the file is new; rows appended to an
+    existing file follow its header (keys it lacks are left out)."""
     if not rows:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fields = list(rows[0])
-    for row in rows[1:]:
-        fields += [k for k in row if k not in fields]
     new = not path.exists()
+    if new:
+        fields = list(rows[0])
+        for row in rows[1:]:
+            fields += [k for k in row if k not in fields]
+    else:  # the file's own columns, in its order (a row's keys may come in another order)
+        with path.open(newline="") as handle:
+            fields = next(csv.reader(handle), [])
     with path.open("a", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
         if new:
