@@ -145,10 +145,11 @@ def test_the_fixture_offers_only_what_agents_can_work():
 
 @pytest.mark.slow
 def test_identity_on_the_fixture():
-    """60 s, 2 workers, as for acme-support: a roster and the identity (its quality is measured
-    by benchmarks/roster_scaling.py --kind availability, not asserted here)."""
+    """One deterministic second, 2 workers: a roster and the identity, the same on a busy
+    machine (its quality is measured by benchmarks/roster_scaling.py --kind availability, not
+    asserted here)."""
     problem = load_team(ROOT / "fixtures" / "availability-team")
     needs = requirements(problem)
-    result = solve(problem, needs, time_limit=60, workers=2)
+    result = solve(problem, needs, time_limit=600, work_limit=1.0, workers=2)
     assert result.roster is not None, result.report.summary()
     assert_identity(problem, result, needs)

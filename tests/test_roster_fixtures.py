@@ -107,12 +107,14 @@ def test_large_team_path_identity_bound_and_determinism(small_problem: Problem,
     # known and neighbourhood search gets nearly all the work; the bound is still at least the
     # relaxation's
     monkeypatch.setattr(roster_solver, "plan_for", lambda shift_variables, **_: LARGE)
-    first = solve(small_problem, requirements(small_problem), time_limit=20, workers=2, seed=1)
+    first = solve(small_problem, requirements(small_problem), time_limit=300, work_limit=1.0,
+                  workers=2, seed=1)
     assert_identity(small_problem, first)
     relaxed = lp_bound(model_of(small_problem).model, time_limit=20)
     assert relaxed > 0
     assert relaxed <= first.report.bound <= first.report.objective
-    again = solve(small_problem, requirements(small_problem), time_limit=20, workers=2, seed=1)
+    again = solve(small_problem, requirements(small_problem), time_limit=300, work_limit=1.0,
+                  workers=2, seed=1)
     assert first.roster == again.roster
 
 
