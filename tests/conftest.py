@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SMALL = ROOT / "fixtures" / "small"
 ACME = ROOT / "fixtures" / "acme-support"
 DATA = ROOT / "tests" / "data"
+
+
+@contextmanager
+def copy_of(folder: Path) -> Iterator[Path]:
+    """A copy of the team folder, as ``team`` in a temporary directory removed afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "team"
+        shutil.copytree(folder, target)
+        yield target
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,7 @@ the rest read exactly)."""
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from scheduler.domain import Preference, Problem
 from scheduler.errors import TeamFolderError
 from scheduler.load import load_team
 from scheduler.load.levels import Levels
+from tests.conftest import copy_of
 
 MINI = Path(__file__).resolve().parent / "data" / "availability-mini"
 FILES = ("availability.csv", "coverage.csv", "balance.csv", "agents.csv")
@@ -35,13 +34,6 @@ TOKENS = ["", "mon", "sun", "monday", "2026-11-30", "2026-12-02", "2026-02-30", 
 cells = st.one_of(st.sampled_from(TOKENS), st.text(max_size=12),
                   st.integers(-100, 100).map(str))
 
-
-@contextmanager
-def copy_of(folder: Path) -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "team"
-        shutil.copytree(folder, target)
-        yield target
 
 
 def loads_or_reports(folder: Path) -> Problem | None:

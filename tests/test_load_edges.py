@@ -5,10 +5,6 @@ what the row reader returns or hands the file to it (by hand and with Hypothesis
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -26,18 +22,12 @@ from scheduler.load.horizon_edges import notices, past_the_end
 from scheduler.load.team_yaml import read_team
 from scheduler.settings import ContractSettings
 from scheduler.staffing.needs import coverage_frame
+from tests.conftest import copy_of
 
 MINI = Path(__file__).resolve().parent / "data" / "availability-mini"
 RUN = settings(max_examples=40, deadline=None,
                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-
-@contextmanager
-def copy_of(folder: Path) -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "team"
-        shutil.copytree(folder, target)
-        yield target
 
 
 def problems_of(folder: Path) -> set[tuple[str, int | None, str | None]]:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ from scheduler.domain import Problem
 from scheduler.errors import TeamFolderError
 from scheduler.load import load_team, read_roster
 from scheduler.staffing import forecast_frame
+from tests.conftest import copy_of
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "small"
 EXTRA = {
@@ -70,13 +69,6 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     load_team(folder)  # the base itself is valid
     return folder
 
-
-@contextmanager
-def copy_of(base: Path) -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "team"
-        shutil.copytree(base, folder)
-        yield folder
 
 
 def read_rows(path: Path) -> list[list[str]]:
