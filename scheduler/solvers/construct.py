@@ -293,16 +293,19 @@ def _floors(work: Board, mine: dict[str, list[Offer]]) -> None:
     pending = [a for a in mine if work.floor(a) > work.worked[a]]
     for agent in sorted(pending, key=lambda a: (len(mine[a]), a)):
         while (left := work.floor(agent) - work.worked[agent]) > 0:
-            def nearest(o: Offer, left: int = left) -> tuple[bool, int, float, int]:
-                return o.paid < left, abs(o.paid - left), o.cost, o.var
-
             fitting = [o for o in mine[agent] if work.fits(o)]
             if fitting:
-                work.take(min(fitting, key=nearest))
+                work.take(min(fitting, key=lambda o: _nearest(o, left)))
             elif not _make_room(work, sorted(
                     (o for o in mine[agent] if work.fits(o, capped=False)),
-                    key=lambda o: (work.full(o).size, *nearest(o))), mine):
+                    key=lambda o: (work.full(o).size, *_nearest(o, left))), mine):
                 break
+
+
+def _nearest(offer: Offer, left: int) -> tuple[bool, int, float, int]:
+    """How well an offer meets the ``left`` minutes of a minimum: one that meets it first,
+    then the nearest in length, the cheapest, the first."""
+    return offer.paid < left, abs(offer.paid - left), offer.cost, offer.var
 
 
 def _make_room(work: Board, wanted: list[Offer], mine: dict[str, list[Offer]]) -> bool:
@@ -348,11 +351,11 @@ class _Moves:
         self.work.drop(offer)
         self.log.append((False, offer))
 
-    def undo(self) -> None:
-        """Put the board back as it was."""
-        for taken, offer in reversed(self.log):
+    def undo(self, since: int = 0) -> None:
+        """Put the board back as it was after the first ``since`` moves."""
+        for taken, offer in reversed(self.log[since:]):
             (self.work.drop if taken else self.work.take)(offer)
-        self.log.clear()
+        del self.log[since:]
 
     def away(self, other: Offer, offer: Offer, theirs: list[Offer]) -> bool:
         """Take ``other`` off the board; when its agent falls below their hard minimum, give
@@ -362,15 +365,17 @@ class _Moves:
         self.drop(other)
         while (left := work.floor(other.agent) - work.worked[other.agent]) > 0:
             fitting = [o for o in theirs if o is not other and work.fits(o) and
-                       not set(o.covered) & set(offer.covered)]
+                       not _overlap(o.covered, offer.covered)]
             if not fitting:
-                for taken, done in reversed(self.log[mark:]):
-                    (work.drop if taken else work.take)(done)
-                del self.log[mark:]
+                self.undo(mark)
                 return False
-            self.take(min(fitting, key=lambda o: (o.paid < left, abs(o.paid - left), o.cost,
-                                                  o.var)))
+            self.take(min(fitting, key=lambda o: _nearest(o, left)))
         return True
+
+
+def _overlap(one: range, other: range) -> bool:
+    """Whether two runs of intervals share one."""
+    return bool(one) and bool(other) and one.start < other.stop and other.start < one.stop
 
 
 def _plain(ctx: ModelContext, work: Board | None = None) -> Board:

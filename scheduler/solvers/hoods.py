@@ -23,7 +23,7 @@ import random
 import numpy as np
 
 from scheduler.model import ModelContext
-from scheduler.solvers.lns import KINDS, Neighbourhood, Spot, Spots, pick
+from scheduler.solvers.lns import KINDS, Neighbourhood, Spot, Spots, draw_spot, pick
 
 HOODS = ("window", "overlap", "pairs")
 # the usual kinds keep half of the draws (weekends and penalties fall back as in .lns)
@@ -69,23 +69,16 @@ class Reach:
                spots: list[Spot] | None) -> Neighbourhood:
         """A run of hours on one day and everyone who could be on duty in it; as many agents
         as ``size`` of the roster's agent-days."""
-        if spots:
-            day = rng.choices(spots, [s[0] ** 0.5 for s in spots])[0][2]
-        else:
-            day = rng.randrange(self.days)
+        day = draw_spot(rng, spots)[2] if spots else rng.randrange(self.days)
         hours = np.flatnonzero(self.day_of == day)
         want = max(2, round(size * len(self.agents) * self.days))
-        centre = int(rng.choice(hours)) if hours.size else 0
-        low = high = centre
-        team: list[str] = []
+        low = high = int(rng.choice(hours)) if hours.size else 0
+        first, last = int(hours.min(initial=0)), int(hours.max(initial=0))
         while True:
             team = [a for a in self.agents if self.on[a][low:high + 1].any()]
-            if len(team) >= want or (low <= hours.min(initial=0) and
-                                     high >= hours.max(initial=0)):
-                break
-            low, high = max(int(hours.min(initial=0)), low - 1), \
-                min(int(hours.max(initial=0)), high + 1)
-        return Neighbourhood("window", frozenset(team), frozenset({day}))
+            if len(team) >= want or (low <= first and high >= last):
+                return Neighbourhood("window", frozenset(team), frozenset({day}))
+            low, high = max(first, low - 1), min(last, high + 1)
 
     def overlap(self, rng: random.Random, size: float) -> Neighbourhood:
         """One agent and those whose availability overlaps theirs most, whole weeks; as many

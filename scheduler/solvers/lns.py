@@ -110,7 +110,7 @@ def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float],
     span = max(2, round(size * days)) if kind == "days" else min(days, 7)
     spot = None
     if kind == "penalties" and isinstance(spots, list) and spots:
-        spot = rng.choices(spots, [s[0] ** 0.5 for s in spots])[0]
+        spot = draw_spot(rng, spots)
     if spot is None:
         first = rng.randrange(0, max(1, days - span + 1))
     else:  # the week centred on the penalised day, kept inside the horizon
@@ -124,6 +124,11 @@ def pick(ctx: ModelContext, rng: random.Random, sizes: dict[str, float],
         team.discard(rng.choice(sorted(team)))  # the agent who pays is among those re-planned
         team.add(spot[1])
     return Neighbourhood(kind, frozenset(team), chosen)
+
+
+def draw_spot(rng: random.Random, spots: list[Spot]) -> Spot:
+    """A place where the roster pays, drawn the more likely the more it pays there."""
+    return rng.choices(spots, [s[0] ** 0.5 for s in spots])[0]
 
 
 def weekend_days(ctx: ModelContext) -> frozenset[int]:
