@@ -30,6 +30,7 @@ from scheduler.load.files import Refs
 
 MIN_ROWS = 1_000
 """Smaller files go row by row."""
+SHORTEST_ROW = 16  # characters at least in a valid row ("a,mon,6:00,8:00,available" has 26)
 COLUMNS = ("agent", "day", "from", "to", "level")
 _DATED = 100  # day codes of dated rows: 100 + horizon day (weekday rows: 0-6)
 
@@ -56,8 +57,9 @@ def read_availability_columns(path: Path, refs: Refs,
     levels
         Level words (lower case, single spaces) to levels.
     """
-    if refs.clock is None or refs.agent_ids is None:
-        return None
+    if refs.clock is None or refs.agent_ids is None or not path.is_file() or \
+            path.stat().st_size < MIN_ROWS * SHORTEST_ROW:
+        return None  # small: not read twice (the row reader reads it)
     text = read_text(path, path.name, Problems(), required=False)
     if text is None or "\r" in text or text.count("\n") < MIN_ROWS:
         return None
