@@ -10,7 +10,6 @@ the one ``scheduler metrics`` writes (also kept in ``metrics/``).
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -19,11 +18,10 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 
 from scheduler.errors import TeamFolderError
-from scheduler.export.files import write_bytes_atomic
 from scheduler.web.pages.report import script_policy
-from scheduler.web.pages.tickets import FILE_NAME, read_capped, ticket_files
+from scheduler.web.pages.tickets import FILE_NAME, keep_upload, ticket_files
 from scheduler.web.render import render, settings_of
-from scheduler.web.state import load
+from scheduler.web.state import Loaded, load
 from scheduler.web.workspace import read_csv_table, write_table
 
 router = APIRouter()
@@ -53,30 +51,18 @@ async def upload(request: Request, team: str, file: UploadFile) -> HTMLResponse:
     from scheduler.forecast.history import read_history
     from scheduler.tickets.policy import read_ticket_policy
 
-    settings = settings_of(request)
-    data = await read_capped(request, file, settings.upload_bytes)
-    name = Path(file.filename or "").name
-    loaded = load(settings.workspace.team(team))
-    if not FILE_NAME.match(name) or loaded.problem is None:
-        return render(request, "history_result.html", team=team,
-                      error="Upload a .csv or .json export with a plain file name.")
-    problems = Problems()
-    with tempfile.TemporaryDirectory(prefix="scheduler-history-") as scratch:
-        probe = Path(scratch) / name
-        probe.write_bytes(data)
-        try:
-            policy = read_ticket_policy(loaded.folder, loaded.problem)
-            read_history([probe], [q.id for q in loaded.problem.queues],
-                         loaded.problem.time_zone, policy,
-                         read_forecast_settings(loaded.folder, problems), problems)
-            problems.raise_if_any(name)
-        except TeamFolderError as exc:
-            return render(request, "history_result.html", team=team, problems=exc.problems)
-    target = settings.workspace.inside(loaded.folder / HISTORY_DIR / name)
-    target.parent.mkdir(exist_ok=True)
-    write_bytes_atomic(target, data)
-    return render(request, "history_result.html", team=team,
-                  note=f"✓ Kept {HISTORY_DIR}/{name}. Reload to pick it.")
+    def check(loaded: Loaded, probe: Path) -> str:
+        assert loaded.problem is not None
+        problems = Problems()
+        policy = read_ticket_policy(loaded.folder, loaded.problem)
+        read_history([probe], [q.id for q in loaded.problem.queues],
+                     loaded.problem.time_zone, policy,
+                     read_forecast_settings(loaded.folder, problems), problems)
+        problems.raise_if_any(probe.name)
+        return ". Reload to pick it."
+
+    return await keep_upload(request, team, file, into=HISTORY_DIR,
+                             template="history_result.html", check=check)
 
 
 @router.get("/teams/{team}/history", response_class=HTMLResponse)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +22,7 @@ from scheduler.export.files import write_bytes_atomic
 from scheduler.web.problems import UploadTooLarge
 from scheduler.web.render import render, settings_of
 from scheduler.web.rosters import RosterFiles
-from scheduler.web.state import load
+from scheduler.web.state import Loaded, load
 
 router = APIRouter()
 TICKETS_DIR = "tickets"  # uploads, inside the team folder
@@ -66,32 +67,48 @@ async def read_capped(request: Request, upload: UploadFile, cap: int) -> bytes:
     return data
 
 
+async def keep_upload(request: Request, team: str, file: UploadFile, *, into: str,
+                      template: str, check: Callable[[Loaded, Path], str]) -> HTMLResponse:
+    """Keep an uploaded export in the team folder's ``into/`` once ``check`` reads it.
+
+    The upload is capped in size and must have a plain ``.csv`` or ``.json`` name; ``check``
+    reads a scratch copy (raising :class:`TeamFolderError` on bad input) and returns what to
+    say about it. Nothing is written into the team folder unless it passes.
+    """
+    settings = settings_of(request)
+    data = await read_capped(request, file, settings.upload_bytes)
+    name = Path(file.filename or "").name
+    loaded = load(settings.workspace.team(team))
+    if not FILE_NAME.match(name) or loaded.problem is None:
+        return render(request, template, team=team,
+                      error="Upload a .csv or .json export with a plain file name.")
+    with tempfile.TemporaryDirectory(prefix="scheduler-upload-") as scratch:
+        probe = Path(scratch) / name
+        probe.write_bytes(data)
+        try:
+            said = check(loaded, probe)
+        except TeamFolderError as exc:
+            return render(request, template, team=team, problems=exc.problems)
+    target = settings.workspace.inside(loaded.folder / into / name)
+    target.parent.mkdir(exist_ok=True)
+    write_bytes_atomic(target, data)
+    return render(request, template, team=team, note=f"✓ Kept {into}/{name}{said}")
+
+
 @router.post("/teams/{team}/tickets/upload", response_class=HTMLResponse)
 async def upload(request: Request, team: str, file: UploadFile) -> HTMLResponse:
     """Keep an uploaded export in ``tickets/`` once the ticket loader reads it."""
     from scheduler.tickets import load_tickets
     from scheduler.tickets.policy import read_ticket_policy
 
-    settings = settings_of(request)
-    data = await read_capped(request, file, settings.upload_bytes)
-    name = Path(file.filename or "").name
-    loaded = load(settings.workspace.team(team))
-    if not FILE_NAME.match(name) or loaded.problem is None:
-        return render(request, "tickets_result.html", team=team,
-                      error="Upload a .csv or .json export with a plain file name.")
-    with tempfile.TemporaryDirectory(prefix="scheduler-upload-") as scratch:
-        probe = Path(scratch) / name
-        probe.write_bytes(data)
-        try:
-            policy = read_ticket_policy(loaded.folder, loaded.problem)
-            found = load_tickets([probe], loaded.problem, policy)
-        except TeamFolderError as exc:
-            return render(request, "tickets_result.html", team=team, problems=exc.problems)
-    target = settings.workspace.inside(loaded.folder / TICKETS_DIR / name)
-    target.parent.mkdir(exist_ok=True)
-    write_bytes_atomic(target, data)
-    return render(request, "tickets_result.html", team=team,
-                  note=f"✓ Kept {TICKETS_DIR}/{name}: {len(found.tickets)} open tickets.")
+    def check(loaded: Loaded, probe: Path) -> str:
+        assert loaded.problem is not None
+        policy = read_ticket_policy(loaded.folder, loaded.problem)
+        found = load_tickets([probe], loaded.problem, policy)
+        return f": {len(found.tickets)} open tickets."
+
+    return await keep_upload(request, team, file, into=TICKETS_DIR,
+                             template="tickets_result.html", check=check)
 
 
 def _assign(problem: Problem, folder: Path, files: list[Path], at: str,
