@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from scheduler.domain import Agent, Problem, Queue, Roster, Shift, ShiftTemplate, TimeOff
 from scheduler.export import tables
 from scheduler.export.files import Writer, write_atomic, write_group, write_text_atomic
+from scheduler.export.segments import amount_runs
 from scheduler.export.tables import (
     ROSTER_COLUMNS,
     roster_frame,
@@ -310,3 +311,14 @@ def test_group_write_rolls_back_when_a_rename_fails(tmp_path: Path) -> None:
     assert (tmp_path / "a.txt").read_text() == "old"
     assert not (tmp_path / "b.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "c.txt"]
+
+
+def test_amount_runs_split_where_the_amount_or_the_time_changes(small_problem: Problem) -> None:
+    # 30-minute intervals from Monday 00:00 Berlin: 16-17 short by 2, 18 by 1, 21 by 1
+    pairs = [(16, 2), (17, 2), (18, 1), (21, 1)]
+    assert amount_runs(small_problem, pairs, "short") == [
+        (16, 17, 2, "Mon 08:00–09:00 short by 2"),
+        (18, 18, 1, "Mon 09:00–09:30 short by 1"),
+        (21, 21, 1, "Mon 10:30–11:00 short by 1"),
+    ]
+    assert amount_runs(small_problem, [], "over") == []

@@ -14,6 +14,7 @@ import pandas as pd
 
 from scheduler.domain import Problem
 from scheduler.export.charts import headcount_chart
+from scheduler.export.segments import amount_runs
 from scheduler.kpi.headcount import HeadcountKpis
 
 __all__ = ["MAX_RUNS", "applies_to", "has_contracts", "headcount_context", "records", "runs"]
@@ -31,21 +32,10 @@ def runs(problem: Problem, rows: pd.DataFrame, column: str, word: str) -> list[d
 
     Each run: ``first`` interval, ``amount`` and ``text`` (``Tue 19:30–21:00 short by 3``).
     """
-    clock, size = problem.clock, problem.interval_minutes
     picked = rows[rows[column] > 0].sort_values("interval")
     pairs = list(zip(picked["interval"].astype(int), picked[column].astype(int), strict=True))
-    found: list[dict[str, Any]] = []
-    start = 0
-    for i in range(1, len(pairs) + 1):
-        if i < len(pairs) and pairs[i][0] == pairs[i - 1][0] + 1 and \
-                pairs[i][1] == pairs[start][1]:
-            continue
-        first, last, amount = pairs[start][0], pairs[i - 1][0], pairs[start][1]
-        when, until = clock.local(first * size), clock.local((last + 1) * size)
-        found.append({"first": first, "amount": amount,
-                      "text": f"{when:%a %H:%M}–{until:%H:%M} {word} by {amount}"})
-        start = i
-    return found
+    return [{"first": first, "amount": amount, "text": text}
+            for first, _, amount, text in amount_runs(problem, pairs, word)]
 
 
 def _charts(problem: Problem, view: HeadcountKpis) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ from scheduler.evaluation import Evaluation
 from scheduler.export.charts import PALETTE, coverage_chart, service_chart
 from scheduler.export.files import write_text_atomic
 from scheduler.export.headcount_report import headcount_context
+from scheduler.export.segments import amount_runs
 from scheduler.export.shift_names import is_flexible
 from scheduler.export.tables import off_on_day, time_off_minutes
 from scheduler.kpi import Kpis, measure
@@ -59,21 +60,11 @@ class GapRun:
 
 def gap_runs(problem: Problem, coverage: pd.DataFrame) -> list[GapRun]:
     """Runs of under-covered intervals per queue, in team.yaml order then time."""
-    clock, size = problem.clock, problem.interval_minutes
     runs: list[GapRun] = []
     for queue in problem.queues:
         short = coverage[(coverage["queue"] == queue.id) & (coverage["short"] > 0)]
         pairs = list(zip(short["interval"].astype(int), short["short"].astype(int), strict=True))
-        start = 0
-        for i in range(1, len(pairs) + 1):
-            if i < len(pairs) and pairs[i][0] == pairs[i - 1][0] + 1 and \
-                    pairs[i][1] == pairs[start][1]:
-                continue
-            first, last, amount = pairs[start][0], pairs[i - 1][0], pairs[start][1]
-            when, until = clock.local(first * size), clock.local((last + 1) * size)
-            runs.append(GapRun(queue.id, first, last, amount,
-                               f"{when:%a %H:%M}–{until:{CLOCK}} short by {amount}"))
-            start = i
+        runs += [GapRun(queue.id, *run) for run in amount_runs(problem, pairs, "short")]
     return runs
 
 

@@ -14,9 +14,27 @@ import pandas as pd
 from scheduler.domain import Problem
 from scheduler.staffing.covering import PLAN_COLUMNS
 
-__all__ = ["CLOCK", "queue_segments", "served_by_agent"]
+__all__ = ["CLOCK", "amount_runs", "queue_segments", "served_by_agent"]
 
 CLOCK = "%H:%M"
+
+
+def amount_runs(problem: Problem, pairs: list[tuple[int, int]],
+                word: str) -> list[tuple[int, int, int, str]]:
+    """Runs of consecutive intervals with the same amount, from (interval, amount) pairs sorted
+    by interval: (first, last, amount, text), the text like ``Tue 19:30–21:00 short by 3``."""
+    clock, size = problem.clock, problem.interval_minutes
+    found = []
+    start = 0
+    for i in range(1, len(pairs) + 1):
+        if i < len(pairs) and pairs[i][0] == pairs[i - 1][0] + 1 and \
+                pairs[i][1] == pairs[start][1]:
+            continue
+        first, last, amount = pairs[start][0], pairs[i - 1][0], pairs[start][1]
+        when, until = clock.local(first * size), clock.local((last + 1) * size)
+        found.append((first, last, amount, f"{when:%a %H:%M}–{until:{CLOCK}} {word} by {amount}"))
+        start = i
+    return found
 
 
 def queue_segments(problem: Problem, span: tuple[int, int],
