@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Problem
+from scheduler.solvers import relaxation as relaxation_module
 from scheduler.solvers.cpsat import build
-from scheduler.solvers.relaxation import lp_bound
+from scheduler.solvers.relaxation import Relaxation, lp_bound
 from scheduler.solvers.searches import exact_search
 from scheduler.staffing import requirements
 
@@ -52,3 +56,40 @@ def test_never_above_the_proven_optimum(small_problem: Problem) -> None:
     assert optimum.status == "OPTIMAL"
     bound = lp_bound(ctx.model)
     assert 0 < bound <= optimum.objective
+
+
+def _pairs() -> cp_model.CpModel:
+    model = cp_model.CpModel()
+    x, y, z = (model.new_bool_var(n) for n in "xyz")
+    model.add_bool_or([x, y])
+    model.add_bool_or([y, z])
+    model.add_bool_or([x, z])
+    model.minimize(x + y + z)
+    return model
+
+
+def test_relaxation_in_a_child_gives_the_bound() -> None:
+    relaxation = Relaxation(_pairs(), deadline=time.perf_counter() + 60)
+    assert relaxation.result() == 2  # as in the first test: 1.5 rounded up
+    assert not relaxation.running
+
+
+def _never(model: cp_model.CpModel, *, time_limit: float) -> float:
+    time.sleep(600)  # a relaxation that ignores its time limit
+    return 10.0
+
+
+def test_relaxation_past_its_deadline_is_abandoned() -> None:
+    relaxation = Relaxation(_pairs(), deadline=time.perf_counter() + 0.2, bound_of=_never)
+    assert relaxation.result(wait=False) == 0  # still solving: no bound yet
+    assert relaxation.result() == 0  # the deadline passed: given up, the child ended
+    assert not relaxation.running
+    assert relaxation.result() == 0
+
+
+def test_relaxation_without_fork_runs_in_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(relaxation_module.multiprocessing, "get_all_start_methods",
+                        lambda: ["spawn"])
+    relaxation = Relaxation(_pairs(), deadline=time.perf_counter() + 60)
+    assert not relaxation.running  # no child
+    assert relaxation.result() == 2

@@ -168,7 +168,7 @@ MEDIUM = SolvePlan("medium", exact_share=0.3)
 # machine at load 7 found none in the first phase's 15 s (it needs about 35 s there), so no
 # roster at all
 LARGE = SolvePlan("large", descent=0.4, exact_share=0.02, linearization=1,
-                  compact_neighbourhoods=True, first_time=0.9)
+                  relaxation_time=0.9, compact_neighbourhoods=True, first_time=0.9)
 
 
 # availability-driven teams (flexible shifts, headcount): the linear relaxation says little

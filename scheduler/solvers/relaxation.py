@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
@@ -150,3 +155,113 @@ def lp_bound(model: cp_model.CpModel, *, time_limit: float = 30.0) -> float:
     value = found.fun + offset
     # the penalty is an integer: round up, less HiGHS's tolerance
     return max(0.0, math.ceil(value - 1e-6 * max(1.0, abs(value))))
+
+
+Bound = Callable[..., float]  # (model, *, time_limit) -> bound, as :func:`lp_bound`
+
+
+class Relaxation:
+    """The linear relaxation's bound, solved beside the search in a child process that the
+    solve ends at ``deadline`` (``time.perf_counter()`` value) whatever HiGHS is doing.
+
+    HiGHS's own time limit is not enough: it is not checked while the rows are built, nor
+    everywhere in HiGHS, and Curtois 13's relaxation on a busy machine ran 9 s past it, and
+    the solve with it. The child is a fork, so the model is shared rather than copied (only
+    the pages either side writes are); where fork is missing, or in a daemon process (a Dask
+    worker), which may have no child, the bound is solved in a thread with HiGHS's own time
+    limit.
+
+    Parameters
+    ----------
+    model
+        The roster model with its objective.
+    deadline
+        When the bound is given up (0) if it is not known by then.
+    bound_of
+        How the bound is found (default :func:`lp_bound`).
+    """
+
+    def __init__(self, model: cp_model.CpModel, *, deadline: float,
+                 bound_of: Bound = lp_bound) -> None:
+        self.deadline = deadline
+        self.started = time.perf_counter()
+        self.bound: float | None = None
+        self._thread: Future[float] | None = None
+        self._child: Any = None
+        seconds = max(0.05, deadline - self.started)
+        if "fork" in multiprocessing.get_all_start_methods() and \
+                not multiprocessing.current_process().daemon:  # a daemon may have no child
+            context = multiprocessing.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._child = context.Process(target=_in_child, args=(bound_of, model, seconds, send),
+                                          daemon=True)
+            self._child.start()
+            send.close()  # the child holds the only sending end: its death ends the pipe
+            return
+        pool = ThreadPoolExecutor(max_workers=1)
+        self._thread = pool.submit(bound_of, model, time_limit=seconds)
+        pool.shutdown(wait=False)
+
+    def result(self, *, wait: bool = True) -> float:
+        """The bound, 0 when it was not found by the deadline; without ``wait``, 0 too while
+        it is still being solved before the deadline (asking again later may find it)."""
+        if self.bound is not None:
+            return self.bound
+        left = max(0.0, self.deadline - time.perf_counter())
+        found = self._wait(left if wait else 0.0)
+        if found is None and wait is False and left > 0:
+            return 0.0
+        self.bound = 0.0 if found is None else found
+        if found is None:
+            log.info("linear relaxation not solved by its deadline (%.1f s)",
+                     self.deadline - self.started)
+        self.stop()
+        return self.bound
+
+    def _wait(self, seconds: float) -> float | None:
+        if self._thread is not None:
+            try:
+                return self._thread.result(timeout=seconds)
+            except TimeoutError:
+                return None
+        try:
+            if not self._receive.poll(seconds):
+                return None
+            value, seconds, peak_kb = self._receive.recv()
+        except (EOFError, OSError):  # the child died without an answer
+            return None
+        log.info("linear relaxation: bound %s in %.1f s (child's peak memory %d MB)",
+                 value, seconds, peak_kb // 1024)
+        return value  # as the bound function gave it
+
+    @property
+    def running(self) -> bool:
+        """Whether a child is still solving."""
+        return self._child is not None and self._child.is_alive()
+
+    def stop(self) -> None:
+        """End the child, if it still runs (idempotent)."""
+        if self._child is None:
+            return
+        if self._child.is_alive():
+            self._child.kill()
+        self._child.join()
+        self._child.close()
+        self._receive.close()
+        self._child = None
+        if self.bound is None:
+            self.bound = 0.0
+
+
+def _in_child(bound_of: Bound, model: cp_model.CpModel, seconds: float,
+              send: Connection) -> None:
+    """The child's work: the bound and the child's peak memory (kB), sent to the parent."""
+    import resource  # POSIX only, as fork is
+
+    started = time.perf_counter()
+    try:
+        value = bound_of(model, time_limit=seconds)
+        send.send((value, time.perf_counter() - started,
+                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+    finally:
+        send.close()

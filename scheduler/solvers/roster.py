@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -43,7 +43,7 @@ from scheduler.solvers.plan import (
     plan_for,
 )
 from scheduler.solvers.progress import Progress, Recorder, Watcher, gap_of
-from scheduler.solvers.relaxation import lp_bound
+from scheduler.solvers.relaxation import Relaxation, lp_bound
 from scheduler.solvers.result import SolveReport, SolveResult
 from scheduler.solvers.searches import (
     empty_roster,
@@ -121,7 +121,17 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
         plan = plan_for(len(ctx.x), flexible=bool(problem.flexible))
     run = Run(ctx, plan, budget, Recorder(budget, on_progress), seed, neighbourhood_search,
               log_progress)
-    relaxation = _start_relaxation(run)
+    until = budget.deadline(min(plan.relaxation_time, plan.end))
+    relaxation = Relaxation(ctx.model, deadline=until, bound_of=lp_bound)
+    try:
+        return _phases(run, relaxation)
+    finally:
+        relaxation.stop()
+
+
+def _phases(run: Run, relaxation: Relaxation) -> SolveResult:
+    """The phases of the module note, in order, with the relaxation solving beside them."""
+    ctx, budget, seed, workers = run.ctx, run.budget, run.seed, run.budget.workers
     _first_phase(run, relaxation)
     if _searching(run) and run.plan.availability_hoods:
         run.picker = Reach(ctx)
@@ -132,27 +142,21 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
     if exact.status == "INFEASIBLE" or (exact.values is None and run.first is None):
         return _no_roster(run, exact)
     best = _best_of(run, exact, local)
-    run.bound = max(exact.bound, run.bound, relaxation.result())
+    # the relaxation may still be solving (large models): the search goes on without it
+    run.bound = max(exact.bound, run.bound, relaxation.result(wait=False))
     if _searching(run) and best.stopped != StopReason.OPTIMAL and \
             best.objective > run.bound + 1e-6:
         best = improve(ctx, best.values or {}, best.objective,
-                       budget=(1 - run.plan.exact_share) * work * workers, workers=workers,
+                       budget=(1 - run.plan.exact_share) * budget.work * workers,
+                       workers=workers,
                        seed=seed + 2, deadline=budget.deadline(run.plan.end), bound=run.bound,
                        on_better=run.recorder.roster_found, splitter=run.splitter,
                        picker=run.picker)
+    run.bound = max(run.bound, relaxation.result())
     return _result(run, best)
 
 
-def _start_relaxation(run: Run) -> Future[float]:
-    """The linear relaxation's bound, computed in the background."""
-    background = ThreadPoolExecutor(max_workers=1)
-    job = background.submit(lp_bound, run.ctx.model,
-                            time_limit=run.plan.relaxation_time * run.budget.time_limit)
-    background.shutdown(wait=False)  # the relaxation runs on; its result is awaited later
-    return job
-
-
-def _first_phase(run: Run, relaxation: Future[float]) -> None:
+def _first_phase(run: Run, relaxation: Relaxation) -> None:
     """A quick first roster (nobody working, when the hard rules allow it); small models then
     wait for the relaxation's bound.
 
