@@ -14,10 +14,12 @@ from rules.helpers import model_of
 from scheduler.constraints.rest import Clashes
 from scheduler.domain import Agent, Contract, Onboarding, Problem
 from scheduler.settings import RestSettings
+from scheduler.solvers.blocks import cut
 from scheduler.solvers.columns import generate
 from scheduler.solvers.construct import shared_then_filled
 from scheduler.solvers.cpsat import extract, polish
 from scheduler.solvers.hoods import Reach
+from scheduler.solvers.pricing import weeks_of
 from scheduler.solvers.searches import holds
 
 
@@ -146,3 +148,31 @@ def test_the_columns_roster_holds_and_costs_what_the_rules_say() -> None:
     assert first is not None and again is not None and first.values is not None
     assert holds(ctx, first.values) and first.values == again.values
     assert sum(polish(ctx, first.values).values()) == first.objective >= first.bound > 0
+
+
+def test_pricing_by_days_reaches_cpsats_bound_with_a_roster_that_holds() -> None:
+    # the tiny team above, priced to convergence by CP-SAT and by the program over the days:
+    # both price exactly, so both end at the master's value; the program's roster holds, costs
+    # what the rules say, and comes again the same
+    problem = team(flexible=flex(4, 8), days=2,
+                   coverage=tuple(cover(8, 16, 1, 2, least_weight=100, day=d)
+                                  for d in range(2)),
+                   settings=rules(headcount={"level": "soft", "weight": 100},
+                                  preference_levels={"level": "hard"},
+                                  fair_share={"level": "soft", "target": "availability"}),
+                   ana=[(8, 16, "preferred")], ben=[(6, 14, "available")],
+                   cal=[(12, 20, "preferred")])
+    ctx = model_of(problem)
+    split = cut(ctx)
+    # ana's week by the program; ben and cal alone cover some hours, their blocks hold those
+    # hours' head counts, which the program leaves to CP-SAT
+    assert split is not None and [w is None for w in weeks_of(ctx, split)] == [False, True, True]
+    runs = [generate(ctx, seed=0, work=50, deadline=time.perf_counter() + 600, workers=1,
+                     start=shared_then_filled(ctx), pick_work=0.5, by_days=by_days, others=1)
+            for by_days in (False, True, True)]
+    cpsat, first, again = runs
+    assert cpsat is not None and first is not None and again is not None
+    assert first.values is not None and holds(ctx, first.values)
+    assert first.bound == cpsat.bound > 0
+    assert (first.values, first.bound, first.rounds) == (again.values, again.bound, again.rounds)
+    assert sum(polish(ctx, first.values).values()) == first.objective >= first.bound

@@ -31,6 +31,7 @@ from scipy.sparse import csc_array, hstack, vstack
 from scheduler.model import ModelContext
 from scheduler.solvers.blocks import Block, Cut, cut
 from scheduler.solvers.cpsat import one_thread
+from scheduler.solvers.pricing import Completion, Week, cheapest, weeks_of
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class Priced:
     priced: float
     bound: float
     work: float
+    counted: bool = False  # the work counts what was done (the dynamic program's states)
+    more: tuple[np.ndarray, ...] = ()  # other schedules worth a column
 
 
 def box_bound(block: Block, prices: np.ndarray) -> float:
@@ -83,6 +86,49 @@ def price(block: Block, prices: np.ndarray, *, seed: int, work: float,
     bound = solver.best_objective_bound / scale - error
     values = np.array(solver.response_proto.solution, dtype=float)
     return Priced(values, float(prices @ values), bound, solver.deterministic_time)
+
+
+class Pricer:
+    """Each agent's pricing: the dynamic program over the days (:mod:`.pricing`) where it can
+    price the agent's block, CP-SAT on the block otherwise, or when the program's week is not
+    one the block takes at the program's value."""
+
+    def __init__(self, ctx: ModelContext, split: Cut, *, by_days: bool, others: int = 0) -> None:
+        self.split = split
+        self.others = others
+        self.weeks: list[Week | None] = weeks_of(ctx, split) if by_days else \
+            [None] * len(split.blocks)
+        self.completions: list[Completion | None] = [None] * len(split.blocks)
+
+    def price(self, index: int, prices: np.ndarray, *, seed: int, work: float,
+              seconds: float) -> Priced:
+        """The agent's least priced schedule at the block's variable ``prices``."""
+        block, week = self.split.blocks[index], self.weeks[index]
+        if week is None:
+            return price(block, prices, seed=seed, work=work, seconds=seconds)
+        path = cheapest(week, prices, self.others)
+        if math.isfinite(path.value):
+            completion = self._completion(index, week)
+            values, spent = completion.values(path.shifts, seed=seed)
+            if values is not None:
+                priced = float(prices @ values)
+                if abs(priced - path.value) <= 1e-6 * max(1.0, abs(priced)):
+                    more = [completion.values(other, seed=seed) for other in path.others]
+                    spent += sum(extra for _, extra in more)
+                    return Priced(values, priced, path.value, path.work + spent, counted=True,
+                                  more=tuple(v for v, _ in more if v is not None))
+        found = price(block, prices, seed=seed, work=work, seconds=seconds)
+        # the program's value is a lower bound of the block's (a relaxation) in every case
+        return Priced(found.values, found.priced, max(found.bound, path.value),
+                      found.work + path.work)
+
+    def _completion(self, index: int, week: Week) -> Completion:
+        found = self.completions[index]
+        if found is None:
+            block = self.split.blocks[index]
+            found = Completion(block, week, self.split.cost[block.variables])
+            self.completions[index] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -196,7 +242,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
              pricing_work: float = 0.5, target: float = math.inf,
              pick_roster: bool = True, start: Values | None = None,
              pick_seconds: float = 0.0, stall: int = 0, pick_work: float | None = None,
-             least_work: float = 0.0) -> Outcome | None:
+             least_work: float = 0.0, by_days: bool = False, others: int = 0) -> Outcome | None:
     """Column generation on the model of ``ctx`` until ``work`` deterministic seconds of
     pricing are spent, the bound meets ``target``, the master is proven, ``stall`` rounds
     (when not 0) have passed without a better bound, or ``deadline``;
@@ -208,6 +254,9 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
     the first round and its duals mean something from there. Each agent's pricing counts as at
     least ``least_work`` deterministic seconds (CP-SAT counts next to nothing for a small
     model, so without it only the deadline stops the generation, and not reproducibly).
+    With ``by_days`` agents are priced by the dynamic program over the days where it can price
+    them (:class:`Pricer`); its pricings count the states they visit, and each adds the
+    agent's least weeks of ``others`` other lengths besides its least week.
 
     Returns None when the model cannot be cut into agents.
     """
@@ -215,6 +264,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
     if split is None or not split.blocks:
         return None
     master = _Master(split)
+    pricer = Pricer(ctx, split, by_days=by_days, others=others)
     if start is not None:
         for i, column in enumerate(_columns_of(split, start, seed=seed)):
             if column is not None:
@@ -230,10 +280,11 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
             at = alpha * center + (1 - alpha) * duals
             prices = reduced_prices(split, at)
             left = deadline - time.perf_counter()
-            jobs = [pool.submit(price, b, prices[b.variables], seed=seed, work=pricing_work,
-                                seconds=left) for b in split.blocks]
+            jobs = [pool.submit(pricer.price, i, prices[b.variables], seed=seed,
+                                work=pricing_work, seconds=left)
+                    for i, b in enumerate(split.blocks)]
             found = [job.result() for job in jobs]
-            spent += sum(max(p.work, least_work) for p in found)
+            spent += sum(p.work if p.counted else max(p.work, least_work) for p in found)
             if any(math.isinf(p.bound) and p.bound > 0 for p in found):
                 return Outcome(math.inf, None, math.inf, rounds, len(master.columns))
             bound = lagrangian(split, at, [p.bound for p in found])
@@ -284,10 +335,9 @@ def _add_columns(split: Cut, master: _Master, found: list[Priced], duals: np.nda
     at_master = reduced_prices(split, duals)
     added = 0
     for i, p in enumerate(found):
-        if p.values is None:
-            continue
-        reduced = float(at_master[split.blocks[i].variables] @ p.values) - convex[i]
-        added += reduced < -1e-6 and master.add(i, p.values)
+        for values in ([] if p.values is None else [p.values, *p.more]):
+            reduced = float(at_master[split.blocks[i].variables] @ values) - convex[i]
+            added += reduced < -1e-6 and master.add(i, values)
     return added
 
 
@@ -333,3 +383,4 @@ def pick(ctx: ModelContext, split: Cut, master: _Master, *, seed: int, work: flo
             full[split.blocks[b].variables] = values
     shifts = {v.index: bool(full[v.index]) for v in ctx.x.values()}
     return shifts, solver.objective_value + split.offset
+

@@ -132,6 +132,12 @@ class SolvePlan:
     # deterministic seconds each agent's pricing counts for at least (availability team: CP-SAT
     # counts 0.0003 for a pricing that takes 10 ms; 0 leaves the deadline to stop the search)
     price_work: float = 0.0
+    # agents priced by the dynamic program over the days (:mod:`.pricing`) where it can price
+    # them, CP-SAT on their block otherwise
+    price_by_days: bool = False
+    # ... each adding the agent's least weeks of this many other lengths (columns the pick of
+    # a roster can mix)
+    price_others: int = 0
     # the first roster is built shift by shift (:mod:`.construct`), then checked or repaired
     # with up to this share of the work (week team, 55 agents: the repair around the agents
     # left short needed about 10 deterministic seconds; 0.15 of a 60 s solve left no roster;
@@ -183,7 +189,8 @@ LARGE = SolvePlan("large", descent=0.4, exact_share=0.02, linearization=1,
 # pick with 0.3 of the work instead of 0.1 gave 2087
 AVAILABILITY = SolvePlan("availability", exact_share=0.5, linearization=1,
                          columns_beside=True, construct=True, columns_roster=True,
-                         pick_work=0.3, price_work=0.004, availability_hoods=True)
+                         pick_work=0.3, price_work=0.004, availability_hoods=True,
+                         price_by_days=True)
 
 
 def plan_for(shift_variables: int, *, flexible: bool = False) -> SolvePlan:

@@ -220,7 +220,8 @@ def _columns_beside(run: Run, phase_end: float) -> SearchResult:
     columns = generate(run.ctx, seed=run.seed, work=plan.exact_share * budget.work,
                        deadline=phase_end, workers=1, pick_roster=plan.columns_roster,
                        start=run.first, pick_work=plan.pick_work * budget.work,
-                       least_work=plan.price_work)
+                       least_work=plan.price_work, by_days=plan.price_by_days,
+                       others=plan.price_others)
     _take_bound(run, columns)
     stopped = StopReason.TIME_LIMIT if time.perf_counter() >= phase_end else \
         StopReason.WORK_LIMIT
