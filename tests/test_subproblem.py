@@ -24,7 +24,7 @@ from scheduler.settings import (
 from scheduler.solvers.cpsat import extract, fixed_model, one_thread, polish
 from scheduler.solvers.lns import KINDS, Neighbourhood, attempt, improve, pick
 from scheduler.solvers.searches import exact_search
-from scheduler.solvers.subproblem import Splitter, full_values
+from scheduler.solvers.subproblem import Fixed, Splitter, full_values
 
 
 def many_rules() -> Problem:
@@ -136,3 +136,22 @@ def test_work_flags_follow_their_day_and_coverage_shortfalls_their_shifts() -> N
     # the day's two cover rows' shortfall and excess are re-planned with the shifts
     assert len([v for v in free if v not in splitter.cells]) >= 2
     assert np.all(np.diff(free) > 0)
+
+
+def test_linear_constraints_fixed_in_one_pass_are_those_fixed_one_by_one() -> None:
+    ctx = model_of(many_rules())
+    splitter = Splitter(ctx)
+    full = full_values(ctx, a_roster(ctx))
+    assert full is not None
+    hood = Neighbourhood("block", frozenset({"a1", "a2"}), frozenset(range(3, 10)))
+    sub, index = splitter.sub_model(full, hood.frees)
+    free, constraints = splitter.freed(hood.frees)
+    where = np.full(splitter.count, -1, dtype=np.int64)
+    where[index] = np.arange(len(index))
+    fixed = Fixed(full, {v: i for i, v in enumerate(free)}, len(free), where)
+    one_by_one = cp_model.CpModel()
+    for c in constraints:
+        fixed.copy(ctx.model.proto.constraints[c], one_by_one.proto, splitter.linear.get(c))
+    assert [str(c) for c in sub.proto.constraints] == \
+        [str(c) for c in one_by_one.proto.constraints]
+    assert sum(c.has_linear() for c in sub.proto.constraints) > 10

@@ -16,12 +16,12 @@ coverage shortfall, a weekend flag, a penalty): the closure is taken over constr
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
+from scipy.sparse import csr_array
 
 from scheduler.model import ModelContext
 from scheduler.solvers.blocks import LITERAL_KINDS, ref_fields
@@ -53,7 +53,6 @@ class Splitter:
         for (agent, day), var in ctx.work_days.items():
             self.cells[var.index] = (agent, day)
         self.members: list[list[int]] = []
-        self.touching: dict[int, list[int]] = defaultdict(list)
         # linear constraints' terms, read once: reading a proto's fields crosses into C++
         # element by element (Curtois 12: 13 s of Python per neighbourhood when re-read)
         self.linear: dict[int, tuple[np.ndarray, np.ndarray, list[int]]] = {}
@@ -68,8 +67,9 @@ class Splitter:
                                   np.array(ct.linear.coeffs, dtype=np.int64),
                                   list(ct.linear.domain))
             self.members.append(found)
-            for ref in found:
-                self.touching[ref].append(i)
+        self._index_cells()
+        self._index_linear(proto)
+        self.domains = [list(v.domain) for v in proto.variables]  # read once, as above
         objective = proto.objective
         self.scale = objective.scaling_factor or 1.0
         self.offset = float(objective.offset)
@@ -83,22 +83,76 @@ class Splitter:
         """The objective of a full assignment."""
         return self.scale * (float(self.cost @ full) + self.offset)
 
+    def _index_cells(self) -> None:
+        """Arrays for :meth:`freed`: each cell's (agent, day) pair, and which constraints name
+        which variables (a sparse 0/1 matrix, both ways)."""
+        pairs: dict[tuple[str, int], int] = {}
+        self.cell_vars = np.fromiter(self.cells, dtype=np.int64, count=len(self.cells))
+        self.cell_pair = np.array([pairs.setdefault(cell, len(pairs))
+                                   for cell in self.cells.values()], dtype=np.int64)
+        self.pairs = list(pairs)
+        self.is_cell = np.zeros(self.count, dtype=bool)
+        self.is_cell[self.cell_vars] = True
+        rows = np.repeat(np.arange(len(self.members)), [len(m) for m in self.members])
+        cols = np.fromiter((v for m in self.members for v in m), dtype=np.int64, count=len(rows))
+        self.names = csr_array((np.ones(len(rows)), (rows, cols)),
+                               shape=(len(self.members), self.count))
+        self.named_by = self.names.T.tocsr()
+
+    def _index_linear(self, proto: Any) -> None:
+        """The terms of every linear constraint without enforcement, end to end, so that a
+        sub-model's are fixed in one pass (:meth:`_linear_terms`)."""
+        plain = [i for i in sorted(self.linear)
+                 if not len(proto.constraints[i].enforcement_literal)]
+        self.plain = np.zeros(len(self.members), dtype=bool)
+        self.plain[plain] = True
+        lengths = np.zeros(len(self.members), dtype=np.int64)
+        lengths[plain] = [len(self.linear[i][0]) for i in plain]
+        self.starts = np.concatenate([[0], np.cumsum(lengths)])
+        self.lengths = lengths
+        self.term_vars = np.concatenate([self.linear[i][0] for i in plain] or [np.zeros(0)])
+        self.term_coeffs = np.concatenate([self.linear[i][1] for i in plain] or [np.zeros(0)])
+        self.term_vars = self.term_vars.astype(np.int64)
+        self.term_coeffs = self.term_coeffs.astype(np.int64)
+
+    def _linear_terms(self, rows: np.ndarray, full: np.ndarray,
+                      where: np.ndarray) -> tuple[list[int], list[int], list[int], list[int]]:
+        """For linear constraints ``rows`` (without enforcement): the freed terms' sub-model
+        variables and coefficients end to end, where each constraint's terms end there, and
+        each constraint's constant from the kept variables (Curtois 13: 4,000 constraints a
+        sub-model, 18 µs each when fixed one by one with small arrays)."""
+        lengths = self.lengths[rows]
+        at = np.repeat(self.starts[rows] - np.cumsum(lengths) + lengths, lengths) + \
+            np.arange(int(lengths.sum()))
+        variables, coeffs = self.term_vars[at], self.term_coeffs[at]
+        local = where[variables]
+        free = local >= 0
+        row = np.repeat(np.arange(len(rows)), lengths)
+        kept = np.where(free, 0, coeffs * full[variables])
+        constant = np.bincount(row, weights=kept, minlength=len(rows))
+        ends = np.cumsum(np.bincount(row[free], minlength=len(rows)))
+        return (local[free].tolist(), coeffs[free].tolist(), ends.tolist(),
+                np.rint(constant).astype(np.int64).tolist())
+
     def freed(self, keep: Keep) -> tuple[list[int], list[int]]:
-        """The freed variables and the constraints that touch one of them."""
-        free = {v for v, (agent, day) in self.cells.items() if keep(agent, day)}
-        queue = list(free)
-        constraints: set[int] = set()
-        while queue:
-            var = queue.pop()
-            for c in self.touching.get(var, ()):
-                if c in constraints:
-                    continue
-                constraints.add(c)
-                for other in self.members[c]:
-                    if other not in free and other not in self.cells:
-                        free.add(other)
-                        queue.append(other)
-        return sorted(free), sorted(constraints)
+        """The freed variables and the constraints that touch one of them.
+
+        ``keep`` is asked once per (agent, day), not per variable, and the closure over the
+        constraints is taken with the sparse matrix (Curtois 13: 58 ms of 190 per sub-model
+        in Python loops, with as many calls as shift variables).
+        """
+        chosen = np.fromiter((keep(agent, day) for agent, day in self.pairs), dtype=bool,
+                             count=len(self.pairs))
+        free = np.zeros(self.count, dtype=bool)
+        free[self.cell_vars[chosen[self.cell_pair]]] = True
+        touched = np.zeros(len(self.members), dtype=bool)
+        frontier = free
+        while frontier.any():
+            new = (self.names @ frontier.astype(np.float64) > 0) & ~touched
+            touched |= new
+            frontier = (self.named_by @ new.astype(np.float64) > 0) & ~free & ~self.is_cell
+            free = free | frontier
+        return np.flatnonzero(free).tolist(), np.flatnonzero(touched).tolist()
 
     def sub_model(self, full: np.ndarray, keep: Keep) -> tuple[cp_model.CpModel, np.ndarray]:
         """The neighbourhood's model, and the full-model index of each of its variables."""
@@ -110,13 +164,25 @@ class Splitter:
         local = {v: i for i, v in enumerate(free)}
         variables = sub.proto.variables
         for v in free:
-            variables.add().domain.extend(list(proto.variables[v].domain))
+            variables.add().domain.extend(self.domains[v])
         variables.add().domain.extend([1, 1])
         where = np.full(self.count, -1, dtype=np.int64)
         where[index] = np.arange(len(free))
         fixed = Fixed(full, local, one, where)
+        rows = np.asarray(constraints, dtype=np.int64)
+        rows = rows[self.plain[rows]]
+        terms, coeffs, ends, constants = self._linear_terms(rows, full, where)
+        done, start = 0, 0
         for c in constraints:
-            fixed.copy(proto.constraints[c], sub.proto, self.linear.get(c))
+            if not self.plain[c]:
+                fixed.copy(proto.constraints[c], sub.proto, self.linear.get(c))
+                continue
+            into = sub.proto.constraints.add().linear
+            end = ends[done]
+            into.vars.extend(terms[start:end])
+            into.coeffs.extend(coeffs[start:end])
+            into.domain.extend(_shifted(self.linear[c][2], -constants[done]))
+            done, start = done + 1, end
         outside = np.ones(self.count, dtype=bool)
         outside[index] = False
         objective = sub.proto.objective
