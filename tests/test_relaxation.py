@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from scheduler.domain import Problem
 from scheduler.solvers import relaxation as relaxation_module
 from scheduler.solvers.cpsat import build
+from scheduler.solvers.plan import SolvePlan
 from scheduler.solvers.relaxation import Relaxation, lp_bound
 from scheduler.solvers.searches import exact_search
 from scheduler.staffing import requirements
@@ -93,3 +94,24 @@ def test_relaxation_without_fork_runs_in_a_thread(monkeypatch: pytest.MonkeyPatc
     relaxation = Relaxation(_pairs(), deadline=time.perf_counter() + 60)
     assert not relaxation.running  # no child
     assert relaxation.result() == 2
+
+
+def test_relaxation_is_ended_at_its_deadline_unasked() -> None:
+    relaxation = Relaxation(_pairs(), deadline=time.perf_counter() + 0.2, bound_of=_never)
+    time.sleep(1.0)  # nobody asks for the bound at its deadline: the child is ended anyway
+    assert not relaxation.running
+    assert relaxation.result() == 0
+
+
+def test_relaxation_share_follows_the_model_size_per_second() -> None:
+    plan = SolvePlan("test", relaxation_time=0.9, relaxation_size=500, end=0.95)
+    assert plan.relaxation_share(30_000, 60) == 0.9  # 500 a second of 60 s: up to 30,000
+    assert plan.relaxation_share(30_001, 60) == 0.0
+    assert plan.relaxation_share(60_480, 121) == 0.9  # Curtois 13 from 121 s on
+    assert SolvePlan("test", relaxation_time=1.0).relaxation_share(10**9, 1) == 0.95  # end
+
+
+def test_relaxation_not_asked_for_starts_no_child() -> None:
+    relaxation = Relaxation(_pairs(), deadline=time.perf_counter() - 1)
+    assert not relaxation.running
+    assert relaxation.result() == 0

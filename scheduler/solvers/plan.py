@@ -90,6 +90,10 @@ class SolvePlan:
     # time; small models wait for it, since it may prove the first roster optimal
     relaxation_time: float = 0.25
     wait_for_relaxation: bool = False
+    # ... when the model has at most this many shift variables per second of the time limit
+    # (0: whatever its size); above it the relaxation would take a core from the search for
+    # most of the solve (see LARGE)
+    relaxation_size: int = 0
     # the first roster: a quick local search and a repaired hint, single-threaded; it may run
     # for ``first_time`` of the time limit, and never past ``end``
     first_work: float = 0.15
@@ -153,6 +157,13 @@ class SolvePlan:
     # agents with overlapping availability, onboarding pairs) besides the usual kinds
     availability_hoods: bool = False
 
+    def relaxation_share(self, shift_variables: int, time_limit: float) -> float:
+        """The share of the time the relaxation may take: 0 when the model is too large for
+        the time limit (see ``relaxation_size``), never past the plan's end."""
+        if self.relaxation_size and shift_variables > self.relaxation_size * time_limit:
+            return 0.0
+        return min(self.relaxation_time, self.end)
+
     def exact_work(self, neighbourhood_search: bool) -> float:
         """CP-SAT on the whole model's share of the work (all of the 0.9 without neighbourhood
         search: nothing else would use the rest)."""
@@ -173,8 +184,14 @@ MEDIUM = SolvePlan("medium", exact_share=0.3)
 # The first roster stops on the work limit, not on a share of the time: Curtois 13 at 60 s on a
 # machine at load 7 found none in the first phase's 15 s (it needs about 35 s there), so no
 # roster at all
+# The relaxation runs beside the searches until 0.9 of the time (Curtois 15 at load 4-7: its
+# bound, 3,743 against the best known 3,828, took 6-16 s, and 0.25 of 60 s often left 0),
+# but only up to 500 shift variables per second of the time limit: Curtois 13 (60,480, bound
+# 521 against 1,348) took a core for 44-51 s of a 60 s solve, at 60 s 5,729 with it against
+# 3,880 without (same run, load 3.1-4.1), so it runs there from a time limit of 121 s
 LARGE = SolvePlan("large", descent=0.4, exact_share=0.02, linearization=1,
-                  relaxation_time=0.9, compact_neighbourhoods=True, first_time=0.9)
+                  relaxation_time=0.9, relaxation_size=500, compact_neighbourhoods=True,
+                  first_time=0.9)
 
 
 # availability-driven teams (flexible shifts, headcount): the linear relaxation says little

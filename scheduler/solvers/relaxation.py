@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -188,7 +189,11 @@ class Relaxation:
         self.bound: float | None = None
         self._thread: Future[float] | None = None
         self._child: Any = None
-        seconds = max(0.05, deadline - self.started)
+        self._lock = threading.Lock()
+        seconds = deadline - self.started
+        if seconds <= 0:  # not asked for
+            self.bound = 0.0
+            return
         if "fork" in multiprocessing.get_all_start_methods() and \
                 not multiprocessing.current_process().daemon:  # a daemon may have no child
             context = multiprocessing.get_context("fork")
@@ -197,6 +202,11 @@ class Relaxation:
                                           daemon=True)
             self._child.start()
             send.close()  # the child holds the only sending end: its death ends the pipe
+            # ended at the deadline even when nobody asks for the bound then: past it the
+            # child would only take a core from the search
+            self._timer = threading.Timer(seconds, self._expire)
+            self._timer.daemon = True
+            self._timer.start()
             return
         pool = ThreadPoolExecutor(max_workers=1)
         self._thread = pool.submit(bound_of, model, time_limit=seconds)
@@ -213,7 +223,7 @@ class Relaxation:
             return 0.0
         self.bound = 0.0 if found is None else found
         if found is None:
-            log.info("linear relaxation not solved by its deadline (%.1f s)",
+            log.info("linear relaxation not solved in its %.1f s",
                      self.deadline - self.started)
         self.stop()
         return self.bound
@@ -239,16 +249,23 @@ class Relaxation:
         """Whether a child is still solving."""
         return self._child is not None and self._child.is_alive()
 
+    def _expire(self) -> None:
+        with self._lock:
+            if self._child is not None and self._child.is_alive():
+                self._child.kill()  # an answer already sent stays in the pipe
+
     def stop(self) -> None:
         """End the child, if it still runs (idempotent)."""
         if self._child is None:
             return
-        if self._child.is_alive():
-            self._child.kill()
-        self._child.join()
-        self._child.close()
-        self._receive.close()
-        self._child = None
+        self._timer.cancel()
+        with self._lock:
+            if self._child.is_alive():
+                self._child.kill()
+            self._child.join()
+            self._child.close()
+            self._receive.close()
+            self._child = None
         if self.bound is None:
             self.bound = 0.0
 

@@ -121,7 +121,7 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
         plan = plan_for(len(ctx.x), flexible=bool(problem.flexible))
     run = Run(ctx, plan, budget, Recorder(budget, on_progress), seed, neighbourhood_search,
               log_progress)
-    until = budget.deadline(min(plan.relaxation_time, plan.end))
+    until = budget.deadline(plan.relaxation_share(len(ctx.x), time_limit))
     relaxation = Relaxation(ctx.model, deadline=until, bound_of=lp_bound)
     try:
         return _phases(run, relaxation)
