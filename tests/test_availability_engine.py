@@ -168,11 +168,14 @@ def test_pricing_by_days_reaches_cpsats_bound_with_a_roster_that_holds() -> None
     # hours' head counts, which the program leaves to CP-SAT
     assert split is not None and [w is None for w in weeks_of(ctx, split)] == [False, True, True]
     runs = [generate(ctx, seed=0, work=50, deadline=time.perf_counter() + 600, workers=1,
-                     start=shared_then_filled(ctx), pick_work=0.5, by_days=by_days, others=1)
-            for by_days in (False, True, True)]
-    cpsat, first, again = runs
-    assert cpsat is not None and first is not None and again is not None
+                     start=shared_then_filled(ctx), pick_work=0.5, by_days=by_days, others=1,
+                     incremental=incremental)
+            for by_days, incremental in ((False, False), (True, False), (True, False),
+                                         (True, True))]
+    cpsat, first, again, kept = runs
+    assert cpsat is not None and first is not None and again is not None and kept is not None
     assert first.values is not None and holds(ctx, first.values)
-    assert first.bound == cpsat.bound > 0
+    # the master kept in GLOP between rounds ends at the same value as HiGHS from scratch
+    assert first.bound == cpsat.bound == kept.bound > 0
     assert (first.values, first.bound, first.rounds) == (again.values, again.bound, again.rounds)
     assert sum(polish(ctx, first.values).values()) == first.objective >= first.bound

@@ -221,7 +221,7 @@ def _columns_beside(run: Run, phase_end: float) -> SearchResult:
                        deadline=phase_end, workers=1, pick_roster=plan.columns_roster,
                        start=run.first, pick_work=plan.pick_work * budget.work,
                        least_work=plan.price_work, by_days=plan.price_by_days,
-                       others=plan.price_others)
+                       others=plan.price_others, incremental=plan.incremental_master)
     _take_bound(run, columns)
     stopped = StopReason.TIME_LIMIT if time.perf_counter() >= phase_end else \
         StopReason.WORK_LIMIT
