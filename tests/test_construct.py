@@ -14,7 +14,14 @@ from scheduler.domain import Agent, Contract, Problem
 from scheduler.load import load_team
 from scheduler.solvers.construct import filled_roster, plain_roster, shared_then_filled
 from scheduler.solvers.cpsat import extract, polish
-from scheduler.solvers.plan import AVAILABILITY, LARGE, plan_for
+from scheduler.solvers.plan import (
+    AVAILABILITY,
+    AVAILABILITY_LARGE,
+    LARGE,
+    MEDIUM,
+    SMALL,
+    plan_for,
+)
 from scheduler.solvers.roster import solve
 from scheduler.solvers.searches import empty_roster, holds, repaired
 from scheduler.staffing import requirements
@@ -83,6 +90,11 @@ def test_the_built_roster_holds_every_hard_rule_and_beats_the_empty_one(twelve: 
 def test_availability_teams_get_their_plan() -> None:
     assert plan_for(20000, flexible=True) is AVAILABILITY
     assert plan_for(20000) is LARGE
+    # the largest teams give column generation more of the time, with the same pricing
+    large = plan_for(60000, flexible=True)
+    assert large is AVAILABILITY_LARGE and large.exact_share > AVAILABILITY.exact_share
+    assert large.price_by_days and large.incremental_master
+    assert not (MEDIUM.price_by_days or LARGE.price_by_days or SMALL.price_by_days)
 
 
 def test_the_availability_plan_keeps_the_identity_and_is_deterministic(twelve: Problem):

@@ -220,6 +220,7 @@ def _columns_beside(run: Run, phase_end: float) -> SearchResult:
     columns = generate(run.ctx, seed=run.seed, work=plan.exact_share * budget.work,
                        deadline=phase_end, workers=1, pick_roster=plan.columns_roster,
                        start=run.first, pick_work=plan.pick_work * budget.work,
+                       pick_seconds=plan.pick_time * budget.time_limit,
                        least_work=plan.price_work, by_days=plan.price_by_days,
                        others=plan.price_others, incremental=plan.incremental_master)
     _take_bound(run, columns)
