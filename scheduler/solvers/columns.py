@@ -142,6 +142,7 @@ class Outcome:
     objective: float
     rounds: int
     columns: int
+    work: float = 0.0  # deterministic seconds counted: pricing and the pick
 
 
 class _Master:
@@ -370,11 +371,12 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
             alpha = SMOOTHING
     values, objective = None, math.inf
     if pick_roster:
-        values, objective = pick(ctx, split, master, seed=seed,
-                                 work=max(0.5, 0.2 * work) if pick_work is None else pick_work,
-                                 seconds=max(0.1, pick_seconds,
-                                             deadline - time.perf_counter()))
-    return Outcome(rounded(best), values, objective, rounds, len(master.columns))
+        values, objective, picked = pick(
+            ctx, split, master, seed=seed,
+            work=max(0.5, 0.2 * work) if pick_work is None else pick_work,
+            seconds=max(0.1, pick_seconds, deadline - time.perf_counter()))
+        spent += picked
+    return Outcome(rounded(best), values, objective, rounds, len(master.columns), spent)
 
 
 def _columns_of(split: Cut, roster: Values, *, seed: int) -> list[np.ndarray | None]:
@@ -413,8 +415,9 @@ def rounded(bound: float) -> float:
 
 
 def pick(ctx: ModelContext, split: Cut, master: _Master, *, seed: int, work: float,
-         seconds: float) -> tuple[Values | None, float]:
-    """One generated schedule per agent, the best mix of them (a small CP-SAT model)."""
+         seconds: float) -> tuple[Values | None, float, float]:
+    """One generated schedule per agent, the best mix of them (a small CP-SAT model): the
+    shifts, their cost and the deterministic seconds spent."""
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"column{i}") for i in range(len(master.columns))]
     for b in range(len(split.blocks)):
@@ -443,13 +446,13 @@ def pick(ctx: ModelContext, split: Cut, master: _Master, *, seed: int, work: flo
     _hint_largest(model, chosen, master)
     solver = one_thread(seed=seed, work=work, seconds=seconds)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, math.inf
+        return None, math.inf, solver.deterministic_time
     full = np.zeros(len(split.owner))
     for var, (b, values) in zip(chosen, master.columns, strict=True):
         if solver.boolean_value(var):
             full[split.blocks[b].variables] = values
     shifts = {v.index: bool(full[v.index]) for v in ctx.x.values()}
-    return shifts, solver.objective_value + split.offset
+    return shifts, solver.objective_value + split.offset, solver.deterministic_time
 
 
 def _whole_rows(coefs: list[np.ndarray], count: int) -> csr_array:

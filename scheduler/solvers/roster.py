@@ -226,12 +226,19 @@ def _columns_beside(run: Run, phase_end: float) -> SearchResult:
     _take_bound(run, columns)
     stopped = StopReason.TIME_LIMIT if time.perf_counter() >= phase_end else \
         StopReason.WORK_LIMIT
-    values = columns.values if columns else None
-    if values is None or not holds(run.ctx, values):
+    if columns is None or columns.values is None or not holds(run.ctx, columns.values):
         return SearchResult("UNKNOWN", None, float("inf"), run.bound, stopped)
-    objective = float(sum(polish(run.ctx, values).values()))
+    objective = float(sum(polish(run.ctx, columns.values).values()))
     run.recorder.roster_found(objective)
-    return SearchResult("FEASIBLE", values, objective, run.bound, stopped)
+    found = SearchResult("FEASIBLE", columns.values, objective, run.bound, stopped)
+    left = plan.exact_share * budget.work - columns.work
+    if plan.search_columns and left > 0 and run.bound < objective:
+        # the thread is free long before the phase ends: improve the columns' roster
+        found = improve(run.ctx, columns.values, objective, budget=left, workers=1,
+                        seed=run.seed + 3, deadline=phase_end, bound=run.bound,
+                        on_better=run.recorder.roster_found, splitter=run.splitter,
+                        picker=run.picker)
+    return found
 
 
 def _searching(run: Run) -> bool:
