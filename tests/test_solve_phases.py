@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from ortools.sat.python import cp_model
 from rules.helpers import agent, assert_identity, four_weeks, model_of, only, problem
 
 from scheduler.domain import Problem, ShiftCover
@@ -18,7 +19,13 @@ from scheduler.solvers.cpsat import polish
 from scheduler.solvers.plan import Budget, SearchResult, StopReason
 from scheduler.solvers.progress import Progress, Recorder
 from scheduler.solvers.roster import solve
-from scheduler.solvers.searches import empty_roster, exact_search, first_roster, two_seeds
+from scheduler.solvers.searches import (
+    empty_roster,
+    exact_search,
+    first_roster,
+    repaired,
+    two_seeds,
+)
 from scheduler.staffing import requirements
 
 
@@ -144,3 +151,28 @@ def test_no_roster_in_time_says_why_and_what_to_change(monkeypatch: pytest.Monke
     assert f"{variables} shift variables (2 agents, 5 days; plan for small models)" in summary
     assert "found none before its time limit" in summary
     assert "longer --time-limit" in summary
+
+
+def test_no_search_asks_cpsat_to_repair_its_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    # repair_hint aborts the process (OR-Tools 9.15: "Check failed: heuristics.fixed_search !=
+    # nullptr") when the limit runs out while its copy of the model loads (Curtois 13, 2.4
+    # deterministic seconds): the hinted first roster and the repair must never set it
+    asked: list[bool] = []
+    solve_of = cp_model.CpSolver.solve
+
+    def recorded(self: cp_model.CpSolver, model: cp_model.CpModel, *args: Any) -> Any:
+        asked.append(self.parameters.repair_hint)
+        return solve_of(self, model, *args)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", recorded)
+    rules = only(coverage=CoverageSettings(), contract=ContractSettings())
+    tight = problem(agent("ana", min_minutes=480), days=2, rules=rules,
+                    shift_cover=(ShiftCover(day=0, template="E", required=1, under_weight=10),))
+    ctx = model_of(tight)
+    nobody = {var.index: False for var in ctx.x.values()}
+    fixed = repaired(ctx, nobody, seed=0, work=1, seconds=10)
+    assert fixed is not None and any(fixed.values())
+    for var in ctx.x.values():
+        ctx.model.add_hint(var, False)
+    assert first_roster(ctx, seed=0, work=1, seconds=10, workers=1) is not None
+    assert asked and not any(asked)

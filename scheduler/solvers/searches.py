@@ -30,6 +30,13 @@ from scheduler.solvers.progress import Watcher
 
 log = logging.getLogger(__name__)
 
+# No search here sets CP-SAT's ``repair_hint``: with a hint, it solves a copy of the model that
+# minimises the distance to the hint first, and when the work or time limit runs out while
+# that copy loads, OR-Tools 9.15 aborts the whole process (``Check failed:
+# heuristics.fixed_search != nullptr``; Curtois 13's empty roster repaired with 2.4
+# deterministic seconds, while 0.05, 5, 10 and 50 did not). The hint alone is still followed
+# first (CP-SAT tries it before its own search).
+
 
 def _first_try(ctx: ModelContext, *, local_search: bool, seed: int, work: float,
                seconds: float, descent: float = 0.0) -> tuple[float, Values | None]:
@@ -44,7 +51,6 @@ def _first_try(ctx: ModelContext, *, local_search: bool, seed: int, work: float,
                   seconds=seconds)
     solver.parameters.linearization_level = 0
     solver.parameters.use_ls_only = local_search
-    solver.parameters.repair_hint = not local_search
     solver.parameters.stop_after_first_solution = not descend
     status = solver.solve(ctx.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -115,7 +121,6 @@ def _repair(ctx: ModelContext, values: Values, keep: Callable[[str, int], bool],
     solver = cp_model.CpSolver()
     single_worker(solver, seed=seed, work=work, seconds=seconds)
     solver.parameters.linearization_level = 0
-    solver.parameters.repair_hint = True
     solver.parameters.stop_after_first_solution = True
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
