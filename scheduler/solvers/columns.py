@@ -306,13 +306,15 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
              pick_roster: bool = True, start: Values | None = None,
              pick_seconds: float = 0.0, stall: int = 0, pick_work: float | None = None,
              least_work: float = 0.0, by_days: bool = False, others: int = 0,
-             incremental: bool = False) -> Outcome | None:
+             incremental: bool = False, pick_linearization: int | None = None
+             ) -> Outcome | None:
     """Column generation on the model of ``ctx`` until ``work`` deterministic seconds of
     pricing are spent, the bound meets ``target``, the master is proven, ``stall`` rounds
     (when not 0) have passed without a better bound, or ``deadline``;
     then, unless ``pick_roster`` is False (only the bound is wanted), a roster is picked
     with ``pick_work`` deterministic seconds (default a fifth of ``work``, at least 0.5)
-    within ``pick_seconds`` more, or what is left until the deadline, whichever is longer.
+    within ``pick_seconds`` more, or what is left until the deadline, whichever is longer,
+    at CP-SAT's ``pick_linearization`` level (None: its default).
 
     ``start``, a roster, gives each agent's first column, so that the master has a roster from
     the first round and its duals mean something from there. Each agent's pricing counts as at
@@ -374,7 +376,8 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
         values, objective, picked = pick(
             ctx, split, master, seed=seed,
             work=max(0.5, 0.2 * work) if pick_work is None else pick_work,
-            seconds=max(0.1, pick_seconds, deadline - time.perf_counter()))
+            seconds=max(0.1, pick_seconds, deadline - time.perf_counter()),
+            linearization=pick_linearization)
         spent += picked
     return Outcome(rounded(best), values, objective, rounds, len(master.columns), spent)
 
@@ -415,9 +418,10 @@ def rounded(bound: float) -> float:
 
 
 def pick(ctx: ModelContext, split: Cut, master: _Master, *, seed: int, work: float,
-         seconds: float) -> tuple[Values | None, float, float]:
-    """One generated schedule per agent, the best mix of them (a small CP-SAT model): the
-    shifts, their cost and the deterministic seconds spent."""
+         seconds: float, linearization: int | None = None
+         ) -> tuple[Values | None, float, float]:
+    """One generated schedule per agent, the best mix of them (a small CP-SAT model at this
+    ``linearization`` level): the shifts, their cost and the deterministic seconds spent."""
     model = cp_model.CpModel()
     chosen = [model.new_bool_var(f"column{i}") for i in range(len(master.columns))]
     for b in range(len(split.blocks)):
@@ -444,7 +448,7 @@ def pick(ctx: ModelContext, split: Cut, master: _Master, *, seed: int, work: flo
                    + sum(int(round(c)) * v for v, c in zip(gvars, split.cost[glob],
                                                              strict=True)))
     _hint_largest(model, chosen, master)
-    solver = one_thread(seed=seed, work=work, seconds=seconds)
+    solver = one_thread(seed=seed, work=work, seconds=seconds, linearization=linearization)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, math.inf, solver.deterministic_time
     full = np.zeros(len(split.owner))

@@ -136,6 +136,9 @@ class SolvePlan:
     # ... within at least this share of the time, even past the main phase's end (a 200-agent
     # team converged near the end, and the pick cut by it found nothing)
     pick_time: float = 0.0
+    # ... at this CP-SAT linearization level (None: its default, 1 on one thread); 2 adds the
+    # full linear relaxation of the columns' mix, which steers the search by the master's LP
+    pick_linearization: int | None = None
     # ... and neighbourhood search improves that roster on the same thread with the work left
     # of its share (column generation on 50 agents is done within a third of the time)
     search_columns: bool = False
@@ -220,7 +223,8 @@ AVAILABILITY = SolvePlan("availability", exact_share=0.5, linearization=1,
                          columns_beside=True, construct=True, columns_roster=True,
                          pick_work=0.3, pick_time=0.1, search_columns=True,
                          price_work=0.004, availability_hoods=True,
-                         price_by_days=True, incremental_master=True)
+                         price_by_days=True, incremental_master=True,
+                         pick_linearization=2)
 
 
 # Above this many shift variables column generation needs more of the time: a generated
@@ -230,7 +234,8 @@ AVAILABILITY = SolvePlan("availability", exact_share=0.5, linearization=1,
 # availability-team (13,657) ended at 2,071 with 0.7 against 2,037 with 0.5 (the final search
 # has less work), reproducibly at the work limit
 LARGE_AVAILABILITY = 40000
-AVAILABILITY_LARGE = replace(AVAILABILITY, size="availability-large", exact_share=0.7)
+AVAILABILITY_LARGE = replace(AVAILABILITY, size="availability-large", exact_share=0.7,
+                             pick_linearization=None)
 
 
 def plan_for(shift_variables: int, *, flexible: bool = False) -> SolvePlan:
