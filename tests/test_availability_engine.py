@@ -130,17 +130,20 @@ def test_each_pricing_counts_at_least_its_least_work(twelve: Problem) -> None:
     assert once.rounds == 1 and twice.rounds in (2, 3)  # 3: a round at the master's duals
 
 
+def three_on_two_days() -> Problem:
+    """Two days, one or two agents wanted 08:00-16:00 (hard most two), levels and fair share;
+    ana available 08-16 (preferred), ben 06-14, cal 12-20 (preferred)."""
+    return team(flexible=flex(4, 8), days=2,
+                coverage=tuple(cover(8, 16, 1, 2, least_weight=100, day=d) for d in range(2)),
+                settings=rules(headcount={"level": "soft", "weight": 100},
+                               preference_levels={"level": "hard"},
+                               fair_share={"level": "soft", "target": "availability"}),
+                ana=[(8, 16, "preferred")], ben=[(6, 14, "available")],
+                cal=[(12, 20, "preferred")])
+
+
 def test_the_columns_roster_holds_and_costs_what_the_rules_say() -> None:
-    # two days, one or two agents wanted 08:00-16:00 (hard most two), levels and fair share
-    problem = team(flexible=flex(4, 8), days=2,
-                   coverage=tuple(cover(8, 16, 1, 2, least_weight=100, day=d)
-                                  for d in range(2)),
-                   settings=rules(headcount={"level": "soft", "weight": 100},
-                                  preference_levels={"level": "hard"},
-                                  fair_share={"level": "soft", "target": "availability"}),
-                   ana=[(8, 16, "preferred")], ben=[(6, 14, "available")],
-                   cal=[(12, 20, "preferred")])
-    ctx = model_of(problem)
+    ctx = model_of(three_on_two_days())
     runs = [generate(ctx, seed=0, work=0.3, deadline=time.perf_counter() + 600, workers=1,
                      start=shared_then_filled(ctx), least_work=0.005, pick_work=0.5)
             for _ in range(2)]
@@ -151,18 +154,10 @@ def test_the_columns_roster_holds_and_costs_what_the_rules_say() -> None:
 
 
 def test_pricing_by_days_reaches_cpsats_bound_with_a_roster_that_holds() -> None:
-    # the tiny team above, priced to convergence by CP-SAT and by the program over the days:
+    # three_on_two_days, priced to convergence by CP-SAT and by the program over the days:
     # both price exactly, so both end at the master's value; the program's roster holds, costs
     # what the rules say, and comes again the same
-    problem = team(flexible=flex(4, 8), days=2,
-                   coverage=tuple(cover(8, 16, 1, 2, least_weight=100, day=d)
-                                  for d in range(2)),
-                   settings=rules(headcount={"level": "soft", "weight": 100},
-                                  preference_levels={"level": "hard"},
-                                  fair_share={"level": "soft", "target": "availability"}),
-                   ana=[(8, 16, "preferred")], ben=[(6, 14, "available")],
-                   cal=[(12, 20, "preferred")])
-    ctx = model_of(problem)
+    ctx = model_of(three_on_two_days())
     split = cut(ctx)
     # ana's week by the program; ben and cal alone cover some hours, their blocks hold those
     # hours' head counts, which the program leaves to CP-SAT
