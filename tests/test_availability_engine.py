@@ -163,7 +163,7 @@ def test_pricing_by_days_reaches_cpsats_bound_with_a_roster_that_holds() -> None
     # hours' head counts, which the program leaves to CP-SAT
     assert split is not None and [w is None for w in weeks_of(ctx, split)] == [False, True, True]
     runs = [generate(ctx, seed=0, work=50, deadline=time.perf_counter() + 600, workers=1,
-                     start=shared_then_filled(ctx), pick_work=0.5, by_days=by_days, others=1,
+                     start=shared_then_filled(ctx), pick_work=0.5, by_days=by_days,
                      incremental=incremental)
             for by_days, incremental in ((False, False), (True, False), (True, False),
                                          (True, True))]

@@ -46,10 +46,8 @@ def test_a_hand_worked_week() -> None:
                 hours=np.abs(np.arange(5) * 4 - 12.0), days=np.zeros(3), rest=660)
     prices = np.array([-10.0, -3.0, -8.0, -2.0, 0.0, 0.0])
     # A+D: -12 at 12 h; B+C: -11 at 12 h; A alone: -10 + 4; A+C is refused (-18 + 4)
-    found = cheapest(week, prices, others=2)
+    found = cheapest(week, prices)
     assert found.value == -12 and found.shifts == (0, 3)
-    # the least weeks of other lengths: 8 h (A alone, -6), then 4 h (B alone, 5; none: 12)
-    assert found.others == ((0,), (1,))
     # working day 1 costs 5 more: A+D -7, B+C -6, A alone -6
     prices[5] = 5.0
     assert cheapest(week, prices).value == -7

@@ -53,7 +53,6 @@ class Priced:
     bound: float
     work: float
     counted: bool = False  # the work counts what was done (the dynamic program's states)
-    more: tuple[np.ndarray, ...] = ()  # other schedules worth a column
 
 
 def box_bound(block: Block, prices: np.ndarray) -> float:
@@ -94,9 +93,8 @@ class Pricer:
     price the agent's block, CP-SAT on the block otherwise, or when the program's week is not
     one the block takes at the program's value."""
 
-    def __init__(self, ctx: ModelContext, split: Cut, *, by_days: bool, others: int = 0) -> None:
+    def __init__(self, ctx: ModelContext, split: Cut, *, by_days: bool) -> None:
         self.split = split
-        self.others = others
         self.weeks: list[Week | None] = weeks_of(ctx, split) if by_days else \
             [None] * len(split.blocks)
         self.completions: list[Completion | None] = [None] * len(split.blocks)
@@ -107,17 +105,14 @@ class Pricer:
         block, week = self.split.blocks[index], self.weeks[index]
         if week is None:
             return price(block, prices, seed=seed, work=work, seconds=seconds)
-        path = cheapest(week, prices, self.others)
+        path = cheapest(week, prices)
         if math.isfinite(path.value):
             completion = self._completion(index, week)
             values, spent = completion.values(path.shifts, seed=seed)
             if values is not None:
                 priced = float(prices @ values)
                 if abs(priced - path.value) <= 1e-6 * max(1.0, abs(priced)):
-                    more = [completion.values(other, seed=seed) for other in path.others]
-                    spent += sum(extra for _, extra in more)
-                    return Priced(values, priced, path.value, path.work + spent, counted=True,
-                                  more=tuple(v for v, _ in more if v is not None))
+                    return Priced(values, priced, path.value, path.work + spent, counted=True)
         found = price(block, prices, seed=seed, work=work, seconds=seconds)
         # the program's value is a lower bound of the block's (a relaxation) in every case
         return Priced(found.values, found.priced, max(found.bound, path.value),
@@ -305,7 +300,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
              pricing_work: float = 0.5, target: float = math.inf,
              pick_roster: bool = True, start: Values | None = None,
              pick_seconds: float = 0.0, stall: int = 0, pick_work: float | None = None,
-             least_work: float = 0.0, by_days: bool = False, others: int = 0,
+             least_work: float = 0.0, by_days: bool = False,
              incremental: bool = False, pick_linearization: int | None = None
              ) -> Outcome | None:
     """Column generation on the model of ``ctx`` until ``work`` deterministic seconds of
@@ -321,8 +316,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
     least ``least_work`` deterministic seconds (CP-SAT counts next to nothing for a small
     model, so without it only the deadline stops the generation, and not reproducibly).
     With ``by_days`` agents are priced by the dynamic program over the days where it can price
-    them (:class:`Pricer`); its pricings count the states they visit, and each adds the
-    agent's least weeks of ``others`` other lengths besides its least week. With
+    them (:class:`Pricer`); its pricings count the states they visit. With
     ``incremental`` the master is kept in GLOP and each round starts from the last basis.
 
     Returns None when the model cannot be cut into agents.
@@ -331,7 +325,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
     if split is None or not split.blocks:
         return None
     master = _IncrementalMaster(split) if incremental else _Master(split)
-    pricer = Pricer(ctx, split, by_days=by_days, others=others)
+    pricer = Pricer(ctx, split, by_days=by_days)
     if start is not None:
         for i, column in enumerate(_columns_of(split, start, seed=seed)):
             if column is not None:
@@ -404,9 +398,10 @@ def _add_columns(split: Cut, master: _Master, found: list[Priced], duals: np.nda
     at_master = reduced_prices(split, duals)
     added = 0
     for i, p in enumerate(found):
-        for values in ([] if p.values is None else [p.values, *p.more]):
-            reduced = float(at_master[split.blocks[i].variables] @ values) - convex[i]
-            added += reduced < -1e-6 and master.add(i, values)
+        if p.values is None:
+            continue
+        reduced = float(at_master[split.blocks[i].variables] @ p.values) - convex[i]
+        added += reduced < -1e-6 and master.add(i, p.values)
     return added
 
 

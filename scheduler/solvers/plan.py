@@ -148,9 +148,6 @@ class SolvePlan:
     # agents priced by the dynamic program over the days (:mod:`.pricing`) where it can price
     # them, CP-SAT on their block otherwise
     price_by_days: bool = False
-    # ... each adding the agent's least weeks of this many other lengths (columns the pick of
-    # a roster can mix)
-    price_others: int = 0
     # the master kept in GLOP between rounds, each started from the last basis (a 200-agent
     # team: 0.06 s a round instead of 0.76 s from scratch)
     incremental_master: bool = False

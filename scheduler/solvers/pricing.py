@@ -77,12 +77,11 @@ class Week:
 @dataclass(frozen=True)
 class Path:
     """The program's least week: its value (a lower bound of the block's priced cost) and the
-    chosen shifts (positions in the block); ``others``: the least weeks of other lengths."""
+    chosen shifts (positions in the block)."""
 
     value: float
     shifts: tuple[int, ...]
     work: float
-    others: tuple[tuple[int, ...], ...] = ()
 
 
 def _forbidden(block: Block, shifts: set[int]) -> set[int]:
@@ -275,13 +274,11 @@ def _apart(day: np.ndarray, start: np.ndarray, end: np.ndarray, rest: int, count
     return True
 
 
-def cheapest(week: Week, prices: np.ndarray, others: int = 0) -> Path:
+def cheapest(week: Week, prices: np.ndarray) -> Path:
     """The least priced week at the block's variable ``prices`` (a lower bound of the block's
     least priced cost, equal to it when the block has no rule the program leaves out).
 
-    ``others``: how many least weeks of other paid lengths to add (columns that give the
-    master more to mix). Returns an infinite value and no shifts when no week meets the hard
-    limits.
+    Returns an infinite value and no shifts when no week meets the hard limits.
     """
     constant = 0.0
     if week.fold is not None and week.fixed is not None:
@@ -322,20 +319,7 @@ def cheapest(week: Week, prices: np.ndarray, others: int = 0) -> Path:
     if not math.isfinite(value):
         return Path(math.inf, (), work)
     shifts = _back(week, trail, int(at[0]), int(at[1]), int(at[2]), step)
-    return Path(value, shifts, work, _others(week, trail, final, int(at[1]), others, step))
-
-
-def _others(week: Week, trail: list[_Day], final: np.ndarray, best: int, count: int,
-            step: int) -> tuple[tuple[int, ...], ...]:
-    """The least weeks of the ``count`` cheapest other paid lengths than ``best`` (units)."""
-    by_length = final.min(axis=(0, 2))
-    by_length[best] = math.inf
-    found = []
-    for m in np.argsort(by_length, kind="stable")[:count].tolist():
-        if math.isfinite(by_length[m]):
-            state, k = np.unravel_index(int(np.argmin(final[:, m, :])), final[:, m, :].shape)
-            found.append(_back(week, trail, int(state), m, int(k), step))
-    return tuple(found)
+    return Path(value, shifts, work)
 
 
 @dataclass(frozen=True)

@@ -222,7 +222,7 @@ def _columns_beside(run: Run, phase_end: float) -> SearchResult:
                        start=run.first, pick_work=plan.pick_work * budget.work,
                        pick_seconds=plan.pick_time * budget.time_limit,
                        least_work=plan.price_work, by_days=plan.price_by_days,
-                       others=plan.price_others, incremental=plan.incremental_master,
+                       incremental=plan.incremental_master,
                        pick_linearization=plan.pick_linearization)
     _take_bound(run, columns)
     stopped = StopReason.TIME_LIMIT if time.perf_counter() >= phase_end else \

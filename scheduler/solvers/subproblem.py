@@ -110,10 +110,10 @@ class Splitter:
         lengths[plain] = [len(self.linear[i][0]) for i in plain]
         self.starts = np.concatenate([[0], np.cumsum(lengths)])
         self.lengths = lengths
-        self.term_vars = np.concatenate([self.linear[i][0] for i in plain] or [np.zeros(0)])
-        self.term_coeffs = np.concatenate([self.linear[i][1] for i in plain] or [np.zeros(0)])
-        self.term_vars = self.term_vars.astype(np.int64)
-        self.term_coeffs = self.term_coeffs.astype(np.int64)
+        self.term_vars = np.concatenate([self.linear[i][0] for i in plain] or [np.zeros(0)]
+                                        ).astype(np.int64)
+        self.term_coeffs = np.concatenate([self.linear[i][1] for i in plain] or [np.zeros(0)]
+                                          ).astype(np.int64)
 
     def _linear_terms(self, rows: np.ndarray, full: np.ndarray,
                       where: np.ndarray) -> tuple[list[int], list[int], list[int], list[int]]:
