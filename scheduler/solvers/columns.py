@@ -33,6 +33,7 @@ from scheduler.model import ModelContext
 from scheduler.solvers.blocks import Block, Cut, cut
 from scheduler.solvers.cpsat import one_thread
 from scheduler.solvers.pricing import Completion, Week, cheapest, weeks_of
+from scheduler.solvers.rota import Rota, cheapest_rota, rotas_of
 
 log = logging.getLogger(__name__)
 
@@ -89,25 +90,30 @@ def price(block: Block, prices: np.ndarray, *, seed: int, work: float,
 
 
 class Pricer:
-    """Each agent's pricing: the dynamic program over the days (:mod:`.pricing`) where it can
-    price the agent's block, CP-SAT on the block otherwise, or when the program's week is not
-    one the block takes at the program's value."""
+    """Each agent's pricing: a dynamic program over the days where it can price the agent's
+    block (:mod:`.pricing` for flexible shifts, :mod:`.rota` for templates over weeks), CP-SAT
+    on the block otherwise, or when the program's week is not one the block takes at the
+    program's value."""
 
     def __init__(self, ctx: ModelContext, split: Cut, *, by_days: bool) -> None:
         self.split = split
-        self.weeks: list[Week | None] = weeks_of(ctx, split) if by_days else \
-            [None] * len(split.blocks)
+        programs: list[Week | Rota | None] = [None] * len(split.blocks)
+        if by_days:
+            programs = list(weeks_of(ctx, split) if ctx.problem.flexible else
+                            rotas_of(ctx, split))
+        self.programs = programs
         self.completions: list[Completion | None] = [None] * len(split.blocks)
 
     def price(self, index: int, prices: np.ndarray, *, seed: int, work: float,
               seconds: float) -> Priced:
         """The agent's least priced schedule at the block's variable ``prices``."""
-        block, week = self.split.blocks[index], self.weeks[index]
-        if week is None:
+        block, program = self.split.blocks[index], self.programs[index]
+        if program is None:
             return price(block, prices, seed=seed, work=work, seconds=seconds)
-        path = cheapest(week, prices)
+        path = cheapest(program, prices) if isinstance(program, Week) else \
+            cheapest_rota(program, prices)
         if math.isfinite(path.value):
-            completion = self._completion(index, week)
+            completion = self._completion(index, program.every)
             values, spent = completion.values(path.shifts, seed=seed)
             if values is not None:
                 priced = float(prices @ values)
@@ -118,11 +124,11 @@ class Pricer:
         return Priced(found.values, found.priced, max(found.bound, path.value),
                       found.work + path.work)
 
-    def _completion(self, index: int, week: Week) -> Completion:
+    def _completion(self, index: int, every: np.ndarray) -> Completion:
         found = self.completions[index]
         if found is None:
             block = self.split.blocks[index]
-            found = Completion(block, week, self.split.cost[block.variables])
+            found = Completion(block, every, self.split.cost[block.variables])
             self.completions[index] = found
         return found
 

@@ -30,6 +30,7 @@ from scipy.sparse import csr_array
 
 from scheduler.constraints.contract import limits
 from scheduler.constraints.fair_share import convex_penalty, least_minutes
+from scheduler.domain import Problem
 from scheduler.model import ModelContext
 from scheduler.settings import Level
 from scheduler.solvers.blocks import Block, Cut
@@ -84,7 +85,7 @@ class Path:
     work: float
 
 
-def _forbidden(block: Block, shifts: set[int]) -> set[int]:
+def forbidden(block: Block, shifts: set[int]) -> set[int]:
     """Shift variables the block fixes at 0 (a domain of 0, or a sum of shifts with positive
     coefficients held below the least of them: a forbidden shift, a clash with last week)."""
     found = set()
@@ -104,15 +105,15 @@ def _forbidden(block: Block, shifts: set[int]) -> set[int]:
 
 
 @dataclass(frozen=True)
-class _Targets:
+class Targets:
     """Each agent's fair-share target and least minutes, worked out once for the team."""
 
     fair: dict[str, int]
     least: dict[str, int]
 
 
-def _hours_and_days(ctx: ModelContext, agent: str, unit: int, most: int, count: int,
-                    targets: _Targets) -> tuple[np.ndarray, np.ndarray]:
+def hours_and_days(ctx: ModelContext, agent: str, unit: int, most: int, count: int,
+                    targets: Targets) -> tuple[np.ndarray, np.ndarray]:
     """The cost of working ``m * unit`` paid minutes (m = 0 .. most) and of ``k`` days
     (k = 0 .. count), by the rules that count them over the whole horizon."""
     problem = ctx.problem
@@ -150,15 +151,19 @@ def _hours_and_days(ctx: ModelContext, agent: str, unit: int, most: int, count: 
     return hours, days
 
 
+def targets_of(problem: Problem) -> Targets:
+    """Each agent's fair-share target and least minutes."""
+    return Targets(fair_targets(problem) if problem.rules.fair_share.level != Level.OFF
+                    else {}, least_minutes(problem, problem.rules.min_hours))
+
+
 def weeks_of(ctx: ModelContext, split: Cut) -> list[Week | None]:
     """Each block's week for the program (None where the program cannot price it)."""
-    problem = ctx.problem
-    targets = _Targets(fair_targets(problem) if problem.rules.fair_share.level != Level.OFF
-                       else {}, least_minutes(problem, problem.rules.min_hours))
+    targets = targets_of(ctx.problem)
     return [week_of(ctx, split, i, targets) for i in range(len(split.blocks))]
 
 
-def week_of(ctx: ModelContext, split: Cut, index: int, targets: _Targets) -> Week | None:
+def week_of(ctx: ModelContext, split: Cut, index: int, targets: Targets) -> Week | None:
     """The agent's week for the program, or None when the program cannot price the block
     (its other variables are priced by the linking rows or may cost less than nothing, or
     shifts two days apart may clash)."""
@@ -182,11 +187,11 @@ def week_of(ctx: ModelContext, split: Cut, index: int, targets: _Targets) -> Wee
     if not _apart(day, start, end, rest, problem.days):
         return None
     every = local
-    keep = ~np.isin(local, list(_forbidden(block, set(local.tolist()))))
+    keep = ~np.isin(local, list(forbidden(block, set(local.tolist()))))
     local, day, start, end, paid = local[keep], day[keep], start[keep], end[keep], paid[keep]
     unit = reduce(math.gcd, paid.tolist(), 0) or 1
     most = sum(int(paid[day == d].max(initial=0)) for d in range(problem.days)) // unit
-    hours, days = _hours_and_days(ctx, block.agent, unit, most, problem.days, targets)
+    hours, days = hours_and_days(ctx, block.agent, unit, most, problem.days, targets)
     hours = hours[:int(np.flatnonzero(np.isfinite(hours)).max(initial=0)) + 1]
     if np.all(days[:len(np.unique(day)) + 1] == days[0]):
         days = days[:1]  # the days worked cost nothing the program must count
@@ -360,9 +365,9 @@ class Completion:
     rest at least cost. The completion does not depend on the prices (the block's other
     variables are priced by their own costs alone), so each week is completed once."""
 
-    def __init__(self, block: Block, week: Week, cost: np.ndarray) -> None:
+    def __init__(self, block: Block, every: np.ndarray, cost: np.ndarray) -> None:
         self.model = block.model.clone()
-        self.every = week.every.tolist()
+        self.every = every.tolist()
         proto = self.model.proto
         used = np.flatnonzero(np.rint(cost))
         proto.objective.vars.extend(used.tolist())

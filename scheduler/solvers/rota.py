@@ -1,0 +1,404 @@
+"""An agent's least priced rota by a dynamic program over runs of days (template teams).
+
+Column generation (:mod:`.columns`) asks, round after round, for each agent's least-cost rota
+at the coverage rows' prices. On teams of fixed shift templates over weeks (Curtois & Qu's
+instances, a contact centre's month) CP-SAT answers in 100-200 ms an agent; this program
+answers the same question in a few milliseconds. A rota is a path through the days: each day
+off or one offered shift, a shift only after one it may follow (rest, forbidden successions),
+runs of working days no longer than the agent's maximum and, inside the horizon, no shorter
+than their minimum, likewise for runs of days off, at most so many weekends, and the
+horizon's paid minutes priced by the rules that count them (contract hours, fair share,
+minimum hours). The states after each day are (the day's template or off, the run's length,
+minutes, weekends worked).
+
+Templates with a maximum number of shifts are counted only once a path breaks their maximum
+(decremental state-space relaxation): the program is then run again with that template's
+count as one more part of the state, and remembers it for the agent's later pricings.
+
+The program is a relaxation of the agent's block: it keeps the shifts' and days' prices
+exactly, the costs of the rules above exactly, and leaves out any other rule of the block
+(whose costs are never negative), the last roster and clashes more than a day apart. Its
+least value is therefore a lower bound of the block's priced cost; its rota is completed into
+the block's variables (:class:`.pricing.Completion`), and when that costs what the program
+said, the value is exact. Otherwise the agent is priced by CP-SAT.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import Any
+
+import numpy as np
+
+from scheduler.constraints.consecutive import limits as run_limits
+from scheduler.constraints.weekends import weekend_limit
+from scheduler.model import ModelContext
+from scheduler.settings import Level
+from scheduler.solvers.blocks import Cut
+from scheduler.solvers.pricing import (
+    WORK_PER_STATE,
+    Path,
+    Targets,
+    forbidden,
+    hours_and_days,
+    targets_of,
+)
+
+# a template's count joins the state only while the states stay below this many per day
+# (Curtois 13 counts up to two of its templates with a maximum of 6 or 10 within it)
+MOST_STATES = 1_000_000
+
+
+@dataclass
+class Rota:
+    """One agent's horizon as the program sees it.
+
+    ``local[d, t]`` is the block position of template ``t`` on day ``d`` (-1: not offered or
+    forbidden), ``work[d]`` the day's work variable; ``units[t]`` the paid minutes in steps of
+    the agent's unit, ``hours`` the cost of each number of units over the horizon.
+    ``follows[d][a, b]`` says whether ``b`` on day ``d + 1`` may follow ``a`` on day ``d``.
+    ``longest`` / ``shortest`` / ``least_off`` are the runs' limits (0: none), ``weekend[d]``
+    the day's place in its weekend (-1: none) and ``weekends`` how many may be worked (-1:
+    any); ``most[t]`` each template's maximum (-1: none) and ``counted`` the templates whose
+    count is part of the state.
+    """
+
+    local: np.ndarray
+    every: np.ndarray
+    work: np.ndarray
+    units: np.ndarray
+    hours: np.ndarray
+    follows: list[np.ndarray]
+    longest: int
+    shortest: int
+    least_off: int
+    weekend: np.ndarray
+    after_weekend_day: np.ndarray
+    weekends: int
+    most: np.ndarray
+    counted: list[int] = field(default_factory=list)
+
+
+def rotas_of(ctx: ModelContext, split: Cut) -> list[Rota | None]:
+    """Each block's rota for the program (None where the program cannot price it)."""
+    targets = targets_of(ctx.problem)
+    return [rota_of(ctx, split, i, targets) for i in range(len(split.blocks))]
+
+
+def rota_of(ctx: ModelContext, split: Cut, index: int, targets: Targets) -> Rota | None:
+    """The agent's rota for the program, or None when the program cannot price the block (its
+    other variables are priced by the linking rows or may cost less than nothing)."""
+    block = split.blocks[index]
+    problem = ctx.problem
+    agent = problem.agent_index[block.agent]
+    position = {int(v): i for i, v in enumerate(block.variables)}
+    names = sorted({t for d in range(problem.days) for t, _ in ctx.day_vars[agent.id, d]},
+                   key=[t.id for t in problem.templates].index)
+    if not names:
+        return None
+    column = {t: i for i, t in enumerate(names)}
+    local = np.full((problem.days, len(names)), -1, dtype=np.int64)
+    for d in range(problem.days):
+        for t, var in ctx.day_vars[agent.id, d]:
+            local[d, column[t]] = position[var.index]
+    work = np.array([position[ctx.work_days[agent.id, d].index] for d in range(problem.days)])
+    every = local[local >= 0]
+    others = np.ones(len(block.variables), dtype=bool)
+    others[every] = others[work] = False
+    outside = block.variables[others]
+    if np.any(split.cost[outside] < 0) or split.rows[:, outside].nnz:
+        return None
+    local[np.isin(local, list(forbidden(block, set(every.tolist()))))] = -1
+    paid = np.array([problem.template_index[t].paid_minutes for t in names])
+    unit = reduce(math.gcd, paid.tolist(), 0) or 1
+    top = sum(int(paid[local[d] >= 0].max(initial=0)) for d in range(problem.days)) // unit
+    hours, _ = hours_and_days(ctx, agent.id, unit, top, problem.days, targets)
+    hours = hours[:int(np.flatnonzero(np.isfinite(hours)).max(initial=0)) + 1]
+    longest, shortest, least_off = _runs(ctx, agent.id)
+    weekend, after, weekends = _weekends(ctx, agent.id)
+    return Rota(local, every, work, paid // unit, hours, _follows(ctx, agent.id, names),
+                longest, shortest, least_off, weekend, after, weekends,
+                _most(ctx, agent.id, names, local))
+
+
+def _runs(ctx: ModelContext, agent: str) -> tuple[int, int, int]:
+    """The longest run of working days, the shortest inside the horizon and the fewest days
+    off in a row (0: no limit; all 0 when the rule is soft, whose costs are left out)."""
+    settings = ctx.problem.rules.consecutive
+    if settings.level != Level.HARD:
+        return 0, 0, 0
+    most, least, rest = run_limits(ctx.problem.agent_index[agent], settings)
+    return most or 0, least or 0, rest or 0
+
+
+def _weekends(ctx: ModelContext, agent: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each day's place in its weekend (-1: a weekday), whether the day before is the
+    weekend's day before it, and how many weekends may be worked (-1: any)."""
+    problem = ctx.problem
+    settings = problem.rules.weekends
+    place = np.full(problem.days, -1, dtype=np.int64)
+    after = np.zeros(problem.days, dtype=bool)
+    limit = weekend_limit(problem.agent_index[agent], settings)
+    groups = problem.clock.weekends(settings.weekend_days)
+    if settings.level != Level.HARD or limit is None or limit >= len(groups):
+        return place, after, -1
+    for days in groups:
+        for i, d in enumerate(days):
+            place[d] = i
+            after[d] = i > 0 and days[i - 1] == d - 1
+    return place, after, limit
+
+
+def _follows(ctx: ModelContext, agent: str, names: list[str]) -> list[np.ndarray]:
+    """For each day but the last, which template the next day may follow which: shifts may
+    not overlap, and with hard rest they need its hours and no forbidden succession."""
+    problem = ctx.problem
+    settings = problem.rules.rest
+    hard = settings.level == Level.HARD
+    banned = set(settings.forbidden_successions) if hard else set()
+    gap = int(settings.min_rest_hours * 60) if hard else 0
+    allowed = np.array([[(a, b) not in banned for b in names] for a in names])
+    found = []
+    for d in range(problem.days - 1):
+        ends = np.array([ctx.span(agent, d, t)[1] for t in names])
+        starts = np.array([ctx.span(agent, d + 1, t)[0] for t in names])
+        found.append(allowed & (starts[None, :] >= ends[:, None] + gap))
+    return found
+
+
+def _most(ctx: ModelContext, agent: str, names: list[str], local: np.ndarray) -> np.ndarray:
+    """Each template's hard maximum over the horizon, when it could bind (-1: none)."""
+    problem = ctx.problem
+    most = np.full(len(names), -1, dtype=np.int64)
+    if problem.rules.contract.level != Level.HARD:
+        return most
+    for template, limit in problem.agent_index[agent].contract.max_shifts.items():
+        if template in names:
+            t = names.index(template)
+            if limit < int(np.sum(local[:, t] >= 0)):
+                most[t] = limit
+    return most
+
+
+def cheapest_rota(rota: Rota, prices: np.ndarray) -> Path:
+    """The least priced rota at the block's variable ``prices`` (a lower bound of the block's
+    least priced cost, equal to it when the block has no rule the program leaves out).
+
+    A path that breaks a template's maximum makes the program count that template and run
+    again, while its states stay few enough; past that the relaxed path is returned (its
+    value is still a lower bound). Returns an infinite value when no rota meets the limits.
+    """
+    work = 0.0
+    while True:
+        path, counts = _Program(rota, prices).run()
+        work += path.work
+        over = [t for t in np.flatnonzero((rota.most >= 0) & (counts > rota.most)).tolist()
+                if t not in rota.counted]
+        size = _states(rota, [*rota.counted, *over[:1]])
+        if not over or size > MOST_STATES:
+            return Path(path.value, path.shifts, work)
+        rota.counted.append(int(over[0]))
+
+
+def _lengths(rota: Rota) -> tuple[int, int]:
+    """How many run lengths the states tell apart: of work (up to the longest run, or one past
+    the shortest, the last standing for every longer run) and of days off (one past the
+    fewest)."""
+    runs = max(rota.longest, rota.shortest, 1) if rota.longest else max(rota.shortest, 1) + 1
+    return runs, max(rota.least_off, 1) + 1
+
+
+def _states(rota: Rota, counted: list[int]) -> int:
+    """The states a day holds when these templates are counted."""
+    runs, rests = _lengths(rota)
+    size = (len(rota.units) * runs + rests) * len(rota.hours)
+    size *= max(rota.weekends, 0) + 1
+    for t in counted:
+        size *= int(rota.most[t]) + 1
+    return size
+
+
+class _Program:
+    """One run of the program: the layers of states day by day, then the path back.
+
+    Work states are ``work[t, r, m, w, c...]`` (template ``t`` today, the run's length
+    ``r + 1``, ``m`` units, ``w`` weekends, one count per counted template); days off
+    ``off[q, m, w, c...]`` likewise. A run as long as the days so far began on the first day,
+    so the minimums do not hold for it.
+    """
+
+    def __init__(self, rota: Rota, prices: np.ndarray) -> None:
+        self.rota = rota
+        days, kinds = rota.local.shape
+        cost = np.where(rota.local >= 0, prices[np.maximum(rota.local, 0)], math.inf)
+        self.cost = cost + prices[rota.work][:, None]
+        self.runs, self.rests = _lengths(rota)
+        self.counted = list(rota.counted)
+        self.tail = (len(rota.hours), max(rota.weekends, 0) + 1,
+                     *(int(rota.most[t]) + 1 for t in self.counted))
+        self.layers: list[tuple[np.ndarray, np.ndarray]] = []
+        self.kinds = kinds
+
+    def run(self) -> tuple[Path, np.ndarray]:
+        """The least path and each template's count in it."""
+        rota = self.rota
+        start = np.full(self.tail, math.inf)
+        start[(0,) * len(self.tail)] = 0.0
+        work = np.full((self.kinds, self.runs, *self.tail), math.inf)
+        off = np.full((self.rests, *self.tail), math.inf)
+        visited = 0
+        for d in range(rota.local.shape[0]):
+            self.layers.append((work, off))
+            work, off = self._day(d, work, off, start)
+            visited += work.size * 3 + off.size
+        self.layers.append((work, off))
+        hours = rota.hours.reshape((-1,) + (1,) * (len(self.tail) - 1))
+        final_work = work + hours
+        final_off = off + hours
+        best_work = float(final_work.min(initial=math.inf))
+        best_off = float(final_off.min(initial=math.inf))
+        spent = visited * WORK_PER_STATE
+        counts = np.zeros(self.kinds, dtype=np.int64)
+        if not math.isfinite(min(best_work, best_off)):
+            return Path(math.inf, (), spent), counts
+        final, kind = (final_work, "work") if best_work < best_off else (final_off, "off")
+        at = np.unravel_index(int(np.argmin(final)), final.shape)
+        chosen = self._back((kind, *(int(i) for i in at)))
+        for _, t in chosen:
+            counts[t] += 1
+        shifts = tuple(sorted(int(rota.local[d, t]) for d, t in chosen))
+        return Path(min(best_work, best_off), shifts, spent), counts
+
+    def _steps(self, t: int, d: int, after_off: bool) -> list[int]:
+        """How far working template ``t`` on day ``d`` moves each axis of the tail."""
+        return [int(self.rota.units[t]), self._weekend(d, after_off),
+                *(int(c == t) for c in self.counted)]
+
+    def _weekend(self, d: int, after_off: bool) -> int:
+        """Whether working day ``d`` adds a weekend (after a day off or not)."""
+        if self.rota.weekends < 0:
+            return 0
+        place = int(self.rota.weekend[d])
+        if place == 0:
+            return 1
+        return int(place == 1 and self.rota.after_weekend_day[d] and after_off)
+
+    def _may_end(self, d: int) -> np.ndarray:
+        """Which run lengths may end the day before day ``d``: long enough, or begun on the
+        first day."""
+        ok = np.arange(self.runs) >= max(self.rota.shortest, 1) - 1
+        if d - 1 < self.runs:
+            ok[d - 1] = True
+        return ok
+
+    def _may_start(self, d: int) -> np.ndarray:
+        """Which runs of days off before day ``d`` a run of work may follow."""
+        ok = np.arange(self.rests) >= max(self.rota.least_off, 1) - 1
+        if d - 1 < self.rests:
+            ok[d - 1] = True
+        return ok
+
+    def _day(self, d: int, work: np.ndarray, off: np.ndarray,
+             start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The states after day ``d`` from those after the day before."""
+        rota, runs, rests = self.rota, self.runs, self.rests
+        new_work = np.full_like(work, math.inf)
+        new_off = np.full_like(off, math.inf)
+        if d == 0:
+            new_off[0] = begin = start
+        else:
+            new_off[0] = work[:, self._may_end(d)].min(axis=(0, 1))
+            new_off[1:] = off[:-1]
+            new_off[rests - 1] = np.minimum(new_off[rests - 1], off[rests - 1])
+            begin = off[self._may_start(d)].min(axis=0)
+        carried: dict[bytes, np.ndarray] = {}  # the best day before, by the templates it may be
+        for t in np.flatnonzero(rota.local[d] >= 0).tolist():
+            price = self.cost[d, t]
+            into, out = self._slices(self._steps(t, d, True))
+            if into is not None:
+                np.add(begin[out], price, out=new_work[_at(t, 0, *into)])
+            if d == 0:
+                continue
+            before = rota.follows[d - 1][:, t]
+            into, out = self._slices(self._steps(t, d, False))
+            if into is None or not before.any():
+                continue
+            key = before.tobytes()
+            if key not in carried:
+                carried[key] = work[before].min(axis=0)
+            found = carried[key]
+            np.add(found[_at(slice(0, runs - 1), *out)], price,
+                   out=new_work[_at(t, slice(1, None), *into)])
+            if not rota.longest:  # runs past the minimum are alike
+                last = new_work[_at(t, runs - 1, *into)]
+                np.minimum(last, found[_at(runs - 1, *out)] + price, out=last)
+        return new_work, new_off
+
+    def _slices(self, steps: list[int]) -> tuple[tuple[slice, ...] | None, tuple[slice, ...]]:
+        """Where the tail's states land and come from when moved up by ``steps`` (None: the
+        move leaves every state behind)."""
+        if any(s >= n for s, n in zip(steps, self.tail, strict=True)):
+            return None, ()
+        into = tuple(slice(s, None) for s in steps)
+        out = tuple(slice(0, n - s) for s, n in zip(steps, self.tail, strict=True))
+        return into, out
+
+    def _back(self, state: tuple) -> list[tuple[int, int]]:
+        """The (day, template) pairs of the path ending in ``state`` after the last day."""
+        chosen = []
+        for d in range(len(self.layers) - 1, 1, -1):
+            if state[0] == "work":
+                chosen.append((d - 1, state[1]))
+                state = self._before_work(d - 1, state[1], state[2], tuple(state[3:]))
+            else:
+                state = self._before_off(d - 1, state[1], tuple(state[2:]))
+        if state[0] == "work":
+            chosen.append((0, state[1]))
+        return chosen
+
+    def _before_work(self, d: int, t: int, r: int, tail: tuple[int, ...]) -> tuple:
+        """The state after day ``d - 1`` a work state (t, r, tail) after day ``d`` came from."""
+        work, off = self.layers[d]
+        value = self.layers[d + 1][0][(t, r, *tail)] - self.cost[d, t]
+        if r == 0:
+            before = _less(tail, self._steps(t, d, True))
+            for q in np.flatnonzero(self._may_start(d)):
+                if _same(off[(int(q), *before)], value):
+                    return ("off", int(q), *before)
+            raise AssertionError("no state before a run's first day")
+        before = _less(tail, self._steps(t, d, False))
+        rows = [r - 1] + ([r] if not self.rota.longest and r == self.runs - 1 else [])
+        for a in np.flatnonzero(self.rota.follows[d - 1][:, t]):
+            for rr in rows:
+                if _same(work[(int(a), rr, *before)], value):
+                    return ("work", int(a), rr, *before)
+        raise AssertionError("no state before a run's next day")
+
+    def _before_off(self, d: int, q: int, tail: tuple[int, ...]) -> tuple:
+        """The state after day ``d - 1`` a day-off state (q, tail) after day ``d`` came from."""
+        work, off = self.layers[d]
+        value = self.layers[d + 1][1][(q, *tail)]
+        if q == 0:
+            for r in np.flatnonzero(self._may_end(d)):
+                for t in range(self.kinds):
+                    if _same(work[(t, int(r), *tail)], value):
+                        return ("work", t, int(r), *tail)
+            raise AssertionError("no state before a run of days off")
+        if q == self.rests - 1 and _same(off[(q, *tail)], value):
+            return ("off", q, *tail)
+        return ("off", q - 1, *tail)
+
+
+def _at(*index: int | slice) -> tuple[Any, ...]:
+    """An index into the states (typed loosely: numpy's stubs take no mixed tuples)."""
+    return index
+
+
+def _less(tail: tuple[int, ...], steps: list[int]) -> tuple[int, ...]:
+    return tuple(i - s for i, s in zip(tail, steps, strict=True))
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isfinite(a) and abs(a - b) <= 1e-9 * max(1.0, abs(b))
