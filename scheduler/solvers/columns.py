@@ -370,6 +370,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
             if solved is None:
                 break
             value, duals, convex = solved
+            value += split.offset  # the rows' constant terms, which the bound counts too
             alpha = SMOOTHING
     values, objective = None, math.inf
     if pick_roster:

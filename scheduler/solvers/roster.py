@@ -197,7 +197,8 @@ def _columns_phase(run: Run) -> None:
     until = plan.columns_time if plan.columns_work else plan.exact_share
     columns = generate(run.ctx, seed=run.seed, work=share * budget.work * budget.workers,
                        deadline=budget.deadline(until), workers=budget.workers,
-                       pick_roster=False, start=run.first, stall=plan.columns_stall)
+                       pick_roster=False, start=run.first, stall=plan.columns_stall,
+                       by_days=plan.price_by_days, incremental=plan.incremental_master)
     _take_bound(run, columns)
 
 

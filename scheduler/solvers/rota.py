@@ -38,17 +38,21 @@ from scheduler.model import ModelContext
 from scheduler.settings import Level
 from scheduler.solvers.blocks import Cut
 from scheduler.solvers.pricing import (
-    WORK_PER_STATE,
     Path,
     Targets,
     forbidden,
     hours_and_days,
     targets_of,
 )
+from scheduler.solvers.rota_kernel import forward
 
 # a template's count joins the state only while the states stay below this many per day
 # (Curtois 13 counts up to two of its templates with a maximum of 6 or 10 within it)
 MOST_STATES = 1_000_000
+# deterministic seconds a move of the program counts for (a state followed into a day's
+# template): Curtois 13, about 1.5 ns a move on a quiet machine, counted like CP-SAT's
+# 1.5-3 real seconds per deterministic second
+WORK_PER_MOVE = 1e-9
 
 
 @dataclass
@@ -240,26 +244,40 @@ class _Program:
                      *(int(rota.most[t]) + 1 for t in self.counted))
         self.layers: list[tuple[np.ndarray, np.ndarray]] = []
         self.kinds = kinds
+        self.band = _band(rota)
 
     def run(self) -> tuple[Path, np.ndarray]:
         """The least path and each template's count in it."""
-        rota = self.rota
-        start = np.full(self.tail, math.inf)
-        start[(0,) * len(self.tail)] = 0.0
-        work = np.full((self.kinds, self.runs, *self.tail), math.inf)
-        off = np.full((self.rests, *self.tail), math.inf)
-        visited = 0
-        for d in range(rota.local.shape[0]):
-            self.layers.append((work, off))
-            work, off = self._day(d, work, off, start)
-            visited += work.size * 3 + off.size
-        self.layers.append((work, off))
+        rota, tail = self.rota, self.tail
+        days = rota.local.shape[0]
+        size = int(np.prod(tail))
+        coords = np.indices(tail).reshape(len(tail), -1)
+        strides = np.array([int(np.prod(tail[k + 1:])) for k in range(len(tail))])
+        counts_of = coords[2:] if len(tail) > 2 else np.zeros((1, size), dtype=np.int64)
+        axis_of = np.array([self.counted.index(t) if t in self.counted else -1
+                            for t in range(self.kinds)])
+        layers_work = np.empty((days + 1, self.kinds, self.runs, size))
+        layers_off = np.empty((days + 1, self.rests, size))
+        follows = np.array(rota.follows, dtype=np.bool_).reshape(-1, self.kinds, self.kinds)
+        moves = forward(
+            self.cost, follows, rota.units.astype(np.int64),
+            np.array([self._weekend(d, True) for d in range(days)]),
+            np.array([self._weekend(d, False) for d in range(days)]), axis_of, coords[0], coords[1],
+            counts_of, np.array(tail[2:] or (1,)), strides[:2],
+            strides[2:] if len(tail) > 2 else np.zeros(1, dtype=np.int64),
+            np.array([self._may_end(d) for d in range(days)]),
+            np.array([self._may_start(d) for d in range(days)]), bool(rota.longest),
+            np.array([low for low, _ in self.band]), tail[0], tail[1], layers_work,
+            layers_off)
+        self.layers = [(layers_work[d].reshape(self.kinds, self.runs, *tail),
+                        layers_off[d].reshape(self.rests, *tail)) for d in range(days + 1)]
+        work, off = self.layers[-1]
         hours = rota.hours.reshape((-1,) + (1,) * (len(self.tail) - 1))
         final_work = work + hours
         final_off = off + hours
         best_work = float(final_work.min(initial=math.inf))
         best_off = float(final_off.min(initial=math.inf))
-        spent = visited * WORK_PER_STATE
+        spent = moves * WORK_PER_MOVE
         counts = np.zeros(self.kinds, dtype=np.int64)
         if not math.isfinite(min(best_work, best_off)):
             return Path(math.inf, (), spent), counts
@@ -299,51 +317,6 @@ class _Program:
         if d - 1 < self.rests:
             ok[d - 1] = True
         return ok
-
-    def _day(self, d: int, work: np.ndarray, off: np.ndarray,
-             start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The states after day ``d`` from those after the day before."""
-        rota, runs, rests = self.rota, self.runs, self.rests
-        new_work = np.full_like(work, math.inf)
-        new_off = np.full_like(off, math.inf)
-        if d == 0:
-            new_off[0] = begin = start
-        else:
-            new_off[0] = work[:, self._may_end(d)].min(axis=(0, 1))
-            new_off[1:] = off[:-1]
-            new_off[rests - 1] = np.minimum(new_off[rests - 1], off[rests - 1])
-            begin = off[self._may_start(d)].min(axis=0)
-        carried: dict[bytes, np.ndarray] = {}  # the best day before, by the templates it may be
-        for t in np.flatnonzero(rota.local[d] >= 0).tolist():
-            price = self.cost[d, t]
-            into, out = self._slices(self._steps(t, d, True))
-            if into is not None:
-                np.add(begin[out], price, out=new_work[_at(t, 0, *into)])
-            if d == 0:
-                continue
-            before = rota.follows[d - 1][:, t]
-            into, out = self._slices(self._steps(t, d, False))
-            if into is None or not before.any():
-                continue
-            key = before.tobytes()
-            if key not in carried:
-                carried[key] = work[before].min(axis=0)
-            found = carried[key]
-            np.add(found[_at(slice(0, runs - 1), *out)], price,
-                   out=new_work[_at(t, slice(1, None), *into)])
-            if not rota.longest:  # runs past the minimum are alike
-                last = new_work[_at(t, runs - 1, *into)]
-                np.minimum(last, found[_at(runs - 1, *out)] + price, out=last)
-        return new_work, new_off
-
-    def _slices(self, steps: list[int]) -> tuple[tuple[slice, ...] | None, tuple[slice, ...]]:
-        """Where the tail's states land and come from when moved up by ``steps`` (None: the
-        move leaves every state behind)."""
-        if any(s >= n for s, n in zip(steps, self.tail, strict=True)):
-            return None, ()
-        into = tuple(slice(s, None) for s in steps)
-        out = tuple(slice(0, n - s) for s, n in zip(steps, self.tail, strict=True))
-        return into, out
 
     def _back(self, state: tuple) -> list[tuple[int, int]]:
         """The (day, template) pairs of the path ending in ``state`` after the last day."""
@@ -389,6 +362,19 @@ class _Program:
         if q == self.rests - 1 and _same(off[(q, *tail)], value):
             return ("off", q, *tail)
         return ("off", q - 1, *tail)
+
+
+def _band(rota: Rota) -> list[tuple[int, int]]:
+    """For each day, the minutes (units) after the day before that some path reaches and
+    that can still end at a finite cost: at most every day before at its longest shift, at
+    least the hours' first finite cost less every day after at its longest."""
+    longest = np.where(rota.local >= 0, rota.units[None, :], 0).max(axis=1)
+    reached = np.concatenate([[0], np.cumsum(longest)])  # after days 0 .. d-1
+    to_come = longest[::-1].cumsum()[::-1]  # days d .. the last
+    first = int(np.flatnonzero(np.isfinite(rota.hours)).min(initial=0))
+    size = len(rota.hours)
+    return [(max(0, first - int(to_come[d])), min(size, int(reached[d]) + 1))
+            for d in range(len(longest))]
 
 
 def _at(*index: int | slice) -> tuple[Any, ...]:
