@@ -105,8 +105,11 @@ class Pricer:
         self.completions: list[Completion | None] = [None] * len(split.blocks)
 
     def price(self, index: int, prices: np.ndarray, *, seed: int, work: float,
-              seconds: float) -> Priced:
-        """The agent's least priced schedule at the block's variable ``prices``."""
+              seconds: float, deadline: float = math.inf) -> Priced:
+        """The agent's least priced schedule at the block's variable ``prices`` (none, and no
+        bound, once past the ``deadline``: that round then proves nothing)."""
+        if time.perf_counter() >= deadline:
+            return Priced(None, math.inf, -math.inf, 0.0, counted=True)
         block, program = self.split.blocks[index], self.programs[index]
         if program is None:
             return price(block, prices, seed=seed, work=work, seconds=seconds)
@@ -348,7 +351,7 @@ def generate(ctx: ModelContext, *, seed: int, work: float, deadline: float, work
             prices = reduced_prices(split, at)
             left = deadline - time.perf_counter()
             jobs = [pool.submit(pricer.price, i, prices[b.variables], seed=seed,
-                                work=pricing_work, seconds=left)
+                                work=pricing_work, seconds=left, deadline=deadline)
                     for i, b in enumerate(split.blocks)]
             found = [job.result() for job in jobs]
             spent += sum(p.work if p.counted else max(p.work, least_work) for p in found)

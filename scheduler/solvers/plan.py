@@ -148,6 +148,10 @@ class SolvePlan:
     # agents priced by the dynamic program over the days (:mod:`.pricing`) where it can price
     # them, CP-SAT on their block otherwise
     price_by_days: bool = False
+    # column generation's bound from the start, on one thread beside the first roster's
+    # single-threaded search, until ``columns_time``, with up to this share of the work (0:
+    # not run); its bound is collected at the end
+    columns_first: float = 0.0
     # the master kept in GLOP between rounds, each started from the last basis (a 200-agent
     # team: 0.06 s a round instead of 0.76 s from scratch)
     incremental_master: bool = False
@@ -235,11 +239,25 @@ AVAILABILITY_LARGE = replace(AVAILABILITY, size="availability-large", exact_shar
                              pick_linearization=None)
 
 
+# template teams (fixed shift templates over weeks): column generation prices each agent by
+# the dynamic program over runs of days (:mod:`.rota`; Curtois 8 / 13 / 15, per agent: 0.8 /
+# 10 / 11 ms against CP-SAT's 35 / 113 / 146 ms), which makes its bound converge within the
+# solve: Curtois 8 reaches 1,297 (optimum 1,300) in 50 rounds and 34 s on one thread
+SMALL_TEMPLATES = replace(SMALL, price_by_days=True, incremental_master=True)
+# ... and on medium teams it replaces CP-SAT on the whole model beside neighbourhood search,
+# with the same share of the work: at 60 s, 2 workers, load 2.3-2.9, same runs, rosters
+# within the load's noise (8: 1,773 / 1,757; 9: 470 / 464; 14: 1,559 / 1,559) and bounds far
+# closer (8: 1,297 / 1,261; 9: 406 / 373; 14: 1,256 / 1,272; 16: 3,224 / 3,188, best known
+# 3,225). Its thread then improves the better of its columns' roster and the first roster
+MEDIUM_TEMPLATES = replace(MEDIUM, columns_beside=True, columns_roster=True,
+                           search_columns=True, price_by_days=True, incremental_master=True)
+
+
 def plan_for(shift_variables: int, *, flexible: bool = False) -> SolvePlan:
     """The plan for a model with this many shift variables (``flexible``: an
-    availability-driven team's model of flexible shifts)."""
+    availability-driven team's model of flexible shifts, else a team of shift templates)."""
     if shift_variables <= SMALL_MODEL:
-        return SMALL
+        return SMALL if flexible else SMALL_TEMPLATES
     if flexible:
         return AVAILABILITY if shift_variables <= LARGE_AVAILABILITY else AVAILABILITY_LARGE
-    return MEDIUM if shift_variables <= LARGE_MODEL else LARGE
+    return MEDIUM_TEMPLATES if shift_variables <= LARGE_MODEL else LARGE

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -130,7 +130,27 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
 
 
 def _phases(run: Run, relaxation: Relaxation) -> SolveResult:
-    """The phases of the module note, in order, with the relaxation solving beside them."""
+    """The phases of the module note, in order, with the relaxation (and on large template
+    teams column generation's bound) solving beside them."""
+    with ThreadPoolExecutor(max_workers=1) as side:
+        bound = side.submit(_columns_first, run) if run.plan.columns_first else None
+        return _searches(run, relaxation, bound)
+
+
+def _columns_first(run: Run) -> Outcome | None:
+    """Column generation's bound from the start of the solve, on the core the first roster's
+    single-threaded search leaves free (no start roster: it has none yet)."""
+    plan, budget = run.plan, run.budget
+    return generate(run.ctx, seed=run.seed, work=plan.columns_first * budget.work,
+                    deadline=budget.deadline(plan.columns_time), workers=1,
+                    pick_roster=False, by_days=plan.price_by_days,
+                    incremental=plan.incremental_master)
+
+
+def _searches(run: Run, relaxation: Relaxation, columns: Future[Outcome | None] | None
+              ) -> SolveResult:
+    """The first roster, the main phase and the final neighbourhood search; the bounds
+    solving beside them are collected at the end."""
     ctx, budget, seed, workers = run.ctx, run.budget, run.seed, run.budget.workers
     _first_phase(run, relaxation)
     if _searching(run) and run.plan.availability_hoods:
@@ -153,6 +173,8 @@ def _phases(run: Run, relaxation: Relaxation) -> SolveResult:
                        on_better=run.recorder.roster_found, splitter=run.splitter,
                        picker=run.picker)
     run.bound = max(run.bound, relaxation.result())
+    if columns is not None:
+        _take_bound(run, columns.result())
     return _result(run, best)
 
 
@@ -228,18 +250,32 @@ def _columns_beside(run: Run, phase_end: float) -> SearchResult:
     _take_bound(run, columns)
     stopped = StopReason.TIME_LIMIT if time.perf_counter() >= phase_end else \
         StopReason.WORK_LIMIT
-    if columns is None or columns.values is None or not holds(run.ctx, columns.values):
-        return SearchResult("UNKNOWN", None, float("inf"), run.bound, stopped)
-    objective = float(sum(polish(run.ctx, columns.values).values()))
-    run.recorder.roster_found(objective)
-    found = SearchResult("FEASIBLE", columns.values, objective, run.bound, stopped)
-    left = plan.exact_share * budget.work - columns.work
-    if plan.search_columns and left > 0 and run.bound < objective:
-        # the thread is free long before the phase ends: improve the columns' roster
-        found = improve(run.ctx, columns.values, objective, budget=left, workers=1,
+    found = SearchResult("UNKNOWN", None, float("inf"), run.bound, stopped)
+    if columns is not None and columns.values is not None and holds(run.ctx, columns.values):
+        objective = float(sum(polish(run.ctx, columns.values).values()))
+        run.recorder.roster_found(objective)
+        found = SearchResult("FEASIBLE", columns.values, objective, run.bound, stopped)
+    left = plan.exact_share * budget.work - (columns.work if columns else 0.0)
+    start = _better_start(run, found)
+    if plan.search_columns and left > 0 and start.values is not None and \
+            run.bound < start.objective:
+        # the thread is free long before the phase ends: improve the columns' roster, or the
+        # first roster when the columns' is worse (template teams: the best integer mix of
+        # the columns is often far from their linear one)
+        found = improve(run.ctx, start.values, start.objective, budget=left, workers=1,
                         seed=run.seed + 3, deadline=phase_end, bound=run.bound,
                         on_better=run.recorder.roster_found, splitter=run.splitter,
                         picker=run.picker)
+    return found
+
+
+def _better_start(run: Run, found: SearchResult) -> SearchResult:
+    """The columns' roster, or the first roster when that costs less."""
+    if run.first is None:
+        return found
+    objective = float(sum(polish(run.ctx, run.first).values()))
+    if objective < found.objective:
+        return SearchResult("FEASIBLE", run.first, objective, run.bound, found.stopped)
     return found
 
 

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from scheduler.constraints.consecutive import limits as run_limits
+from scheduler.constraints.contract import limits
 from scheduler.constraints.weekends import weekend_limit
 from scheduler.model import ModelContext
 from scheduler.settings import Level
@@ -116,6 +117,8 @@ def rota_of(ctx: ModelContext, split: Cut, index: int, targets: Targets) -> Rota
         return None
     local[np.isin(local, list(forbidden(block, set(every.tolist()))))] = -1
     paid = np.array([problem.template_index[t].paid_minutes for t in names])
+    if _weekly(ctx, agent.id, local, paid):
+        return None
     unit = reduce(math.gcd, paid.tolist(), 0) or 1
     top = sum(int(paid[local[d] >= 0].max(initial=0)) for d in range(problem.days)) // unit
     hours, _ = hours_and_days(ctx, agent.id, unit, top, problem.days, targets)
@@ -125,6 +128,25 @@ def rota_of(ctx: ModelContext, split: Cut, index: int, targets: Targets) -> Rota
     return Rota(local, every, work, paid // unit, hours, _follows(ctx, agent.id, names),
                 longest, shortest, least_off, weekend, after, weekends,
                 _most(ctx, agent.id, names, local))
+
+
+def _weekly(ctx: ModelContext, agent: str, local: np.ndarray, paid: np.ndarray) -> bool:
+    """Whether the agent's contract limits some week (not the whole horizon) in a way that may
+    bind: the program counts the horizon only, so its rotas would break such a limit and be
+    priced by CP-SAT after all (a team's default of at most 5 days a week: such teams are
+    priced by CP-SAT from the start)."""
+    problem = ctx.problem
+    if problem.rules.contract.level == Level.OFF:
+        return False
+    for lim in limits(problem.agent_index[agent], problem, problem.rules.contract):
+        if lim.days == range(problem.days) or lim.what == "shifts":
+            continue
+        days = list(lim.days)
+        most = len(days) if lim.what == "days" else \
+            sum(int(paid[local[d] >= 0].max(initial=0)) for d in days)
+        if lim.low > 0 or (lim.high is not None and lim.high < most):
+            return True
+    return False
 
 
 def _runs(ctx: ModelContext, agent: str) -> tuple[int, int, int]:
@@ -371,7 +393,7 @@ def _band(rota: Rota) -> list[tuple[int, int]]:
     longest = np.where(rota.local >= 0, rota.units[None, :], 0).max(axis=1)
     reached = np.concatenate([[0], np.cumsum(longest)])  # after days 0 .. d-1
     to_come = longest[::-1].cumsum()[::-1]  # days d .. the last
-    first = int(np.flatnonzero(np.isfinite(rota.hours)).min(initial=0))
+    first = int(np.flatnonzero(np.isfinite(rota.hours)).min(initial=len(rota.hours)))
     size = len(rota.hours)
     return [(max(0, first - int(to_come[d])), min(size, int(reached[d]) + 1))
             for d in range(len(longest))]
