@@ -19,7 +19,9 @@ from scheduler.solvers.plan import (
     AVAILABILITY_LARGE,
     LARGE,
     MEDIUM,
+    MEDIUM_TEMPLATES,
     SMALL,
+    SMALL_TEMPLATES,
     plan_for,
 )
 from scheduler.solvers.roster import solve
@@ -95,6 +97,18 @@ def test_availability_teams_get_their_plan() -> None:
     assert large is AVAILABILITY_LARGE and large.exact_share > AVAILABILITY.exact_share
     assert large.price_by_days and large.incremental_master
     assert not (MEDIUM.price_by_days or LARGE.price_by_days or SMALL.price_by_days)
+
+
+def test_teams_of_templates_price_by_the_rota_program() -> None:
+    # small and medium teams of shift templates price their columns by the rota program;
+    # on medium ones column generation takes CP-SAT's place beside neighbourhood search with
+    # the same share, its thread then searching from the better roster
+    assert plan_for(2000) is SMALL_TEMPLATES and plan_for(2000, flexible=True) is SMALL
+    assert SMALL_TEMPLATES.price_by_days and SMALL_TEMPLATES.columns_work == SMALL.columns_work
+    medium = plan_for(5000)
+    assert medium is MEDIUM_TEMPLATES and medium.exact_share == MEDIUM.exact_share
+    assert medium.columns_beside and medium.price_by_days and medium.search_columns
+    assert plan_for(20000) is LARGE and not LARGE.columns_beside
 
 
 def test_the_availability_plan_keeps_the_identity_and_is_deterministic(twelve: Problem):

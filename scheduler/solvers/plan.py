@@ -148,10 +148,6 @@ class SolvePlan:
     # agents priced by the dynamic program over the days (:mod:`.pricing`) where it can price
     # them, CP-SAT on their block otherwise
     price_by_days: bool = False
-    # column generation's bound from the start, on one thread beside the first roster's
-    # single-threaded search, until ``columns_time``, with up to this share of the work (0:
-    # not run); its bound is collected at the end
-    columns_first: float = 0.0
     # the master kept in GLOP between rounds, each started from the last basis (a 200-agent
     # team: 0.06 s a round instead of 0.76 s from scratch)
     incremental_master: bool = False

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -130,27 +130,7 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
 
 
 def _phases(run: Run, relaxation: Relaxation) -> SolveResult:
-    """The phases of the module note, in order, with the relaxation (and on large template
-    teams column generation's bound) solving beside them."""
-    with ThreadPoolExecutor(max_workers=1) as side:
-        bound = side.submit(_columns_first, run) if run.plan.columns_first else None
-        return _searches(run, relaxation, bound)
-
-
-def _columns_first(run: Run) -> Outcome | None:
-    """Column generation's bound from the start of the solve, on the core the first roster's
-    single-threaded search leaves free (no start roster: it has none yet)."""
-    plan, budget = run.plan, run.budget
-    return generate(run.ctx, seed=run.seed, work=plan.columns_first * budget.work,
-                    deadline=budget.deadline(plan.columns_time), workers=1,
-                    pick_roster=False, by_days=plan.price_by_days,
-                    incremental=plan.incremental_master)
-
-
-def _searches(run: Run, relaxation: Relaxation, columns: Future[Outcome | None] | None
-              ) -> SolveResult:
-    """The first roster, the main phase and the final neighbourhood search; the bounds
-    solving beside them are collected at the end."""
+    """The phases of the module note, in order, with the relaxation solving beside them."""
     ctx, budget, seed, workers = run.ctx, run.budget, run.seed, run.budget.workers
     _first_phase(run, relaxation)
     if _searching(run) and run.plan.availability_hoods:
@@ -173,8 +153,6 @@ def _searches(run: Run, relaxation: Relaxation, columns: Future[Outcome | None] 
                        on_better=run.recorder.roster_found, splitter=run.splitter,
                        picker=run.picker)
     run.bound = max(run.bound, relaxation.result())
-    if columns is not None:
-        _take_bound(run, columns.result())
     return _result(run, best)
 
 
