@@ -9,9 +9,12 @@ import pytest
 from rules.flexible import cover, flex, rules, team
 from rules.helpers import assert_identity, model_of
 
+from benchmarks.curtois import to_problem
+from benchmarks.curtois_format import read_instance
 from scheduler.check import check
 from scheduler.domain import Agent, Contract, Problem
 from scheduler.load import load_team
+from scheduler.settings import ContractSettings
 from scheduler.solvers.construct import filled_roster, plain_roster, shared_then_filled
 from scheduler.solvers.cpsat import extract, polish
 from scheduler.solvers.plan import (
@@ -23,10 +26,13 @@ from scheduler.solvers.plan import (
     SMALL,
     SMALL_TEMPLATES,
     plan_for,
+    priced_by_rota,
 )
 from scheduler.solvers.roster import solve
 from scheduler.solvers.searches import empty_roster, holds, repaired
 from scheduler.staffing import requirements
+
+CURTOIS = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "curtois"
 
 
 def chosen(problem: Problem, values: dict[int, bool]) -> set[tuple[str, str]]:
@@ -99,16 +105,24 @@ def test_availability_teams_get_their_plan() -> None:
     assert not (MEDIUM.price_by_days or LARGE.price_by_days or SMALL.price_by_days)
 
 
-def test_teams_of_templates_price_by_the_rota_program() -> None:
-    # small and medium teams of shift templates price their columns by the rota program;
-    # on medium ones column generation takes CP-SAT's place beside neighbourhood search with
-    # the same share, its thread then searching from the better roster
-    assert plan_for(2000) is SMALL_TEMPLATES and plan_for(2000, flexible=True) is SMALL
+def test_teams_of_templates_price_by_the_rota_program(small_problem: Problem) -> None:
+    # small and medium teams of shift templates the rota program can price use it for their
+    # columns; on medium ones column generation takes CP-SAT's place beside neighbourhood
+    # search with the same share, its thread then searching from the better roster
+    assert plan_for(2000, by_rota=True) is SMALL_TEMPLATES and plan_for(2000) is SMALL
+    assert plan_for(2000, flexible=True, by_rota=True) is SMALL
     assert SMALL_TEMPLATES.price_by_days and SMALL_TEMPLATES.columns_work == SMALL.columns_work
-    medium = plan_for(5000)
+    medium = plan_for(5000, by_rota=True)
     assert medium is MEDIUM_TEMPLATES and medium.exact_share == MEDIUM.exact_share
     assert medium.columns_beside and medium.price_by_days and medium.search_columns
-    assert plan_for(20000) is LARGE and not LARGE.columns_beside
+    assert plan_for(5000) is MEDIUM and plan_for(20000, by_rota=True) is LARGE
+    # Curtois' teams can be priced; fairness ties the fixture's agents together; a fortnight
+    # under the team's default of at most 5 days a week would break weekly limits
+    curtois = to_problem(read_instance(CURTOIS / "Instance3.txt"))
+    assert priced_by_rota(curtois) and not priced_by_rota(small_problem)
+    fortnight = curtois.model_copy(update={"rules": curtois.rules.model_copy(update={
+        "contract": ContractSettings()})})
+    assert fortnight.days == 14 and not priced_by_rota(fortnight)
 
 
 def test_the_availability_plan_keeps_the_identity_and_is_deterministic(twelve: Problem):

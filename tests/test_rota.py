@@ -155,6 +155,18 @@ def test_hours_window() -> None:
     assert best(replace(rota, hours=np.array([0, 0, 0, 4, 8, 12, 16, 20, 24.0])), prices)[0] == -6
 
 
+def test_days_worked() -> None:
+    # 4 days each paying 10: at most 2 days worked (the days' costs end there) gives -20; days
+    # priced 0, 0, 5, 10, 15 give 4 days at -40 + 15 = -25 (3 days: -30 + 10, 2: -20)
+    rota, prices = rota_of([[-10]] * 4)
+    assert best(replace(rota, days=np.zeros(3)), prices)[0] == -20
+    assert best(replace(rota, days=np.array([0, 0, 5, 10, 15.0])), prices) == (-25, (0, 1, 2, 3))
+    # at 17 for the fourth day, three days it is (-20), whichever three
+    assert best(replace(rota, days=np.array([0, 0, 5, 10, 27.0])), prices)[0] == -20
+    # a constant cost is paid whatever the number of days
+    assert best(replace(rota, days=np.array([7.0])), prices)[0] == -33
+
+
 def test_a_template_maximum(monkeypatch: pytest.MonkeyPatch) -> None:
     # 5 days of A (pays 3) or B (pays 1), A at most twice. The first run breaks it (A every
     # day, -15), then A is counted: A twice and B three times, -9

@@ -12,6 +12,9 @@ import time
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from scheduler.domain import Problem
+from scheduler.settings import Level
+
 # Default CP-SAT deterministic seconds of search per wall-clock second of time limit. On the
 # reference machine a deterministic second takes 1.5-3 real seconds, so teams up to about 60
 # agents stop on the work limit (reproducibly) or a proof; larger ones may run into the
@@ -249,11 +252,29 @@ MEDIUM_TEMPLATES = replace(MEDIUM, columns_beside=True, columns_roster=True,
                            search_columns=True, price_by_days=True, incremental_master=True)
 
 
-def plan_for(shift_variables: int, *, flexible: bool = False) -> SolvePlan:
+def plan_for(shift_variables: int, *, flexible: bool = False, by_rota: bool = False
+             ) -> SolvePlan:
     """The plan for a model with this many shift variables (``flexible``: an
-    availability-driven team's model of flexible shifts, else a team of shift templates)."""
+    availability-driven team's model of flexible shifts; ``by_rota``: a team of shift
+    templates whose agents the rota program can price, see :func:`priced_by_rota`)."""
     if shift_variables <= SMALL_MODEL:
-        return SMALL if flexible else SMALL_TEMPLATES
+        return SMALL_TEMPLATES if by_rota and not flexible else SMALL
     if flexible:
         return AVAILABILITY if shift_variables <= LARGE_AVAILABILITY else AVAILABILITY_LARGE
-    return MEDIUM_TEMPLATES if shift_variables <= LARGE_MODEL else LARGE
+    if shift_variables <= LARGE_MODEL:
+        return MEDIUM_TEMPLATES if by_rota else MEDIUM
+    return LARGE
+
+
+def priced_by_rota(problem: Problem) -> bool:
+    """Whether the rota program (:mod:`.rota`) can price the team's agents: templates, no
+    fairness rule (its group variables tie the agents' blocks together, and a generated
+    200-agent week's cut alone took 2.4 s) and no weekly limit (the program counts the
+    horizon, so each agent would go to CP-SAT after all)."""
+    if problem.flexible or problem.rules.fairness.level != Level.OFF:
+        return False
+    team_days = problem.rules.contract.max_days_per_week
+    weekly = any(agent.contract.period == "week" or
+                 (agent.contract.max_days_per_week or team_days) is not None
+                 for agent in problem.agents)
+    return problem.days <= 7 or not weekly

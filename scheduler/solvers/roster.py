@@ -41,6 +41,7 @@ from scheduler.solvers.plan import (
     SolvePlan,
     StopReason,
     plan_for,
+    priced_by_rota,
 )
 from scheduler.solvers.progress import Progress, Recorder, Watcher, gap_of
 from scheduler.solvers.relaxation import Relaxation, lp_bound
@@ -118,7 +119,8 @@ def solve(problem: Problem, requirements: pd.DataFrame, *, time_limit: float = 6
     ctx = build(problem, requirements)
     add_hints(ctx, hint)
     if plan is None:
-        plan = plan_for(len(ctx.x), flexible=bool(problem.flexible))
+        plan = plan_for(len(ctx.x), flexible=bool(problem.flexible),
+                        by_rota=priced_by_rota(problem))
     run = Run(ctx, plan, budget, Recorder(budget, on_progress), seed, neighbourhood_search,
               log_progress)
     until = budget.deadline(plan.relaxation_share(len(ctx.x), time_limit))

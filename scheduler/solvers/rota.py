@@ -66,8 +66,9 @@ class Rota:
     ``follows[d][a, b]`` says whether ``b`` on day ``d + 1`` may follow ``a`` on day ``d``.
     ``longest`` / ``shortest`` / ``least_off`` are the runs' limits (0: none), ``weekend[d]``
     the day's place in its weekend (-1: none) and ``weekends`` how many may be worked (-1:
-    any); ``most[t]`` each template's maximum (-1: none) and ``counted`` the templates whose
-    count is part of the state.
+    any); ``most[t]`` each template's maximum (-1: none), ``days`` the cost of each number of
+    days worked (one entry: they cost that, whatever their number) and ``counted`` the
+    templates whose count is part of the state.
     """
 
     local: np.ndarray
@@ -83,6 +84,7 @@ class Rota:
     after_weekend_day: np.ndarray
     weekends: int
     most: np.ndarray
+    days: np.ndarray = field(default_factory=lambda: np.zeros(1))
     counted: list[int] = field(default_factory=list)
 
 
@@ -121,13 +123,16 @@ def rota_of(ctx: ModelContext, split: Cut, index: int, targets: Targets) -> Rota
         return None
     unit = reduce(math.gcd, paid.tolist(), 0) or 1
     top = sum(int(paid[local[d] >= 0].max(initial=0)) for d in range(problem.days)) // unit
-    hours, _ = hours_and_days(ctx, agent.id, unit, top, problem.days, targets)
+    hours, days = hours_and_days(ctx, agent.id, unit, top, problem.days, targets)
     hours = hours[:int(np.flatnonzero(np.isfinite(hours)).max(initial=0)) + 1]
+    days = days[:int(np.flatnonzero(np.isfinite(days)).max(initial=0)) + 1]
+    if np.all(days == days[0]):
+        days = days[:1]  # the days worked cost nothing the program must count
     longest, shortest, least_off = _runs(ctx, agent.id)
     weekend, after, weekends = _weekends(ctx, agent.id)
     return Rota(local, every, work, paid // unit, hours, _follows(ctx, agent.id, names),
                 longest, shortest, least_off, weekend, after, weekends,
-                _most(ctx, agent.id, names, local))
+                _most(ctx, agent.id, names, local), days)
 
 
 def _weekly(ctx: ModelContext, agent: str, local: np.ndarray, paid: np.ndarray) -> bool:
@@ -240,7 +245,7 @@ def _states(rota: Rota, counted: list[int]) -> int:
     """The states a day holds when these templates are counted."""
     runs, rests = _lengths(rota)
     size = (len(rota.units) * runs + rests) * len(rota.hours)
-    size *= max(rota.weekends, 0) + 1
+    size *= (max(rota.weekends, 0) + 1) * len(rota.days)
     for t in counted:
         size *= int(rota.most[t]) + 1
     return size
@@ -249,10 +254,10 @@ def _states(rota: Rota, counted: list[int]) -> int:
 class _Program:
     """One run of the program: the layers of states day by day, then the path back.
 
-    Work states are ``work[t, r, m, w, c...]`` (template ``t`` today, the run's length
-    ``r + 1``, ``m`` units, ``w`` weekends, one count per counted template); days off
-    ``off[q, m, w, c...]`` likewise. A run as long as the days so far began on the first day,
-    so the minimums do not hold for it.
+    Work states are ``work[t, r, m, w, k, c...]`` (template ``t`` today, the run's length
+    ``r + 1``, ``m`` units, ``w`` weekends, ``k`` days worked, one count per counted
+    template); days off ``off[q, m, w, k, c...]`` likewise. A run as long as the days so far
+    began on the first day, so the minimums do not hold for it.
     """
 
     def __init__(self, rota: Rota, prices: np.ndarray) -> None:
@@ -262,7 +267,7 @@ class _Program:
         self.cost = cost + prices[rota.work][:, None]
         self.runs, self.rests = _lengths(rota)
         self.counted = list(rota.counted)
-        self.tail = (len(rota.hours), max(rota.weekends, 0) + 1,
+        self.tail = (len(rota.hours), max(rota.weekends, 0) + 1, len(rota.days),
                      *(int(rota.most[t]) + 1 for t in self.counted))
         self.layers: list[tuple[np.ndarray, np.ndarray]] = []
         self.kinds = kinds
@@ -275,28 +280,24 @@ class _Program:
         size = int(np.prod(tail))
         coords = np.indices(tail).reshape(len(tail), -1)
         strides = np.array([int(np.prod(tail[k + 1:])) for k in range(len(tail))])
-        counts_of = coords[2:] if len(tail) > 2 else np.zeros((1, size), dtype=np.int64)
-        axis_of = np.array([self.counted.index(t) if t in self.counted else -1
-                            for t in range(self.kinds)])
         layers_work = np.empty((days + 1, self.kinds, self.runs, size))
         layers_off = np.empty((days + 1, self.rests, size))
         follows = np.array(rota.follows, dtype=np.bool_).reshape(-1, self.kinds, self.kinds)
+        steps = [np.array([[self._steps(t, d, after) for t in range(self.kinds)]
+                           for d in range(days)], dtype=np.int64).reshape(days, self.kinds, -1)
+                 for after in (True, False)]
         moves = forward(
-            self.cost, follows, rota.units.astype(np.int64),
-            np.array([self._weekend(d, True) for d in range(days)]),
-            np.array([self._weekend(d, False) for d in range(days)]), axis_of, coords[0], coords[1],
-            counts_of, np.array(tail[2:] or (1,)), strides[:2],
-            strides[2:] if len(tail) > 2 else np.zeros(1, dtype=np.int64),
+            self.cost, follows, steps[0], steps[1], coords, np.array(tail), strides,
             np.array([self._may_end(d) for d in range(days)]),
             np.array([self._may_start(d) for d in range(days)]), bool(rota.longest),
-            np.array([low for low, _ in self.band]), tail[0], tail[1], layers_work,
-            layers_off)
+            np.array([low for low, _ in self.band]), layers_work, layers_off)
         self.layers = [(layers_work[d].reshape(self.kinds, self.runs, *tail),
                         layers_off[d].reshape(self.rests, *tail)) for d in range(days + 1)]
         work, off = self.layers[-1]
-        hours = rota.hours.reshape((-1,) + (1,) * (len(self.tail) - 1))
-        final_work = work + hours
-        final_off = off + hours
+        ends = rota.hours.reshape((-1,) + (1,) * (len(tail) - 1)) + \
+            rota.days.reshape((1, 1, -1) + (1,) * (len(tail) - 3))
+        final_work = work + ends
+        final_off = off + ends
         best_work = float(final_work.min(initial=math.inf))
         best_off = float(final_off.min(initial=math.inf))
         spent = moves * WORK_PER_MOVE
@@ -314,7 +315,7 @@ class _Program:
     def _steps(self, t: int, d: int, after_off: bool) -> list[int]:
         """How far working template ``t`` on day ``d`` moves each axis of the tail."""
         return [int(self.rota.units[t]), self._weekend(d, after_off),
-                *(int(c == t) for c in self.counted)]
+                int(len(self.rota.days) > 1), *(int(c == t) for c in self.counted)]
 
     def _weekend(self, d: int, after_off: bool) -> int:
         """Whether working day ``d`` adds a weekend (after a day off or not)."""
