@@ -283,9 +283,7 @@ class _Program:
         layers_work = np.empty((days + 1, self.kinds, self.runs, size))
         layers_off = np.empty((days + 1, self.rests, size))
         follows = np.array(rota.follows, dtype=np.bool_).reshape(-1, self.kinds, self.kinds)
-        steps = [np.array([[self._steps(t, d, after) for t in range(self.kinds)]
-                           for d in range(days)], dtype=np.int64).reshape(days, self.kinds, -1)
-                 for after in (True, False)]
+        steps = [self._all_steps(after) for after in (True, False)]
         moves = forward(
             self.cost, follows, steps[0], steps[1], coords, np.array(tail), strides,
             np.array([self._may_end(d) for d in range(days)]),
@@ -311,6 +309,17 @@ class _Program:
             counts[t] += 1
         shifts = tuple(sorted(int(rota.local[d, t]) for d, t in chosen))
         return Path(min(best_work, best_off), shifts, spent), counts
+
+    def _all_steps(self, after_off: bool) -> np.ndarray:
+        """:meth:`_steps` for every day and template at once, ``(day, template, axis)``."""
+        days, kinds = self.rota.local.shape
+        found = np.zeros((days, kinds, len(self.tail)), dtype=np.int64)
+        found[:, :, 0] = self.rota.units[None, :]
+        found[:, :, 1] = np.array([self._weekend(d, after_off) for d in range(days)])[:, None]
+        found[:, :, 2] = int(len(self.rota.days) > 1)
+        for axis, t in enumerate(self.counted):
+            found[:, t, 3 + axis] = 1
+        return found
 
     def _steps(self, t: int, d: int, after_off: bool) -> list[int]:
         """How far working template ``t`` on day ``d`` moves each axis of the tail."""

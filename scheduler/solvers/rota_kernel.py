@@ -37,6 +37,10 @@ def forward(cost: np.ndarray, follows: np.ndarray, after_off: np.ndarray,
     work[:] = np.inf
     off[:] = np.inf
     begin = np.empty(size)
+    room = np.empty(axes, dtype=np.int64)
+    # each move's offset in the flattened tail, per day and template
+    shift_off = (after_off * strides).sum(axis=2)
+    shift_work = (after_work * strides).sum(axis=2)
     for d in range(days):
         before_w, before_o, next_w, next_o = work[d], off[d], work[d + 1], off[d + 1]
         begin[:] = np.inf
@@ -70,15 +74,13 @@ def forward(cost: np.ndarray, follows: np.ndarray, after_off: np.ndarray,
                 v = begin[i]
                 if v == np.inf:
                     continue
-                j = i
+                fits = True
                 for axis in range(axes):
-                    step = after_off[d, b, axis]
-                    if step:
-                        if at[axis, i] + step >= sizes[axis]:
-                            j = -1
-                            break
-                        j += step * strides[axis]
-                if j >= 0 and v + c < next_w[b, 0, j]:
+                    if at[axis, i] + after_off[d, b, axis] >= sizes[axis]:
+                        fits = False
+                        break
+                j = i + shift_off[d, b]
+                if fits and v + c < next_w[b, 0, j]:
                     next_w[b, 0, j] = v + c
         if d == 0:
             continue
@@ -91,19 +93,19 @@ def forward(cost: np.ndarray, follows: np.ndarray, after_off: np.ndarray,
                     v = before_w[a, r, i]
                     if v == np.inf or at[0, i] < low[d]:
                         continue
+                    for axis in range(axes):
+                        room[axis] = sizes[axis] - 1 - at[axis, i]
                     for b in range(kinds):
                         c = cost[d, b]
                         if c == np.inf or not follows[d - 1, a, b]:
                             continue
                         moves += 1
-                        j = i
+                        fits = True
                         for axis in range(axes):
-                            step = after_work[d, b, axis]
-                            if step:
-                                if at[axis, i] + step >= sizes[axis]:
-                                    j = -1
-                                    break
-                                j += step * strides[axis]
-                        if j >= 0 and v + c < next_w[b, into, j]:
+                            if after_work[d, b, axis] > room[axis]:
+                                fits = False
+                                break
+                        j = i + shift_work[d, b]
+                        if fits and v + c < next_w[b, into, j]:
                             next_w[b, into, j] = v + c
     return moves
