@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ortools.sat.python import cp_model
+from rules.helpers import block_holds
 
 from scheduler.domain import (
     Agent,
@@ -25,7 +25,7 @@ from scheduler.domain import (
 )
 from scheduler.load.candidates import with_candidates
 from scheduler.settings import RuleSettings
-from scheduler.solvers.blocks import Block, cut
+from scheduler.solvers.blocks import cut
 from scheduler.solvers.columns import Pricer, price, reduced_prices
 from scheduler.solvers.cpsat import build
 from scheduler.solvers.pricing import Week, cheapest, weeks_of
@@ -107,18 +107,6 @@ def teams(draw: st.DrawFn) -> Problem:
     return with_candidates(problem)
 
 
-def _holds(block: Block, values: np.ndarray) -> bool:
-    """Whether the block's rules accept these values of its variables."""
-    fixed = block.model.clone()
-    for i, value in enumerate(values.tolist()):
-        domain = fixed.proto.variables[i].domain
-        if not domain[0] <= value <= domain[len(domain) - 1]:
-            return False
-        domain[0] = domain[1] = int(value)
-    fixed.proto.clear_objective()
-    return cp_model.CpSolver().solve(fixed) == cp_model.OPTIMAL
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(teams(), st.integers(0, 2**31))
 def test_the_program_prices_a_block_as_cpsat_does(problem: Problem, seed: int) -> None:
@@ -141,7 +129,7 @@ def test_the_program_prices_a_block_as_cpsat_does(problem: Problem, seed: int) -
         # a relaxation: never above the least priced cost, and on these rules equal to it
         assert found.value <= exact.priced + 1e-6
         column = pricer.price(i, mine, seed=0, work=10, seconds=30)
-        assert column.values is not None and _holds(block, column.values)
+        assert column.values is not None and block_holds(block, column.values)
         assert column.priced == exact.priced or \
             abs(column.priced - exact.priced) <= 1e-6 * max(1.0, abs(exact.priced))
         assert column.bound <= exact.priced + 1e-6

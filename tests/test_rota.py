@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ortools.sat.python import cp_model
+from rules.helpers import block_holds
 
 from benchmarks.curtois import to_problem
 from benchmarks.curtois_format import read_instance
@@ -40,7 +40,7 @@ from scheduler.settings import (
     WeekendSettings,
 )
 from scheduler.solvers import columns
-from scheduler.solvers.blocks import Block, cut
+from scheduler.solvers.blocks import Cut, cut
 from scheduler.solvers.columns import Pricer, generate, price, reduced_prices
 from scheduler.solvers.cpsat import build
 from scheduler.solvers.rota import Rota, cheapest_rota, rotas_of
@@ -193,18 +193,6 @@ def test_no_feasible_rota_is_infinite() -> None:
     assert best(replace(rota, least_off=2), prices) == (INF, ())
 
 
-def holds(block: Block, values: np.ndarray) -> bool:
-    """Whether the block's rules accept these values of its variables."""
-    fixed = block.model.clone()
-    for i, value in enumerate(values.tolist()):
-        domain = fixed.proto.variables[i].domain
-        if not domain[0] <= value <= domain[len(domain) - 1]:
-            return False
-        domain[0] = domain[1] = int(value)
-    fixed.proto.clear_objective()
-    return cp_model.CpSolver().solve(fixed) == cp_model.OPTIMAL
-
-
 def one_agent(level: str) -> Problem:
     """Friday to Thursday, E 06-14 h and L 14-22 h, every rule at ``level``."""
     contract = Contract(min_minutes=960, period="horizon", max_shifts={"L": 1},
@@ -223,13 +211,19 @@ def one_agent(level: str) -> Problem:
                    agents=(Agent(id="a0", contract=contract),), rules=rules)
 
 
-def test_the_rota_of_a_template_team() -> None:
-    problem = one_agent("hard")
+def the_rota(level: str) -> tuple[Rota, Cut]:
+    """The one agent's rota and the model's cut, every rule at ``level``."""
+    problem = one_agent(level)
     ctx = build(problem, requirements(problem))
     split = cut(ctx)
     assert split is not None
     rota = rotas_of(ctx, split)[0]
     assert rota is not None
+    return rota, split
+
+
+def test_the_rota_of_a_template_team() -> None:
+    rota, split = the_rota("hard")
     # E then L is forbidden, L (ends 22 h) then E (06 h) leaves 8 h of the 11 h of rest
     assert all(f.tolist() == [[True, False], [False, True]] for f in rota.follows)
     assert (rota.longest, rota.shortest, rota.least_off) == (3, 2, 2)
@@ -245,12 +239,7 @@ def test_the_rota_of_a_template_team() -> None:
     assert cheapest_rota(rota, prices).value == -400 and near(exact.priced, -400)
     # soft rules: the program leaves out the costs of runs, weekends, rest and the template's
     # maximum (a relaxation: every day worked, -700) and keeps the hours' (10 a minute short)
-    problem = one_agent("soft")
-    ctx = build(problem, requirements(problem))
-    split = cut(ctx)
-    assert split is not None
-    soft = rotas_of(ctx, split)[0]
-    assert soft is not None
+    soft, split = the_rota("soft")
     assert all(f.all() for f in soft.follows) and soft.most.tolist() == [-1, -1]
     assert (soft.longest, soft.shortest, soft.least_off, soft.weekends) == (0, 0, 0, -1)
     assert soft.hours.tolist() == [9600, 4800] + [0] * 6
@@ -356,7 +345,7 @@ def test_the_program_prices_a_block_as_cpsat_does(problem: Problem, seed: int) -
         if known and proven:
             assert near(found.value, exact.priced)
         column = pricer.price(i, mine, seed=0, work=10, seconds=30)
-        assert column.values is not None and holds(block, column.values)
+        assert column.values is not None and block_holds(block, column.values)
         assert near(column.priced, exact.priced) and column.bound <= exact.priced + 1e-6
         if known:  # the program's rota, completed into the block, costs what it said
             assert column.counted and near(float(mine @ column.values), found.value)

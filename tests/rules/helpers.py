@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from ortools.sat.python import cp_model
 
 from scheduler.check import check
 from scheduler.constraints.base import Rule, day_label
@@ -29,6 +31,7 @@ from scheduler.domain import (
 from scheduler.evaluation import Violation
 from scheduler.model import ModelContext
 from scheduler.settings import ConsecutiveSettings, CoverageSettings, RuleSettings
+from scheduler.solvers.blocks import Block
 from scheduler.solvers.cpsat import build
 from scheduler.solvers.result import SolveResult
 from scheduler.solvers.roster import solve
@@ -167,3 +170,15 @@ def one(found: list[Violation]) -> Violation:
     """The single finding of a list (fails when there are none or several)."""
     assert len(found) == 1, found
     return found[0]
+
+
+def block_holds(block: Block, values: np.ndarray) -> bool:
+    """Whether the block's rules accept these values of its variables."""
+    fixed = block.model.clone()
+    for i, value in enumerate(values.tolist()):
+        domain = fixed.proto.variables[i].domain
+        if not domain[0] <= value <= domain[len(domain) - 1]:
+            return False
+        domain[0] = domain[1] = int(value)
+    fixed.proto.clear_objective()
+    return cp_model.CpSolver().solve(fixed) == cp_model.OPTIMAL
