@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rules.helpers import block_holds
+from rules.helpers import block_holds, priced_team
 
 from scheduler.domain import (
     Agent,
@@ -25,11 +25,8 @@ from scheduler.domain import (
 )
 from scheduler.load.candidates import with_candidates
 from scheduler.settings import RuleSettings
-from scheduler.solvers.blocks import cut
-from scheduler.solvers.columns import Pricer, price, reduced_prices
-from scheduler.solvers.cpsat import build
+from scheduler.solvers.columns import price
 from scheduler.solvers.pricing import Week, cheapest, weeks_of
-from scheduler.staffing import requirements
 
 LEVELS = ("preferred", "available", "if needed", "unavailable")
 
@@ -110,13 +107,7 @@ def teams(draw: st.DrawFn) -> Problem:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(teams(), st.integers(0, 2**31))
 def test_the_program_prices_a_block_as_cpsat_does(problem: Problem, seed: int) -> None:
-    ctx = build(problem, requirements(problem))
-    split = cut(ctx)
-    assert split is not None
-    rng = np.random.default_rng(seed)
-    duals = rng.normal(15, 30, len(split.low)) * (rng.random(len(split.low)) < 0.7)
-    prices = reduced_prices(split, duals)
-    pricer = Pricer(ctx, split, by_days=True)
+    ctx, split, prices, pricer = priced_team(problem, seed, mean=15, spread=30)
     for i, (block, week) in enumerate(zip(split.blocks, weeks_of(ctx, split), strict=True)):
         if week is None:
             continue

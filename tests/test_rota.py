@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rules.helpers import block_holds
+from rules.helpers import block_holds, priced_team
 
 from benchmarks.curtois import to_problem
 from benchmarks.curtois_format import read_instance
@@ -41,7 +41,7 @@ from scheduler.settings import (
 )
 from scheduler.solvers import columns
 from scheduler.solvers.blocks import Cut, cut
-from scheduler.solvers.columns import Pricer, generate, price, reduced_prices
+from scheduler.solvers.columns import generate, price, reduced_prices
 from scheduler.solvers.cpsat import build
 from scheduler.solvers.rota import Rota, cheapest_rota, rotas_of
 from scheduler.staffing import requirements
@@ -319,13 +319,7 @@ def teams(draw: st.DrawFn) -> Problem:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(teams(), st.integers(0, 2**31))
 def test_the_program_prices_a_block_as_cpsat_does(problem: Problem, seed: int) -> None:
-    ctx = build(problem, requirements(problem))
-    split = cut(ctx)
-    assert split is not None
-    rng = np.random.default_rng(seed)
-    duals = rng.normal(0, 20, len(split.low)) * (rng.random(len(split.low)) < 0.7)
-    prices = reduced_prices(split, duals)
-    pricer = Pricer(ctx, split, by_days=True)
+    ctx, split, prices, pricer = priced_team(problem, seed, mean=0, spread=20)
     rules = problem.rules
     known = "soft" not in (rules.contract.level, rules.rest.level, rules.consecutive.level,
                            rules.weekends.level)  # soft costs are left out

@@ -31,7 +31,8 @@ from scheduler.domain import (
 from scheduler.evaluation import Violation
 from scheduler.model import ModelContext
 from scheduler.settings import ConsecutiveSettings, CoverageSettings, RuleSettings
-from scheduler.solvers.blocks import Block
+from scheduler.solvers.blocks import Block, Cut, cut
+from scheduler.solvers.columns import Pricer, reduced_prices
 from scheduler.solvers.cpsat import build
 from scheduler.solvers.result import SolveResult
 from scheduler.solvers.roster import solve
@@ -182,3 +183,15 @@ def block_holds(block: Block, values: np.ndarray) -> bool:
         domain[0] = domain[1] = int(value)
     fixed.proto.clear_objective()
     return cp_model.CpSolver().solve(fixed) == cp_model.OPTIMAL
+
+
+def priced_team(problem: Problem, seed: int, *, mean: float, spread: float
+                ) -> tuple[ModelContext, Cut, np.ndarray, Pricer]:
+    """The team's model cut into agents, prices at random duals (``mean``, ``spread``; 30 %
+    of the rows at none) and a pricer by the programs over the days."""
+    ctx = build(problem, requirements(problem))
+    split = cut(ctx)
+    assert split is not None
+    rng = np.random.default_rng(seed)
+    duals = rng.normal(mean, spread, len(split.low)) * (rng.random(len(split.low)) < 0.7)
+    return ctx, split, reduced_prices(split, duals), Pricer(ctx, split, by_days=True)
