@@ -239,8 +239,8 @@ AVAILABILITY_LARGE = replace(AVAILABILITY, size="availability-large", exact_shar
 
 
 # template teams (fixed shift templates over weeks): column generation prices each agent by
-# the dynamic program over runs of days (:mod:`.rota`; Curtois 8 / 13 / 15, per agent: 0.8 /
-# 10 / 11 ms against CP-SAT's 35 / 113 / 146 ms), which makes its bound converge within the
+# the dynamic program over runs of days (:mod:`.rota`; Curtois 8 / 13 / 15, per agent: 1.6 /
+# 17 / 12 ms against CP-SAT's 35 / 113 / 146 ms), which makes its bound converge within the
 # solve: Curtois 8 reaches 1,297 (optimum 1,300) in 50 rounds and 34 s on one thread
 SMALL_TEMPLATES = replace(SMALL, price_by_days=True, incremental_master=True)
 # ... and on medium teams it replaces CP-SAT on the whole model beside neighbourhood search,
