@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from scheduler.constraints.contract import limits
 from scheduler.domain import Problem
 from scheduler.settings import Level
 
@@ -269,12 +270,12 @@ def plan_for(shift_variables: int, *, flexible: bool = False, by_rota: bool = Fa
 def priced_by_rota(problem: Problem) -> bool:
     """Whether the rota program (:mod:`.rota`) can price the team's agents: templates, no
     fairness rule (its group variables tie the agents' blocks together, and a generated
-    200-agent week's cut alone took 2.4 s) and no weekly limit (the program counts the
-    horizon, so each agent would go to CP-SAT after all)."""
+    200-agent week's cut alone took 2.4 s) and no contract limit on a week short of the
+    horizon (the program counts the horizon, so each agent would go to CP-SAT after all)."""
     if problem.flexible or problem.rules.fairness.level != Level.OFF:
         return False
-    team_days = problem.rules.contract.max_days_per_week
-    weekly = any(agent.contract.period == "week" or
-                 (agent.contract.max_days_per_week or team_days) is not None
-                 for agent in problem.agents)
-    return problem.days <= 7 or not weekly
+    contract = problem.rules.contract
+    whole = range(problem.days)
+    return contract.level == Level.OFF or not any(
+        lim.days != whole and lim.what != "shifts"
+        for agent in problem.agents for lim in limits(agent, problem, contract))

@@ -151,6 +151,11 @@ def hours_and_days(ctx: ModelContext, agent: str, unit: int, most: int, count: i
     return hours, days
 
 
+def finite_part(costs: np.ndarray) -> np.ndarray:
+    """The costs up to the last finite one (what lies past it no state may reach)."""
+    return costs[:int(np.flatnonzero(np.isfinite(costs)).max(initial=0)) + 1]
+
+
 def targets_of(problem: Problem) -> Targets:
     """Each agent's fair-share target and least minutes."""
     return Targets(fair_targets(problem) if problem.rules.fair_share.level != Level.OFF
@@ -192,7 +197,7 @@ def week_of(ctx: ModelContext, split: Cut, index: int, targets: Targets) -> Week
     unit = reduce(math.gcd, paid.tolist(), 0) or 1
     most = sum(int(paid[day == d].max(initial=0)) for d in range(problem.days)) // unit
     hours, days = hours_and_days(ctx, block.agent, unit, most, problem.days, targets)
-    hours = hours[:int(np.flatnonzero(np.isfinite(hours)).max(initial=0)) + 1]
+    hours = finite_part(hours)
     if np.all(days[:len(np.unique(day)) + 1] == days[0]):
         days = days[:1]  # the days worked cost nothing the program must count
     return Week(local, every, day, start, end, paid // unit, work, hours, days, rest, fold,

@@ -28,12 +28,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import reduce
-from typing import Any
 
 import numpy as np
 
 from scheduler.constraints.consecutive import limits as run_limits
 from scheduler.constraints.contract import limits
+from scheduler.constraints.rest import Clashes
 from scheduler.constraints.weekends import weekend_limit
 from scheduler.model import ModelContext
 from scheduler.settings import Level
@@ -41,6 +41,7 @@ from scheduler.solvers.blocks import Cut
 from scheduler.solvers.pricing import (
     Path,
     Targets,
+    finite_part,
     forbidden,
     hours_and_days,
     targets_of,
@@ -124,8 +125,7 @@ def rota_of(ctx: ModelContext, split: Cut, index: int, targets: Targets) -> Rota
     unit = reduce(math.gcd, paid.tolist(), 0) or 1
     top = sum(int(paid[local[d] >= 0].max(initial=0)) for d in range(problem.days)) // unit
     hours, days = hours_and_days(ctx, agent.id, unit, top, problem.days, targets)
-    hours = hours[:int(np.flatnonzero(np.isfinite(hours)).max(initial=0)) + 1]
-    days = days[:int(np.flatnonzero(np.isfinite(days)).max(initial=0)) + 1]
+    hours, days = finite_part(hours), finite_part(days)
     if np.all(days == days[0]):
         days = days[:1]  # the days worked cost nothing the program must count
     longest, shortest, least_off = _runs(ctx, agent.id)
@@ -184,18 +184,21 @@ def _weekends(ctx: ModelContext, agent: str) -> tuple[np.ndarray, np.ndarray, in
 
 def _follows(ctx: ModelContext, agent: str, names: list[str]) -> list[np.ndarray]:
     """For each day but the last, which template the next day may follow which: shifts may
-    not overlap, and with hard rest they need its hours and no forbidden succession."""
+    not overlap, and with hard rest they may not clash as the rest rule says
+    (:class:`.rest.Clashes`: its hours, forbidden successions)."""
     problem = ctx.problem
     settings = problem.rules.rest
-    hard = settings.level == Level.HARD
-    banned = set(settings.forbidden_successions) if hard else set()
-    gap = int(settings.min_rest_hours * 60) if hard else 0
-    allowed = np.array([[(a, b) not in banned for b in names] for a in names])
+    clashes = Clashes(problem, settings) if settings.level == Level.HARD else None
+    lates = tuple(names)
     found = []
     for d in range(problem.days - 1):
         ends = np.array([ctx.span(agent, d, t)[1] for t in names])
         starts = np.array([ctx.span(agent, d + 1, t)[0] for t in names])
-        found.append(allowed & (starts[None, :] >= ends[:, None] + gap))
+        allowed = starts[None, :] >= ends[:, None]
+        if clashes is not None:
+            for a, early in enumerate(names):
+                allowed[a, clashes.among(d, early, d + 1, lates)] = False
+        found.append(allowed)
     return found
 
 
@@ -205,11 +208,11 @@ def _most(ctx: ModelContext, agent: str, names: list[str], local: np.ndarray) ->
     most = np.full(len(names), -1, dtype=np.int64)
     if problem.rules.contract.level != Level.HARD:
         return most
-    for template, limit in problem.agent_index[agent].contract.max_shifts.items():
-        if template in names:
-            t = names.index(template)
-            if limit < int(np.sum(local[:, t] >= 0)):
-                most[t] = limit
+    for lim in limits(problem.agent_index[agent], problem, problem.rules.contract):
+        if lim.what == "shifts" and lim.template in names and lim.high is not None:
+            t = names.index(lim.template)
+            if lim.high < int(np.sum(local[:, t] >= 0)):
+                most[t] = lim.high
     return most
 
 
@@ -241,14 +244,17 @@ def _lengths(rota: Rota) -> tuple[int, int]:
     return runs, max(rota.least_off, 1) + 1
 
 
+def _tail(rota: Rota, counted: list[int]) -> tuple[int, ...]:
+    """The sizes of the states' axes after the run's: minutes, weekends, days worked, then
+    each counted template's count."""
+    return (len(rota.hours), max(rota.weekends, 0) + 1, len(rota.days),
+            *(int(rota.most[t]) + 1 for t in counted))
+
+
 def _states(rota: Rota, counted: list[int]) -> int:
     """The states a day holds when these templates are counted."""
     runs, rests = _lengths(rota)
-    size = (len(rota.units) * runs + rests) * len(rota.hours)
-    size *= (max(rota.weekends, 0) + 1) * len(rota.days)
-    for t in counted:
-        size *= int(rota.most[t]) + 1
-    return size
+    return (len(rota.units) * runs + rests) * int(np.prod(_tail(rota, counted)))
 
 
 class _Program:
@@ -267,11 +273,12 @@ class _Program:
         self.cost = cost + prices[rota.work][:, None]
         self.runs, self.rests = _lengths(rota)
         self.counted = list(rota.counted)
-        self.tail = (len(rota.hours), max(rota.weekends, 0) + 1, len(rota.days),
-                     *(int(rota.most[t]) + 1 for t in self.counted))
+        self.tail = _tail(rota, self.counted)
         self.layers: list[tuple[np.ndarray, np.ndarray]] = []
         self.kinds = kinds
-        self.band = _band(rota)
+        # how far working each template on each day moves each axis of the tail, after a day
+        # off and after a day of work: (day, template, axis)
+        self.steps = [self._all_steps(after) for after in (True, False)]
 
     def run(self) -> tuple[Path, np.ndarray]:
         """The least path and each template's count in it."""
@@ -283,12 +290,11 @@ class _Program:
         layers_work = np.empty((days + 1, self.kinds, self.runs, size))
         layers_off = np.empty((days + 1, self.rests, size))
         follows = np.array(rota.follows, dtype=np.bool_).reshape(-1, self.kinds, self.kinds)
-        steps = [self._all_steps(after) for after in (True, False)]
         moves = forward(
-            self.cost, follows, steps[0], steps[1], coords, np.array(tail), strides,
+            self.cost, follows, self.steps[0], self.steps[1], coords, np.array(tail), strides,
             np.array([self._may_end(d) for d in range(days)]),
             np.array([self._may_start(d) for d in range(days)]), bool(rota.longest),
-            np.array([low for low, _ in self.band]), layers_work, layers_off)
+            _lowest(rota), layers_work, layers_off)
         self.layers = [(layers_work[d].reshape(self.kinds, self.runs, *tail),
                         layers_off[d].reshape(self.rests, *tail)) for d in range(days + 1)]
         work, off = self.layers[-1]
@@ -311,7 +317,8 @@ class _Program:
         return Path(min(best_work, best_off), shifts, spent), counts
 
     def _all_steps(self, after_off: bool) -> np.ndarray:
-        """:meth:`_steps` for every day and template at once, ``(day, template, axis)``."""
+        """How far working each template on each day moves each axis of the tail (after a
+        day off or not), ``(day, template, axis)``."""
         days, kinds = self.rota.local.shape
         found = np.zeros((days, kinds, len(self.tail)), dtype=np.int64)
         found[:, :, 0] = self.rota.units[None, :]
@@ -323,8 +330,7 @@ class _Program:
 
     def _steps(self, t: int, d: int, after_off: bool) -> list[int]:
         """How far working template ``t`` on day ``d`` moves each axis of the tail."""
-        return [int(self.rota.units[t]), self._weekend(d, after_off),
-                int(len(self.rota.days) > 1), *(int(c == t) for c in self.counted)]
+        return self.steps[0 if after_off else 1][d, t].tolist()
 
     def _weekend(self, d: int, after_off: bool) -> int:
         """Whether working day ``d`` adds a weekend (after a day off or not)."""
@@ -396,22 +402,14 @@ class _Program:
         return ("off", q - 1, *tail)
 
 
-def _band(rota: Rota) -> list[tuple[int, int]]:
-    """For each day, the minutes (units) after the day before that some path reaches and
-    that can still end at a finite cost: at most every day before at its longest shift, at
-    least the hours' first finite cost less every day after at its longest."""
+def _lowest(rota: Rota) -> np.ndarray:
+    """For each day, the fewest minutes (units) after the day before from which a path can
+    still end at a finite cost: the hours' first finite cost less every day after at its
+    longest shift."""
     longest = np.where(rota.local >= 0, rota.units[None, :], 0).max(axis=1)
-    reached = np.concatenate([[0], np.cumsum(longest)])  # after days 0 .. d-1
     to_come = longest[::-1].cumsum()[::-1]  # days d .. the last
     first = int(np.flatnonzero(np.isfinite(rota.hours)).min(initial=len(rota.hours)))
-    size = len(rota.hours)
-    return [(max(0, first - int(to_come[d])), min(size, int(reached[d]) + 1))
-            for d in range(len(longest))]
-
-
-def _at(*index: int | slice) -> tuple[Any, ...]:
-    """An index into the states (typed loosely: numpy's stubs take no mixed tuples)."""
-    return index
+    return np.maximum(0, first - to_come)
 
 
 def _less(tail: tuple[int, ...], steps: list[int]) -> tuple[int, ...]:
